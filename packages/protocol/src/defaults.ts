@@ -1,0 +1,66 @@
+/**
+ * Cross-package defaults (SPEC section 5). CLI help, docs and tests import these constants
+ * instead of repeating literals.
+ */
+
+/** Default gateway bind host (`SAGE_GATEWAY_HOST`). Loopback: the gateway is private unless told otherwise. */
+export const DEFAULT_GATEWAY_HOST = '127.0.0.1';
+/** Default gateway port (`SAGE_GATEWAY_PORT`). */
+export const DEFAULT_GATEWAY_PORT = 8889;
+/** Default base URL of a control plane, used by the client and CLI when `SAGE_CONTROL_PLANE_URL` is unset. */
+export const DEFAULT_CONTROL_PLANE_URL = `http://${DEFAULT_GATEWAY_HOST}:${DEFAULT_GATEWAY_PORT}/v1`;
+
+/** Ports an engine of each kind prefers, in order, before the fallback range. */
+export const PREFERRED_ENGINE_PORTS = {
+  llm: [8001, 8002, 8901],
+  embedding: [8090, 8091],
+} as const;
+/** Inclusive fallback range for engine ports. */
+export const FALLBACK_ENGINE_PORT_RANGE = { start: 8900, end: 8999 } as const;
+
+/** Environment variables read across packages. */
+export const ENV = {
+  gatewayHost: 'SAGE_GATEWAY_HOST',
+  gatewayPort: 'SAGE_GATEWAY_PORT',
+  controlPlaneUrl: 'SAGE_CONTROL_PLANE_URL',
+  home: 'SAGE_HOME',
+  disableNvml: 'SAGE_DISABLE_NVML',
+  gpuMockCount: 'SAGE_GPU_MOCK_COUNT',
+  gpuMockMemoryGb: 'SAGE_GPU_MOCK_MEMORY_GB',
+  schedulingPolicy: 'SAGE_SCHEDULING_POLICY',
+  apiKeys: 'SAGE_API_KEYS',
+  logLevel: 'SAGE_LOG_LEVEL',
+} as const;
+
+/** Default number of mock GPUs when `SAGE_GPU_MOCK_COUNT` is unset. */
+export const DEFAULT_GPU_MOCK_COUNT = 0;
+/** Default memory (GB) of each mock GPU when `SAGE_GPU_MOCK_MEMORY_GB` is unset. */
+export const DEFAULT_GPU_MOCK_MEMORY_GB = 24;
+
+/** Request priorities, highest first. */
+export const PRIORITIES = ['critical', 'high', 'normal', 'low', 'background'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+export const DEFAULT_PRIORITY: Priority = 'normal';
+
+/** Names of the built-in scheduling policies (SPEC section 7). */
+export const SCHEDULING_POLICY_NAMES = [
+  'fifo',
+  'priority',
+  'slo_aware',
+  'cost_optimized',
+  'adaptive',
+] as const;
+export const DEFAULT_SCHEDULING_POLICY = 'adaptive';
+
+/** Request/response header names (lower-case, as HTTP libraries normalise them). */
+export const HEADERS = {
+  requestId: 'x-request-id',
+  priority: 'x-request-priority',
+  sloDeadlineMs: 'x-slo-deadline-ms',
+  schedulingPolicy: 'x-scheduling-policy',
+  errorSource: 'x-sage-error-source',
+  engineId: 'x-sage-engine-id',
+} as const;
+
+/** Default `max_concurrent_requests` of an engine. */
+export const DEFAULT_MAX_CONCURRENT_REQUESTS = 256;

@@ -1,0 +1,2 @@
+/** Absolute path of the fake engine script (`node <path> --port N …`). */
+export declare const fakeEnginePath: string;

@@ -1,0 +1,37 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+// Tests import workspace packages from source, so unit tests need no build.
+const sourceAlias = [
+  {
+    find: /^@sage\/(protocol|presets|control-plane|server|llm-core|cli)$/,
+    replacement: fileURLToPath(new URL('./packages/$1/src/index.ts', import.meta.url)),
+  },
+];
+
+export default defineConfig({
+  resolve: { alias: sourceAlias },
+  test: {
+    projects: [
+      {
+        resolve: { alias: sourceAlias },
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts', 'tools/**/*.test.ts', 'docs/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        resolve: { alias: sourceAlias },
+        test: {
+          name: 'integration',
+          include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
