@@ -1,0 +1,119 @@
+import { errorMarker, hasMarker, SageError } from '@sage/protocol';
+
+/**
+ * Errors raised by the control plane. Each carries structured fields; the gateway maps them to
+ * HTTP in one table (404 not found, 409 resource conflicts, 400 bad input).
+ */
+
+const engineNotFound = errorMarker('EngineNotFoundError');
+export class EngineNotFoundError extends SageError {
+  readonly [engineNotFound] = true;
+  constructor(readonly engineId: string) {
+    super({ name: 'EngineNotFoundError', message: `no engine '${engineId}'` });
+  }
+  static override isInstance(error: unknown): error is EngineNotFoundError {
+    return hasMarker(error, engineNotFound);
+  }
+}
+
+const insufficientGpu = errorMarker('InsufficientGpuMemoryError');
+export class InsufficientGpuMemoryError extends SageError {
+  readonly [insufficientGpu] = true;
+  constructor(
+    readonly requestedGb: number,
+    readonly gpuCount: number,
+    /** Free memory per GPU index at the time of the request. */
+    readonly freeGb: Record<number, number>,
+    detail?: string,
+  ) {
+    const free = Object.entries(freeGb)
+      .map(([index, gb]) => `GPU ${index}: ${gb.toFixed(1)} GB`)
+      .join(', ');
+    super({
+      name: 'InsufficientGpuMemoryError',
+      message: `insufficient GPU memory: asked for ${gpuCount} GPU(s) with ${requestedGb.toFixed(1)} GB each; free: ${free || 'no GPUs'}${detail ? ` (${detail})` : ''}`,
+    });
+  }
+  static override isInstance(error: unknown): error is InsufficientGpuMemoryError {
+    return hasMarker(error, insufficientGpu);
+  }
+}
+
+const portUnavailable = errorMarker('PortUnavailableError');
+export class PortUnavailableError extends SageError {
+  readonly [portUnavailable] = true;
+  constructor(
+    readonly port: number | null,
+    reason: string,
+  ) {
+    super({
+      name: 'PortUnavailableError',
+      message: port === null ? `no free engine port: ${reason}` : `port ${port} is not available: ${reason}`,
+    });
+  }
+  static override isInstance(error: unknown): error is PortUnavailableError {
+    return hasMarker(error, portUnavailable);
+  }
+}
+
+const unknownBackend = errorMarker('UnknownBackendError');
+export class UnknownBackendError extends SageError {
+  readonly [unknownBackend] = true;
+  constructor(
+    readonly backend: string,
+    readonly available: string[],
+  ) {
+    super({
+      name: 'UnknownBackendError',
+      message: `no engine backend '${backend}' (available: ${available.join(', ')})`,
+    });
+  }
+  static override isInstance(error: unknown): error is UnknownBackendError {
+    return hasMarker(error, unknownBackend);
+  }
+}
+
+const backendUnavailable = errorMarker('BackendUnavailableError');
+/** The backend's program is missing on this host, or it cannot serve the request (e.g. wrong kind). */
+export class BackendUnavailableError extends SageError {
+  readonly [backendUnavailable] = true;
+  constructor(
+    readonly backend: string,
+    reason: string,
+  ) {
+    super({ name: 'BackendUnavailableError', message: `backend '${backend}' cannot start this engine: ${reason}` });
+  }
+  static override isInstance(error: unknown): error is BackendUnavailableError {
+    return hasMarker(error, backendUnavailable);
+  }
+}
+
+const invalidTransition = errorMarker('InvalidTransitionError');
+export class InvalidTransitionError extends SageError {
+  readonly [invalidTransition] = true;
+  constructor(
+    readonly from: string,
+    readonly event: string,
+  ) {
+    super({ name: 'InvalidTransitionError', message: `engine state ${from} does not allow '${event}'` });
+  }
+  static override isInstance(error: unknown): error is InvalidTransitionError {
+    return hasMarker(error, invalidTransition);
+  }
+}
+
+const engineStartFailed = errorMarker('EngineStartError');
+/** An engine failed to become RUNNING (exited, or startup timed out). */
+export class EngineStartError extends SageError {
+  readonly [engineStartFailed] = true;
+  constructor(
+    readonly engineId: string,
+    message: string,
+    readonly logTail: string[] = [],
+  ) {
+    super({ name: 'EngineStartError', message });
+  }
+  static override isInstance(error: unknown): error is EngineStartError {
+    return hasMarker(error, engineStartFailed);
+  }
+}
