@@ -1,7 +1,14 @@
 import type { EngineLaunchSpec, EnginePlacement } from './engine-backend.js';
 
 /** Proxy variables are dropped: an engine talks to loopback and its model store, never through a proxy. */
-export const PROXY_VARIABLES = ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'all_proxy'] as const;
+export const PROXY_VARIABLES = [
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'ALL_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'all_proxy',
+] as const;
 
 /**
  * The environment every backend sets: `CUDA_VISIBLE_DEVICES` is the engine's GPUs, or empty on

@@ -1,0 +1,54 @@
+import type { EngineKind } from '@sage/protocol';
+import { parseOrThrow } from '@sage/protocol';
+import { z } from 'zod';
+import type { EngineBackend } from './engine-backend.js';
+import { openAiHealthPaths, placementEnv } from './engine-env.js';
+
+/** Configuration of a custom backend (from `sage.yaml` or a manager option; never from the HTTP API). */
+export const CustomBackendOptions = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'lower-case letters, digits, - and _'),
+  /** argv template; each element may contain `{model}`, `{host}`, `{port}`, `{device}`, `{gpu_ids}`. */
+  command: z.array(z.string().min(1)).min(1, 'command needs at least the program'),
+  kinds: z
+    .array(z.enum(['llm', 'embedding']))
+    .min(1)
+    .default(['llm', 'embedding']),
+  health_paths: z.array(z.string().startsWith('/')).min(1).optional(),
+  startup_timeout_ms: z.number().int().positive().default(120_000),
+  env: z.record(z.string(), z.string()).default({}),
+});
+export type CustomBackendOptions = z.input<typeof CustomBackendOptions>;
+
+const PLACEHOLDER = /\{(model|host|port|device|gpu_ids)\}/g;
+
+/**
+ * Build a backend from a named command template. Placeholders are replaced inside each argv
+ * element; nothing goes through a shell.
+ *
+ * @example
+ * const echo = createCustomBackend({ name: 'llama-server', command: ['llama-server', '-m', '{model}', '--port', '{port}'] });
+ */
+export function createCustomBackend(input: CustomBackendOptions): EngineBackend {
+  const options = parseOrThrow(CustomBackendOptions, input, `invalid custom backend '${input?.name ?? '?'}'`);
+  const kinds = options.kinds as EngineKind[];
+  return {
+    name: options.name,
+    kinds,
+    startupTimeoutMs: options.startup_timeout_ms,
+    healthPaths: (kind) => options.health_paths ?? openAiHealthPaths(kind),
+    program: () => options.command[0],
+    launch(request, placement) {
+      const values: Record<string, string> = {
+        model: request.modelId,
+        host: placement.host,
+        port: String(placement.port),
+        device: placement.device,
+        gpu_ids: placement.gpuIds.join(','),
+      };
+      const argv = options.command.map((part) =>
+        part.replace(PLACEHOLDER, (_match, key: string) => values[key] ?? ''),
+      );
+      return { argv: [...argv, ...(request.extraArgs ?? [])], env: placementEnv(placement, options.env) };
+    },
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * Every default of the control plane, documented once (STYLE G12). Docs and CLI help import
+ * these; tests pass shorter values through the same options.
+ */
+export const CONTROL_PLANE_DEFAULTS = {
+  /** Restart engines whose process exits or whose health checks keep failing. */
+  autoRestart: true,
+  /** Restart attempts before an engine becomes FAILED (the counter resets after a stable period). */
+  maxRestartAttempts: 3,
+  /** Milliseconds between two health checks of a RUNNING engine. */
+  healthCheckIntervalMs: 10_000,
+  /** Timeout of one health check. */
+  healthCheckTimeoutMs: 5_000,
+  /** Consecutive failed checks before a restart (the first failure already marks it UNHEALTHY). */
+  consecutiveFailuresThreshold: 2,
+  /** Backoff before restart attempt n is restartBackoffBaseMs × 2^(n−1): 1 s, 2 s, 4 s … */
+  restartBackoffBaseMs: 1_000,
+  /** Upper bound of one backoff delay. */
+  restartBackoffMaxMs: 60_000,
+  /** An engine RUNNING this long has its restart attempt counter reset. */
+  restartResetAfterMs: 60_000,
+  /** Milliseconds between readiness polls of a STARTING engine. */
+  readinessPollMs: 250,
+  /** SIGTERM to the engine's process group, then SIGKILL after this many ms. */
+  stopTimeoutMs: 20_000,
+  /** How long a draining engine may take to finish in-flight requests before it is stopped anyway. */
+  drainTimeoutMs: 30_000,
+  /** Lines of an engine's own log quoted in `last_error` and the FAILED log entry. */
+  logTailLines: 20,
+  /** Bind address of engines. */
+  engineHost: '127.0.0.1',
+} as const;
+
+export type ControlPlaneDefaults = typeof CONTROL_PLANE_DEFAULTS;

@@ -1,0 +1,208 @@
+import { EventEmitter } from 'node:events';
+import type { EngineKind } from '@sage/protocol';
+import type { Logger } from 'pino';
+import { pino } from 'pino';
+import { Agent, request } from 'undici';
+import { CONTROL_PLANE_DEFAULTS } from '../defaults.js';
+import { readLogTail } from './engine-log.js';
+import {
+  type EngineProcess,
+  killProcessGroup,
+  type ProcessExit,
+  spawnProcessGroup,
+  watchAdoptedProcess,
+} from './process-tree.js';
+
+/** Everything needed to run and probe one engine process. No port logic: the port is given. */
+export interface EngineLaunch {
+  engineId: string;
+  argv: readonly string[];
+  /** The complete environment of the process. */
+  env: Record<string, string>;
+  host: string;
+  port: number;
+  kind: EngineKind;
+  /** Health paths, tried in order; the first 2xx wins. */
+  healthPaths: readonly string[];
+  logPath: string;
+}
+
+export interface EngineExitEvent {
+  engineId: string;
+  pid: number | null;
+  exit: ProcessExit;
+}
+
+interface TrackedEngine {
+  target: Omit<EngineLaunch, 'argv' | 'env'>;
+  process: EngineProcess | null;
+  /** Increments on every spawn/adopt, so an old process's exit is not reported for a new one. */
+  generation: number;
+  stopping: boolean;
+  lastExit: ProcessExit | null;
+}
+
+export interface EngineLifecycleManagerOptions {
+  logger?: Logger;
+  stopTimeoutMs?: number;
+  /** Default timeout of {@link EngineLifecycleManager.healthCheck}. */
+  healthCheckTimeoutMs?: number;
+  /** Replaceable for tests: how a process is spawned. */
+  spawnProcess?: typeof spawnProcessGroup;
+}
+
+/**
+ * Owns engine processes: spawns them (detached, own process group, output to a per-engine log
+ * file), stops them (SIGTERM to the group, SIGKILL after `stopTimeoutMs`), reports real exit
+ * codes through `engine-exit` events, tails logs and checks health over HTTP. It has no port,
+ * GPU or restart logic: it is told where an engine lives.
+ *
+ * @example
+ * const lifecycle = new EngineLifecycleManager({ stopTimeoutMs: 5000 });
+ * lifecycle.spawn({ engineId: 'e1', argv: ['node', 'engine.js'], env: process.env as Record<string, string>,
+ *   host: '127.0.0.1', port: 8001, kind: 'llm', healthPaths: ['/health'], logPath: '/tmp/e1.log' });
+ * await lifecycle.healthCheck('e1', { timeoutMs: 1000 });
+ */
+export class EngineLifecycleManager extends EventEmitter<{ 'engine-exit': [EngineExitEvent] }> {
+  private readonly engines = new Map<string, TrackedEngine>();
+  private readonly logger: Logger;
+  private readonly stopTimeoutMs: number;
+  private readonly healthCheckTimeoutMs: number;
+  private readonly spawnProcess: typeof spawnProcessGroup;
+  private readonly http = new Agent({ keepAliveTimeout: 30_000, connections: 4 });
+
+  constructor(options: EngineLifecycleManagerOptions = {}) {
+    super();
+    this.logger = options.logger ?? pino({ level: 'silent' });
+    this.stopTimeoutMs = options.stopTimeoutMs ?? CONTROL_PLANE_DEFAULTS.stopTimeoutMs;
+    this.healthCheckTimeoutMs = options.healthCheckTimeoutMs ?? CONTROL_PLANE_DEFAULTS.healthCheckTimeoutMs;
+    this.spawnProcess = options.spawnProcess ?? spawnProcessGroup;
+  }
+
+  /** Spawn an engine process. A previous process of the same engine must be stopped first. */
+  spawn(launch: EngineLaunch): EngineProcess {
+    const { argv, env, ...target } = launch;
+    const child = this.spawnProcess(argv, { env, logPath: launch.logPath });
+    this.track(launch.engineId, target, child);
+    this.logger.info({ engineId: launch.engineId, pid: child.pid, argv }, 'engine-process-spawned');
+    return child;
+  }
+
+  /** Take over a live process spawned by an earlier gateway (same pid, same command line). */
+  adopt(target: Omit<EngineLaunch, 'argv' | 'env'>, pid: number): EngineProcess {
+    const child = watchAdoptedProcess(pid);
+    this.track(target.engineId, target, child);
+    this.logger.info({ engineId: target.engineId, pid }, 'engine-process-adopted');
+    return child;
+  }
+
+  private track(engineId: string, target: Omit<EngineLaunch, 'argv' | 'env'>, child: EngineProcess): void {
+    const tracked = this.engines.get(engineId);
+    const generation = (tracked?.generation ?? 0) + 1;
+    this.engines.set(engineId, { target, process: child, generation, stopping: false, lastExit: null });
+    void child.exited.then((exit) => {
+      const current = this.engines.get(engineId);
+      if (!current || current.generation !== generation) return;
+      current.lastExit = exit;
+      current.process = null;
+      if (current.stopping) return;
+      this.logger.warn({ engineId, pid: child.pid, ...exit }, 'engine-process-exit');
+      this.emit('engine-exit', { engineId, pid: child.pid, exit });
+    });
+  }
+
+  /** Stop an engine's whole process group. Resolves with how it ended (null when nothing ran). */
+  async stop(engineId: string, options: { timeoutMs?: number } = {}): Promise<ProcessExit | null> {
+    const tracked = this.engines.get(engineId);
+    const child = tracked?.process;
+    if (!tracked || !child || child.pid === null) return tracked?.lastExit ?? null;
+    tracked.stopping = true;
+    await killProcessGroup(child.pid, options.timeoutMs ?? this.stopTimeoutMs);
+    const exit = await Promise.race([
+      child.exited,
+      new Promise<ProcessExit>((resolve) =>
+        setTimeout(() => resolve({ exitCode: null, signal: 'SIGKILL' }), 2_000),
+      ),
+    ]);
+    tracked.lastExit = exit;
+    tracked.process = null;
+    this.logger.info({ engineId, pid: child.pid, ...exit }, 'engine-process-stopped');
+    return exit;
+  }
+
+  /** Stop (if needed) and forget an engine. */
+  async remove(engineId: string): Promise<void> {
+    await this.stop(engineId);
+    this.engines.delete(engineId);
+  }
+
+  isAlive(engineId: string): boolean {
+    return this.engines.get(engineId)?.process?.isAlive() ?? false;
+  }
+
+  pid(engineId: string): number | null {
+    return this.engines.get(engineId)?.process?.pid ?? null;
+  }
+
+  lastExit(engineId: string): ProcessExit | null {
+    return this.engines.get(engineId)?.lastExit ?? null;
+  }
+
+  /**
+   * HTTP health check. LLM engines: `GET /health`, falling back to `GET /v1/models`; embedding
+   * engines: `GET /health` (the paths come from the engine's backend). Unknown or stopped
+   * engines → false.
+   */
+  async healthCheck(engineId: string, options: { timeoutMs?: number } = {}): Promise<boolean> {
+    const tracked = this.engines.get(engineId);
+    if (!tracked?.process?.isAlive()) return false;
+    const timeoutMs = options.timeoutMs ?? this.healthCheckTimeoutMs;
+    const { host, port, healthPaths } = tracked.target;
+    for (const path of healthPaths) {
+      if (await this.probe(`http://${formatHost(host)}:${port}${path}`, timeoutMs)) return true;
+    }
+    return false;
+  }
+
+  /** Health of every tracked engine, checked concurrently. */
+  async healthCheckAll(options: { timeoutMs?: number } = {}): Promise<Record<string, boolean>> {
+    const ids = [...this.engines.keys()];
+    const results = await Promise.all(ids.map((id) => this.healthCheck(id, options)));
+    return Object.fromEntries(ids.map((id, index) => [id, results[index] ?? false]));
+  }
+
+  private async probe(url: string, timeoutMs: number): Promise<boolean> {
+    try {
+      const response = await request(url, {
+        method: 'GET',
+        dispatcher: this.http,
+        signal: AbortSignal.timeout(timeoutMs),
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      await response.body.dump();
+      return response.statusCode >= 200 && response.statusCode < 300;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The last lines of an engine's own log. */
+  async logTail(engineId: string, lines: number = CONTROL_PLANE_DEFAULTS.logTailLines): Promise<string[]> {
+    const tracked = this.engines.get(engineId);
+    return tracked ? readLogTail(tracked.target.logPath, lines) : [];
+  }
+
+  /** Stop every engine (used at shutdown when engines should not outlive the control plane). */
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.engines.keys()].map((id) => this.stop(id)));
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+}
+
+function formatHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}

@@ -1,0 +1,153 @@
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { execa } from 'execa';
+
+/** How a process ended. */
+export interface ProcessExit {
+  exitCode: number | null;
+  signal: string | null;
+  /** Set when the process could not be started at all (e.g. ENOENT). */
+  spawnError?: string;
+}
+
+/** A process the lifecycle manager owns: spawned by it, or adopted from an earlier gateway. */
+export interface EngineProcess {
+  readonly pid: number | null;
+  /** Resolves once the process is gone. */
+  readonly exited: Promise<ProcessExit>;
+  isAlive(): boolean;
+}
+
+export function isPidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return !isZombie(pid);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false;
+  }
+}
+
+/** True while any non-zombie process of the group is alive (read from /proc). */
+export function isProcessGroupAlive(pgid: number): boolean {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return isPidAlive(pgid);
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid && fields[0] !== 'Z') return true;
+    } catch {
+      // raced with an exit
+    }
+  }
+  return false;
+}
+
+/** argv of a live process from /proc, or null when it is gone or unreadable. */
+export function readCommandLine(pid: number): string[] | null {
+  try {
+    const raw = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    if (raw.length === 0) return null;
+    return raw.replace(/\0$/, '').split('\0');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Spawn argv detached in its own process group, stdout and stderr appended to `logPath`. The
+ * process does not depend on the gateway's pipes, so it survives a gateway restart and can be
+ * adopted.
+ */
+export function spawnProcessGroup(
+  argv: readonly string[],
+  options: { env: Record<string, string>; logPath: string; cwd?: string },
+): EngineProcess {
+  const [program, ...args] = argv;
+  if (!program) throw new TypeError('spawnProcessGroup needs a program');
+  const logFd = openSync(options.logPath, 'a');
+  try {
+    const subprocess = execa(program, args, {
+      detached: true,
+      stdin: 'ignore',
+      stdout: logFd,
+      stderr: logFd,
+      env: options.env,
+      extendEnv: false,
+      reject: false,
+      cleanup: false,
+      buffer: false,
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+    });
+    const pid = subprocess.pid ?? null;
+    let alive = pid !== null;
+    const exited = subprocess.then((result): ProcessExit => {
+      alive = false;
+      const spawnError = pid === null ? (result.code ?? result.shortMessage) : undefined;
+      return {
+        exitCode: result.exitCode ?? null,
+        signal: result.signal ?? null,
+        ...(spawnError ? { spawnError } : {}),
+      };
+    });
+    return { pid, exited, isAlive: () => alive };
+  } finally {
+    closeSync(logFd);
+  }
+}
+
+/**
+ * Watch a process this gateway did not spawn (adopted after a restart). Its exit code is not
+ * observable; `exited` resolves with a null code once the pid is gone.
+ */
+export function watchAdoptedProcess(pid: number, pollMs = 500): EngineProcess {
+  let alive = isPidAlive(pid);
+  const exited = new Promise<ProcessExit>((resolve) => {
+    const timer = setInterval(() => {
+      if (isPidAlive(pid)) return;
+      alive = false;
+      clearInterval(timer);
+      resolve({ exitCode: null, signal: null });
+    }, pollMs);
+    timer.unref();
+  });
+  return { pid, exited, isAlive: () => alive && isPidAlive(pid) };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Stop a whole process group: SIGTERM to the group, wait until every member is gone, SIGKILL the
+ * group after `timeoutMs`. Worker processes (vLLM's, or any grandchild) cannot outlive the engine.
+ */
+export async function killProcessGroup(pgid: number, timeoutMs: number, pollMs = 50): Promise<void> {
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-pgid, name);
+    } catch {
+      // the group is already gone
+    }
+  };
+  signal('SIGTERM');
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!isProcessGroupAlive(pgid)) return;
+    await sleep(pollMs);
+  }
+  signal('SIGKILL');
+  const killDeadline = Date.now() + 5_000;
+  while (isProcessGroupAlive(pgid) && Date.now() < killDeadline) await sleep(pollMs);
+}

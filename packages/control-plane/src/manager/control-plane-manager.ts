@@ -1,0 +1,523 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  DEFAULT_GATEWAY_PORT,
+  type EngineInfo,
+  type EngineStartRequest,
+  type EngineStartRequestWire,
+  type GpuStatus,
+  parseEngineStartRequest,
+  toWire,
+} from '@sage/protocol';
+import type { Logger } from 'pino';
+import { pino } from 'pino';
+import { BackendRegistry } from '../backends/backend-registry.js';
+import type { EngineBackend, EnginePlacement } from '../backends/engine-backend.js';
+import { buildEngineEnv } from '../backends/engine-env.js';
+import { CONTROL_PLANE_DEFAULTS } from '../defaults.js';
+import { BackendUnavailableError, EngineStartError } from '../errors.js';
+import { GPUResourceManager } from '../gpu/gpu-resource-manager.js';
+import { type EngineExitEvent, EngineLifecycleManager } from '../lifecycle/engine-lifecycle-manager.js';
+import type { ProcessExit } from '../lifecycle/process-tree.js';
+import { PortAllocator } from '../ports/port-allocator.js';
+import { type EngineRecord, toEngineInfo } from '../state/engine-record.js';
+import { EngineRegistry, type EngineStateChange } from '../state/engine-registry.js';
+import { TERMINAL_STATUSES } from '../state/engine-state.js';
+import { FileRegistryStore } from '../state/registry-store.js';
+import { RestartSupervisor, type SupervisedEngines } from '../supervisor/restart-supervisor.js';
+import { adoptPersistedEngines } from './adoption.js';
+import type { ControlPlaneManagerOptions } from './control-plane-options.js';
+import { findProgram } from './find-program.js';
+import { decideGpu } from './gpu-decision.js';
+import { defaultStateDir } from './state-dir.js';
+
+/** Engines that exit with this code (EX_CONFIG) at start cannot work as configured: FAILED at once, no retries. */
+export const EXIT_CODE_CONFIGURATION_ERROR = 78;
+
+/** Camel-case start options; `modelId` is given separately. */
+export type EngineStartOptions = Partial<Omit<EngineStartRequest, 'modelId'>>;
+
+/**
+ * Composes ports, GPUs, engine processes, the restart supervisor and the registry. It holds no
+ * algorithm of its own: each part decides, the manager wires them.
+ *
+ * @example
+ * const manager = new ControlPlaneManager({ stateDir: '/tmp/sage' });
+ * await manager.start();
+ * const engine = await manager.requestEngineStartup('sage/tiny-chat', { useGpu: false });
+ * await manager.waitForEngine(engine.engineId);
+ * await manager.close();
+ */
+export class ControlPlaneManager extends EventEmitter<{ 'engine-state-change': [EngineStateChange] }> {
+  readonly stateDir: string;
+  readonly gpu: GPUResourceManager;
+  readonly ports: PortAllocator;
+  readonly lifecycle: EngineLifecycleManager;
+  readonly backends: BackendRegistry;
+  readonly registry: EngineRegistry;
+  readonly supervisor: RestartSupervisor;
+  private readonly logger: Logger;
+  private readonly options: ControlPlaneManagerOptions;
+  private readonly now: () => number;
+  private readonly engineHost: string;
+  private inFlight: (engineId: string) => number;
+  private started = false;
+
+  constructor(options: ControlPlaneManagerOptions = {}) {
+    super();
+    this.options = options;
+    this.now = options.now ?? Date.now;
+    this.logger = options.logger ?? pino({ level: 'silent' });
+    this.stateDir = options.stateDir ?? defaultStateDir(options.env);
+    this.engineHost = options.engineHost ?? CONTROL_PLANE_DEFAULTS.engineHost;
+    this.inFlight = options.inFlight ?? (() => 0);
+    this.gpu = options.gpu ?? new GPUResourceManager({ env: options.env ?? process.env });
+    this.ports =
+      options.ports ??
+      new PortAllocator({
+        stateDir: this.stateDir,
+        gatewayPort: options.gatewayPort ?? DEFAULT_GATEWAY_PORT,
+        host: this.engineHost,
+      });
+    this.lifecycle =
+      options.lifecycle ??
+      new EngineLifecycleManager({
+        logger: this.logger,
+        ...(options.stopTimeoutMs === undefined ? {} : { stopTimeoutMs: options.stopTimeoutMs }),
+        ...(options.healthCheckTimeoutMs === undefined
+          ? {}
+          : { healthCheckTimeoutMs: options.healthCheckTimeoutMs }),
+      });
+    this.backends = new BackendRegistry(options.customBackends ?? []);
+    this.registry = new EngineRegistry(options.store ?? new FileRegistryStore(this.stateDir), this.logger);
+    this.registry.on('engine-state-change', (change) => this.emit('engine-state-change', change));
+    this.supervisor = new RestartSupervisor({
+      ...supervisorOptions(options),
+      engines: this.supervisedEngines(),
+      logger: this.logger,
+      now: this.now,
+    });
+    this.lifecycle.on('engine-exit', (event) => this.onEngineExit(event));
+  }
+
+  /** Let the scheduler tell the manager how many requests each engine is serving (for draining). */
+  setInFlightProvider(provider: (engineId: string) => number): void {
+    this.inFlight = provider;
+  }
+
+  /** Prepare the state directory, adopt engines an earlier gateway left running, start the health loop. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    await mkdir(join(this.stateDir, 'logs'), { recursive: true });
+    await adoptPersistedEngines({
+      persisted: await (this.options.store ?? new FileRegistryStore(this.stateDir)).load(),
+      registry: this.registry,
+      lifecycle: this.lifecycle,
+      ports: this.ports,
+      gpu: this.gpu,
+      logger: this.logger,
+      healthPaths: (record) => this.backends.get(record.backend).healthPaths(record.request.engineKind),
+      relaunch: (record) => this.relaunchAfterAdoption(record),
+      watchStartup: (engineId) => this.supervisor.watchStartup(engineId),
+    });
+    this.supervisor.start();
+  }
+
+  /**
+   * Start an engine. Validates the request, decides GPU or CPU (SPEC C), reserves GPUs and a port,
+   * spawns the process and returns its info in state STARTING; it becomes RUNNING after its first
+   * successful health check ({@link waitForEngine}).
+   */
+  async requestEngineStartup(modelId: string, options: EngineStartOptions = {}): Promise<EngineInfo> {
+    const request = parseEngineStartRequest(toWire<EngineStartRequestWire>({ ...options, modelId }));
+    const backend = this.backends.resolve(request);
+    if (!backend.kinds.includes(request.engineKind)) {
+      throw new BackendUnavailableError(
+        backend.name,
+        `it serves ${backend.kinds.join(', ')} engines, not ${request.engineKind}`,
+      );
+    }
+    this.checkProgram(backend, request);
+    const engineId = `engine-${randomUUID().slice(0, 8)}`;
+    const record: EngineRecord = {
+      engineId,
+      request,
+      backend: backend.name,
+      status: 'STARTING',
+      host: this.engineHost,
+      port: 0,
+      gpuIds: [],
+      device: 'cpu',
+      reservedMemoryGbPerGpu: 0,
+      pid: null,
+      command: [],
+      env: {},
+      logPath: join(this.stateDir, 'logs', `${engineId}.log`),
+      restartCount: 0,
+      lastExitCode: null,
+      lastError: null,
+      createdAt: new Date(this.now()).toISOString(),
+      spawnedAt: null,
+      resourcesHeld: false,
+    };
+    await this.acquireResources(record, { port: request.port });
+    try {
+      await this.launch(record, backend);
+    } catch (error) {
+      await this.releaseResources(record);
+      throw error;
+    }
+    this.registry.add(record);
+    this.logger.info(
+      { engineId, modelId, backend: backend.name, port: record.port, gpuIds: record.gpuIds },
+      'engine-started',
+    );
+    this.supervisor.watchStartup(engineId);
+    return this.getEngine(engineId);
+  }
+
+  /** Resolves when the engine is RUNNING; rejects with EngineStartError when it ends FAILED or STOPPED. */
+  waitForEngine(engineId: string, options: { timeoutMs?: number } = {}): Promise<EngineInfo> {
+    return new Promise((resolve, reject) => {
+      const settle = (): boolean => {
+        const record = this.registry.get(engineId);
+        if (record.status === 'RUNNING') {
+          resolve(this.getEngine(engineId));
+          return true;
+        }
+        if (TERMINAL_STATUSES.has(record.status)) {
+          reject(
+            new EngineStartError(
+              engineId,
+              `engine ${engineId} is ${record.status}: ${record.lastError ?? 'no error recorded'}`,
+            ),
+          );
+          return true;
+        }
+        return false;
+      };
+      if (settle()) return;
+      const listener = (change: EngineStateChange) => {
+        if (change.engineId === engineId && settle()) cleanup();
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(
+          new EngineStartError(engineId, `engine ${engineId} not RUNNING within ${options.timeoutMs}ms`),
+        );
+      }, options.timeoutMs ?? 600_000);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.registry.off('engine-state-change', listener);
+      };
+      this.registry.on('engine-state-change', listener);
+    });
+  }
+
+  /** Stop an engine (after its in-flight requests when `drain`), release its port and GPUs. */
+  async requestEngineShutdown(engineId: string, options: { drain?: boolean } = {}): Promise<EngineInfo> {
+    const record = this.registry.get(engineId);
+    this.supervisor.forget(engineId);
+    if (TERMINAL_STATUSES.has(record.status)) {
+      await this.lifecycle.stop(engineId);
+      await this.releaseResources(record);
+      return this.getEngine(engineId);
+    }
+    if (options.drain && (record.status === 'RUNNING' || record.status === 'UNHEALTHY')) {
+      this.registry.transition(engineId, 'drain', 'shutdown requested with drain');
+      await this.waitForDrain(engineId);
+    }
+    this.registry.transition(engineId, 'stop', 'shutdown requested');
+    const exit = await this.lifecycle.stop(engineId);
+    await this.releaseResources(record);
+    this.registry.update(engineId, {
+      pid: null,
+      spawnedAt: null,
+      lastExitCode: exit?.exitCode ?? record.lastExitCode,
+    });
+    this.registry.transition(engineId, 'stopped', 'process stopped');
+    return this.getEngine(engineId);
+  }
+
+  /** Restart by hand: same id, same port when still free; resets the restart attempt counter. */
+  async restartEngine(engineId: string): Promise<EngineInfo> {
+    const record = this.registry.get(engineId);
+    this.supervisor.forget(engineId);
+    this.registry.transition(engineId, 'restart', 'restart requested');
+    await this.lifecycle.stop(engineId);
+    await this.relaunch(record, 'restart requested');
+    this.supervisor.resetAttempts(engineId);
+    this.supervisor.watchStartup(engineId);
+    return this.getEngine(engineId);
+  }
+
+  /** Forget STOPPED and FAILED engines. Returns the ids removed. */
+  async pruneEngines(): Promise<string[]> {
+    const removed: string[] = [];
+    for (const record of this.registry.list()) {
+      if (!TERMINAL_STATUSES.has(record.status)) continue;
+      await this.lifecycle.remove(record.engineId);
+      this.supervisor.forget(record.engineId);
+      this.registry.delete(record.engineId);
+      removed.push(record.engineId);
+    }
+    return removed;
+  }
+
+  listEngines(): EngineInfo[] {
+    const now = this.now();
+    return this.registry.list().map((record) => toEngineInfo(record, now));
+  }
+
+  getEngine(engineId: string): EngineInfo {
+    return toEngineInfo(this.registry.get(engineId), this.now());
+  }
+
+  async getGpuStatus(): Promise<GpuStatus[]> {
+    return this.gpu.getSystemStatus();
+  }
+
+  /** Engines, GPUs and a count of engines per state. */
+  async getClusterStatus(): Promise<{
+    engines: EngineInfo[];
+    gpus: GpuStatus[];
+    engineCounts: Record<string, number>;
+  }> {
+    const engines = this.listEngines();
+    const engineCounts: Record<string, number> = {};
+    for (const engine of engines) engineCounts[engine.status] = (engineCounts[engine.status] ?? 0) + 1;
+    return { engines, gpus: await this.gpu.getSystemStatus(), engineCounts };
+  }
+
+  /** The last lines of an engine's own log. */
+  async engineLogs(engineId: string, lines: number = CONTROL_PLANE_DEFAULTS.logTailLines): Promise<string[]> {
+    this.registry.get(engineId);
+    return this.lifecycle.logTail(engineId, lines);
+  }
+
+  /**
+   * Stop the health loop and, unless `stopEngines` is false, every engine. With
+   * `stopEngines: false` engines keep running and the next manager over the same state
+   * directory adopts them.
+   */
+  async close(options: { stopEngines?: boolean } = {}): Promise<void> {
+    this.supervisor.close();
+    if (options.stopEngines ?? true) {
+      for (const record of this.registry.list()) {
+        if (TERMINAL_STATUSES.has(record.status)) continue;
+        await this.requestEngineShutdown(record.engineId).catch((error: unknown) =>
+          this.logger.error({ engineId: record.engineId, err: error }, 'engine could not be stopped'),
+        );
+      }
+    }
+    await this.registry.flush();
+    await this.lifecycle.close();
+  }
+
+  private startupTimeoutMs(backend: EngineBackend): number {
+    return this.options.startupTimeoutMs ?? backend.startupTimeoutMs;
+  }
+
+  private checkProgram(backend: EngineBackend, request: EngineStartRequest): void {
+    const program = backend.program?.(request);
+    if (program && !findProgram(program, (this.options.env ?? process.env).PATH)) {
+      throw new BackendUnavailableError(backend.name, `program '${program}' was not found on this host`);
+    }
+  }
+
+  /** Reserve GPUs (SPEC C) and a port for a record; `preferPort` keeps a restarted engine's port. */
+  private async acquireResources(
+    record: EngineRecord,
+    options: { port?: number | undefined; preferPort?: number },
+  ): Promise<void> {
+    const { request } = record;
+    const hostGpus = await this.gpu.getSystemStatus();
+    const decision = decideGpu(request, hostGpus.length);
+    if (decision.useGpu) {
+      const perGpuGb =
+        request.requiredMemoryGb ?? this.gpu.estimateModelMemory(request.modelId, request.tensorParallelSize);
+      const pinned = request.gpuIds ?? (record.gpuIds.length > 0 ? record.gpuIds : undefined);
+      record.gpuIds = await this.gpu.allocateResources(perGpuGb, decision.gpuCount, {
+        owner: record.engineId,
+        ...(pinned ? { gpuIds: pinned } : {}),
+      });
+      record.reservedMemoryGbPerGpu = perGpuGb;
+      record.device = 'cuda';
+    } else {
+      record.gpuIds = [];
+      record.reservedMemoryGbPerGpu = 0;
+      record.device = 'cpu';
+    }
+    try {
+      record.port = await this.ports.allocate(request.engineKind, {
+        owner: record.engineId,
+        ...(options.port === undefined ? {} : { port: options.port }),
+        ...(options.preferPort === undefined ? {} : { prefer: options.preferPort }),
+      });
+    } catch (error) {
+      this.gpu.releaseResources(record.engineId);
+      throw error;
+    }
+    record.resourcesHeld = true;
+    this.logger.debug(
+      { engineId: record.engineId, decision: decision.reason, port: record.port },
+      'engine-placed',
+    );
+  }
+
+  private async releaseResources(record: EngineRecord): Promise<void> {
+    if (!record.resourcesHeld) return;
+    this.gpu.releaseResources(record.engineId);
+    await this.ports.release(record.port);
+    record.resourcesHeld = false;
+    if (this.registry.find(record.engineId)) this.registry.update(record.engineId, { resourcesHeld: false });
+  }
+
+  /** Build the command from the backend and spawn it. */
+  private async launch(record: EngineRecord, backend: EngineBackend): Promise<void> {
+    const gpus = record.gpuIds.length > 0 ? await this.gpu.getSystemStatus() : [];
+    const totals = gpus.filter((gpu) => record.gpuIds.includes(gpu.index)).map((gpu) => gpu.memoryTotalGb);
+    const placement: EnginePlacement = {
+      host: record.host,
+      port: record.port,
+      gpuIds: record.gpuIds,
+      device: record.device,
+      reservedMemoryGbPerGpu: record.reservedMemoryGbPerGpu,
+      gpuMemoryTotalGb: totals.length > 0 ? Math.min(...totals) : undefined,
+      stateDir: this.stateDir,
+    };
+    const spec = backend.launch(record.request, placement);
+    const env = buildEngineEnv(this.options.env ?? process.env, spec.env);
+    const child = this.lifecycle.spawn({
+      engineId: record.engineId,
+      argv: spec.argv,
+      env,
+      host: record.host,
+      port: record.port,
+      kind: record.request.engineKind,
+      healthPaths: backend.healthPaths(record.request.engineKind),
+      logPath: record.logPath,
+    });
+    record.pid = child.pid;
+    record.command = [...spec.argv];
+    record.env = Object.fromEntries(
+      Object.entries(spec.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    );
+    record.spawnedAt = this.now();
+    if (child.pid !== null) this.gpu.attachProcess(record.engineId, child.pid);
+    if (this.registry.find(record.engineId)) this.registry.update(record.engineId, {});
+  }
+
+  /** RESTARTING → STARTING with the same id; re-acquires resources released by FAILED/STOPPED. */
+  private async relaunch(record: EngineRecord, reason: string): Promise<void> {
+    const backend = this.backends.get(record.backend);
+    this.checkProgram(backend, record.request);
+    if (!record.resourcesHeld) {
+      await this.acquireResources(record, { preferPort: record.port, port: record.request.port });
+    }
+    await this.launch(record, backend);
+    this.registry.update(record.engineId, { restartCount: record.restartCount + 1 });
+    this.registry.transition(record.engineId, 'spawned', reason);
+  }
+
+  private async relaunchAfterAdoption(record: EngineRecord): Promise<void> {
+    await this.relaunch(record, 'restarted after a gateway restart: the process was gone');
+    this.supervisor.watchStartup(record.engineId);
+  }
+
+  private async waitForDrain(engineId: string): Promise<void> {
+    const deadline = this.now() + (this.options.drainTimeoutMs ?? CONTROL_PLANE_DEFAULTS.drainTimeoutMs);
+    while (this.inFlight(engineId) > 0 && this.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  private onEngineExit(event: EngineExitEvent): void {
+    const record = this.registry.find(event.engineId);
+    if (!record) return;
+    this.registry.update(event.engineId, { pid: null, lastExitCode: event.exit.exitCode });
+    const description = describeExit(event.exit);
+    if (event.exit.exitCode === EXIT_CODE_CONFIGURATION_ERROR && record.status === 'STARTING') {
+      this.supervisor.forget(event.engineId);
+      void this.failEngine(
+        event.engineId,
+        `${description}: the engine reported a configuration error, not retrying`,
+      );
+      return;
+    }
+    this.supervisor.onProcessExit(event.engineId, description);
+  }
+
+  private async failEngine(engineId: string, reason: string): Promise<void> {
+    const record = this.registry.get(engineId);
+    if (this.lifecycle.isAlive(engineId)) await this.lifecycle.stop(engineId);
+    const tail = await this.lifecycle.logTail(engineId, CONTROL_PLANE_DEFAULTS.logTailLines);
+    const exit = this.lifecycle.lastExit(engineId);
+    await this.releaseResources(record);
+    const lastError = [`${reason}`, ...(tail.length > 0 ? ['last log lines:', ...tail] : [])].join('\n');
+    this.registry.update(engineId, {
+      pid: null,
+      spawnedAt: null,
+      lastError,
+      lastExitCode: exit?.exitCode ?? record.lastExitCode,
+    });
+    this.registry.transition(engineId, 'fail', reason);
+    this.logger.error({ engineId, exitCode: exit?.exitCode ?? null, reason, logTail: tail }, 'engine-failed');
+  }
+
+  private supervisedEngines(): SupervisedEngines {
+    return {
+      list: () =>
+        this.registry.list().map((record) => ({
+          engineId: record.engineId,
+          status: record.status,
+          startupTimeoutMs: this.startupTimeoutMs(this.backends.get(record.backend)),
+        })),
+      isAlive: (engineId) => this.lifecycle.isAlive(engineId),
+      healthCheck: (engineId, timeoutMs) => this.lifecycle.healthCheck(engineId, { timeoutMs }),
+      markHealthy: (engineId) => {
+        this.registry.update(engineId, { lastError: null });
+        this.registry.transition(engineId, 'healthy', 'health check passed');
+      },
+      markUnhealthy: (engineId, reason) => {
+        this.registry.transition(engineId, 'unhealthy', reason);
+      },
+      beginRestart: async (engineId, reason, attempt, delayMs) => {
+        this.registry.update(engineId, { lastError: reason });
+        this.registry.transition(engineId, 'restart', `${reason}; attempt ${attempt} in ${delayMs}ms`);
+        await this.lifecycle.stop(engineId);
+      },
+      relaunch: async (engineId) => {
+        const record = this.registry.find(engineId);
+        if (!record || record.status !== 'RESTARTING') return;
+        await this.relaunch(record, 'automatic restart');
+      },
+      fail: (engineId, reason) => this.failEngine(engineId, reason),
+    };
+  }
+}
+
+function describeExit(exit: ProcessExit): string {
+  if (exit.spawnError) return `could not start: ${exit.spawnError}`;
+  if (exit.signal) return `process killed by ${exit.signal}`;
+  if (exit.exitCode !== null) return `process exited with code ${exit.exitCode}`;
+  return 'process exited';
+}
+
+function supervisorOptions(options: ControlPlaneManagerOptions) {
+  const picked = {
+    autoRestart: options.autoRestart,
+    maxRestartAttempts: options.maxRestartAttempts,
+    healthCheckIntervalMs: options.healthCheckIntervalMs,
+    healthCheckTimeoutMs: options.healthCheckTimeoutMs,
+    consecutiveFailuresThreshold: options.consecutiveFailuresThreshold,
+    restartBackoffBaseMs: options.restartBackoffBaseMs,
+    restartBackoffMaxMs: options.restartBackoffMaxMs,
+    restartResetAfterMs: options.restartResetAfterMs,
+    readinessPollMs: options.readinessPollMs,
+  };
+  return Object.fromEntries(Object.entries(picked).filter(([, value]) => value !== undefined));
+}

@@ -1,0 +1,42 @@
+import type { Logger } from 'pino';
+import type { EngineBackend } from '../backends/engine-backend.js';
+import type { GPUResourceManager } from '../gpu/gpu-resource-manager.js';
+import type { EngineLifecycleManager } from '../lifecycle/engine-lifecycle-manager.js';
+import type { PortAllocator } from '../ports/port-allocator.js';
+import type { RegistryStore } from '../state/registry-store.js';
+
+/** Options of {@link ControlPlaneManager}. Every numeric default is in `CONTROL_PLANE_DEFAULTS`. */
+export interface ControlPlaneManagerOptions {
+  /** State directory: engine logs, registry, port locks. Default `SAGE_HOME`, else `~/.sage`. */
+  stateDir?: string;
+  /** The gateway's own port, never given to an engine. Default 8889. */
+  gatewayPort?: number;
+  /** Address engines bind and are reached at. Default 127.0.0.1. */
+  engineHost?: string;
+  autoRestart?: boolean;
+  maxRestartAttempts?: number;
+  healthCheckIntervalMs?: number;
+  healthCheckTimeoutMs?: number;
+  consecutiveFailuresThreshold?: number;
+  restartBackoffBaseMs?: number;
+  restartBackoffMaxMs?: number;
+  restartResetAfterMs?: number;
+  readinessPollMs?: number;
+  stopTimeoutMs?: number;
+  drainTimeoutMs?: number;
+  /** Overrides each backend's own startup timeout (tests use short ones). */
+  startupTimeoutMs?: number;
+  /** Custom backends (from configuration, never from the HTTP API). */
+  customBackends?: readonly EngineBackend[];
+  /** Environment engines inherit (before each backend's own variables). Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  logger?: Logger;
+  /** Injected parts (tests, or another executor later). */
+  gpu?: GPUResourceManager;
+  ports?: PortAllocator;
+  lifecycle?: EngineLifecycleManager;
+  store?: RegistryStore;
+  /** In-flight requests per engine, for draining (the scheduler provides it). */
+  inFlight?: (engineId: string) => number;
+  now?: () => number;
+}

@@ -1,0 +1,55 @@
+import type { EngineInfo, EngineStartRequest, EngineStatus } from '@sage/protocol';
+
+/** The control plane's own record of one engine: what was asked, where it runs, how it is doing. */
+export interface EngineRecord {
+  engineId: string;
+  request: EngineStartRequest;
+  backend: string;
+  status: EngineStatus;
+  host: string;
+  port: number;
+  gpuIds: number[];
+  device: 'cpu' | 'cuda';
+  reservedMemoryGbPerGpu: number;
+  pid: number | null;
+  command: string[];
+  /** Only the variables the control plane set (e.g. `CUDA_VISIBLE_DEVICES`), not the inherited ones. */
+  env: Record<string, string>;
+  logPath: string;
+  restartCount: number;
+  lastExitCode: number | null;
+  lastError: string | null;
+  createdAt: string;
+  /** Epoch ms of the current process's spawn (null when none runs). */
+  spawnedAt: number | null;
+  /** Whether the port and GPUs are currently held for this engine. */
+  resourcesHeld: boolean;
+}
+
+/** The public view of a record (camelCase; `toWire` turns it into the snake_case `EngineInfo`). */
+export function toEngineInfo(record: EngineRecord, now: number): EngineInfo {
+  return {
+    engineId: record.engineId,
+    modelId: record.request.modelId,
+    engineKind: record.request.engineKind,
+    backend: record.backend,
+    status: record.status,
+    host: record.host,
+    port: record.port,
+    gpuIds: [...record.gpuIds],
+    device: record.device,
+    pid: record.pid,
+    command: [...record.command],
+    env: { ...record.env },
+    restartCount: record.restartCount,
+    lastExitCode: record.lastExitCode,
+    lastError: record.lastError,
+    logPath: record.logPath,
+    engineLabel: record.request.engineLabel ?? null,
+    maxConcurrentRequests: record.request.maxConcurrentRequests,
+    reservedMemoryGb: record.reservedMemoryGbPerGpu * record.gpuIds.length,
+    createdAt: record.createdAt,
+    uptimeSeconds: record.spawnedAt === null ? 0 : Math.max(0, Math.round((now - record.spawnedAt) / 1000)),
+    ...(record.request.metadata ? { metadata: record.request.metadata } : {}),
+  };
+}

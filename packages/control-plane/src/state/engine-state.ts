@@ -1,0 +1,70 @@
+import type { EngineStatus } from '@sage/protocol';
+import { InvalidTransitionError } from '../errors.js';
+
+/** What can happen to an engine. */
+export type EngineEvent =
+  | 'healthy' // a health check passed
+  | 'unhealthy' // a health check failed
+  | 'restart' // the supervisor or an operator restarts it
+  | 'spawned' // a (re)started process is up
+  | 'drain' // stop taking traffic, finish in-flight requests
+  | 'stop' // stop the process
+  | 'stopped' // the process is gone
+  | 'fail'; // restarts exhausted or start impossible
+
+/** SPEC section 6: the allowed transitions. Anything missing is an invalid transition. */
+const TRANSITIONS: Record<EngineStatus, Partial<Record<EngineEvent, EngineStatus>>> = {
+  STARTING: {
+    healthy: 'RUNNING',
+    restart: 'RESTARTING',
+    fail: 'FAILED',
+    stop: 'STOPPING',
+    drain: 'STOPPING',
+  },
+  RUNNING: {
+    healthy: 'RUNNING',
+    unhealthy: 'UNHEALTHY',
+    restart: 'RESTARTING',
+    fail: 'FAILED',
+    drain: 'DRAINING',
+    stop: 'STOPPING',
+  },
+  UNHEALTHY: {
+    healthy: 'RUNNING',
+    unhealthy: 'UNHEALTHY',
+    restart: 'RESTARTING',
+    fail: 'FAILED',
+    drain: 'DRAINING',
+    stop: 'STOPPING',
+  },
+  RESTARTING: { spawned: 'STARTING', fail: 'FAILED', stop: 'STOPPING', drain: 'STOPPING' },
+  DRAINING: { stop: 'STOPPING', stopped: 'STOPPED', fail: 'STOPPED' },
+  STOPPING: { stopped: 'STOPPED' },
+  STOPPED: { restart: 'RESTARTING', stop: 'STOPPED', stopped: 'STOPPED' },
+  FAILED: { restart: 'RESTARTING', stop: 'STOPPED', stopped: 'STOPPED' },
+};
+
+/** Apply an event to a state; throws {@link InvalidTransitionError} when the table does not allow it. */
+export function nextEngineStatus(from: EngineStatus, event: EngineEvent): EngineStatus {
+  const to = TRANSITIONS[from][event];
+  if (!to) throw new InvalidTransitionError(from, event);
+  return to;
+}
+
+export function canTransition(from: EngineStatus, event: EngineEvent): boolean {
+  return TRANSITIONS[from][event] !== undefined;
+}
+
+/** States whose engine has (or is about to have) a live process. */
+export const LIVE_STATUSES: ReadonlySet<EngineStatus> = new Set([
+  'STARTING',
+  'RUNNING',
+  'UNHEALTHY',
+  'RESTARTING',
+  'DRAINING',
+]);
+
+/** States the health loop watches. */
+export const SUPERVISED_STATUSES: ReadonlySet<EngineStatus> = new Set(['STARTING', 'RUNNING', 'UNHEALTHY']);
+
+export const TERMINAL_STATUSES: ReadonlySet<EngineStatus> = new Set(['STOPPED', 'FAILED']);

@@ -1,0 +1,269 @@
+import type { EngineStatus } from '@sage/protocol';
+import type { Logger } from 'pino';
+import { pino } from 'pino';
+import { CONTROL_PLANE_DEFAULTS } from '../defaults.js';
+import { restartBackoffMs } from './backoff.js';
+
+/** What the supervisor may do to engines. The manager implements it; tests fake it. */
+export interface SupervisedEngines {
+  /** Engines and their current status. */
+  list(): ReadonlyArray<{ engineId: string; status: EngineStatus; startupTimeoutMs: number }>;
+  isAlive(engineId: string): boolean;
+  healthCheck(engineId: string, timeoutMs: number): Promise<boolean>;
+  /** STARTING/UNHEALTHY → RUNNING. */
+  markHealthy(engineId: string): void;
+  /** RUNNING → UNHEALTHY (no new traffic). */
+  markUnhealthy(engineId: string, reason: string): void;
+  /** → RESTARTING: stop what is left of the process; the relaunch comes after the backoff. */
+  beginRestart(engineId: string, reason: string, attempt: number, delayMs: number): Promise<void>;
+  /** RESTARTING → STARTING: spawn again with the same id (and port when still free). */
+  relaunch(engineId: string): Promise<void>;
+  /** → FAILED: release resources, record the reason and the log tail. */
+  fail(engineId: string, reason: string): Promise<void>;
+}
+
+export interface RestartSupervisorOptions {
+  engines: SupervisedEngines;
+  autoRestart?: boolean;
+  maxRestartAttempts?: number;
+  healthCheckIntervalMs?: number;
+  healthCheckTimeoutMs?: number;
+  consecutiveFailuresThreshold?: number;
+  restartBackoffBaseMs?: number;
+  restartBackoffMaxMs?: number;
+  restartResetAfterMs?: number;
+  readinessPollMs?: number;
+  logger?: Logger;
+  now?: () => number;
+}
+
+interface EngineWatch {
+  consecutiveFailures: number;
+  /** Restart attempts since the engine was last stable. Never reset by a tick (defect 4). */
+  attempts: number;
+  runningSince: number | null;
+  busy: boolean;
+  timer: NodeJS.Timeout | null;
+  /** Ends a pending backoff wait early (the engine was stopped or forgotten). */
+  cancelBackoff: (() => void) | null;
+  startupToken: number;
+}
+
+/**
+ * SPEC B: a background loop checks every engine; a STARTING engine is polled for readiness; an
+ * exited process is restarted at once, a failing one after `consecutiveFailuresThreshold`
+ * checks; restarts wait 1 s, 2 s, 4 s … (`restartBackoffBaseMs` × 2^(n−1)); past
+ * `maxRestartAttempts` the engine is FAILED. The attempt counter resets once the engine has
+ * been RUNNING for `restartResetAfterMs`.
+ */
+export class RestartSupervisor {
+  private readonly engines: SupervisedEngines;
+  private readonly options: Required<Omit<RestartSupervisorOptions, 'engines' | 'logger' | 'now'>>;
+  private readonly logger: Logger;
+  private readonly now: () => number;
+  private readonly watches = new Map<string, EngineWatch>();
+  private loop: NodeJS.Timeout | null = null;
+  private ticking = false;
+  private closed = false;
+
+  constructor(options: RestartSupervisorOptions) {
+    const defaults = CONTROL_PLANE_DEFAULTS;
+    this.engines = options.engines;
+    this.logger = options.logger ?? pino({ level: 'silent' });
+    this.now = options.now ?? Date.now;
+    this.options = {
+      autoRestart: options.autoRestart ?? defaults.autoRestart,
+      maxRestartAttempts: options.maxRestartAttempts ?? defaults.maxRestartAttempts,
+      healthCheckIntervalMs: options.healthCheckIntervalMs ?? defaults.healthCheckIntervalMs,
+      healthCheckTimeoutMs: options.healthCheckTimeoutMs ?? defaults.healthCheckTimeoutMs,
+      consecutiveFailuresThreshold:
+        options.consecutiveFailuresThreshold ?? defaults.consecutiveFailuresThreshold,
+      restartBackoffBaseMs: options.restartBackoffBaseMs ?? defaults.restartBackoffBaseMs,
+      restartBackoffMaxMs: options.restartBackoffMaxMs ?? defaults.restartBackoffMaxMs,
+      restartResetAfterMs: options.restartResetAfterMs ?? defaults.restartResetAfterMs,
+      readinessPollMs: options.readinessPollMs ?? defaults.readinessPollMs,
+    };
+  }
+
+  /** Start the periodic health loop. */
+  start(): void {
+    if (this.loop || this.closed) return;
+    this.loop = setInterval(() => void this.tick(), this.options.healthCheckIntervalMs);
+    this.loop.unref();
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.loop) clearInterval(this.loop);
+    this.loop = null;
+    const watches = [...this.watches.values()];
+    this.watches.clear();
+    for (const watch of watches) {
+      if (watch.timer) clearTimeout(watch.timer);
+      watch.cancelBackoff?.();
+    }
+  }
+
+  private watch(engineId: string): EngineWatch {
+    let watch = this.watches.get(engineId);
+    if (!watch) {
+      watch = {
+        consecutiveFailures: 0,
+        attempts: 0,
+        runningSince: null,
+        busy: false,
+        timer: null,
+        cancelBackoff: null,
+        startupToken: 0,
+      };
+      this.watches.set(engineId, watch);
+    }
+    return watch;
+  }
+
+  /** Forget an engine (stopped or removed): cancels a pending restart. */
+  forget(engineId: string): void {
+    const watch = this.watches.get(engineId);
+    if (watch?.timer) clearTimeout(watch.timer);
+    if (watch) watch.startupToken += 1;
+    this.watches.delete(engineId);
+    watch?.cancelBackoff?.();
+  }
+
+  /** Reset the attempt counter (an operator restarted the engine by hand). */
+  resetAttempts(engineId: string): void {
+    const watch = this.watch(engineId);
+    watch.attempts = 0;
+    watch.consecutiveFailures = 0;
+  }
+
+  attempts(engineId: string): number {
+    return this.watches.get(engineId)?.attempts ?? 0;
+  }
+
+  /**
+   * Poll a STARTING engine until it is healthy (→ RUNNING), its process exits, or its startup
+   * timeout passes (both count as a failure).
+   */
+  watchStartup(engineId: string): void {
+    const watch = this.watch(engineId);
+    const token = ++watch.startupToken;
+    const entry = this.engines.list().find((engine) => engine.engineId === engineId);
+    const deadline = this.now() + (entry?.startupTimeoutMs ?? 120_000);
+    const poll = async (): Promise<void> => {
+      if (this.closed || watch.startupToken !== token) return;
+      const current = this.engines.list().find((engine) => engine.engineId === engineId);
+      if (current?.status !== 'STARTING') return;
+      if (!this.engines.isAlive(engineId))
+        return void this.handleFailure(engineId, 'process exited during startup');
+      if (await this.engines.healthCheck(engineId, this.options.healthCheckTimeoutMs)) {
+        if (watch.startupToken !== token) return;
+        watch.consecutiveFailures = 0;
+        watch.runningSince = this.now();
+        this.engines.markHealthy(engineId);
+        return;
+      }
+      if (this.now() >= deadline) {
+        return void this.handleFailure(
+          engineId,
+          `not healthy within the startup timeout of ${entry?.startupTimeoutMs}ms`,
+        );
+      }
+      setTimeout(() => void poll(), this.options.readinessPollMs).unref();
+    };
+    void poll();
+  }
+
+  /** The process of an engine exited on its own: restart at once (after the backoff). */
+  onProcessExit(engineId: string, description: string): void {
+    const status = this.engines.list().find((engine) => engine.engineId === engineId)?.status;
+    if (status === undefined || !['STARTING', 'RUNNING', 'UNHEALTHY'].includes(status)) return;
+    void this.handleFailure(engineId, description);
+  }
+
+  /** One pass of the health loop over RUNNING and UNHEALTHY engines. */
+  async tick(): Promise<void> {
+    if (this.ticking || this.closed) return;
+    this.ticking = true;
+    try {
+      const engines = this.engines
+        .list()
+        .filter((engine) => engine.status === 'RUNNING' || engine.status === 'UNHEALTHY');
+      await Promise.all(engines.map((engine) => this.check(engine.engineId, engine.status)));
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private async check(engineId: string, status: EngineStatus): Promise<void> {
+    const watch = this.watch(engineId);
+    if (watch.busy) return;
+    if (!this.engines.isAlive(engineId)) return this.handleFailure(engineId, 'process is gone');
+    const healthy = await this.engines.healthCheck(engineId, this.options.healthCheckTimeoutMs);
+    if (healthy) {
+      watch.consecutiveFailures = 0;
+      if (status === 'UNHEALTHY') {
+        watch.runningSince = this.now();
+        this.engines.markHealthy(engineId);
+      }
+      watch.runningSince ??= this.now();
+      if (watch.attempts > 0 && this.now() - watch.runningSince >= this.options.restartResetAfterMs) {
+        this.logger.info({ engineId, attempts: watch.attempts }, 'engine-restart-counter-reset');
+        watch.attempts = 0;
+      }
+      return;
+    }
+    watch.consecutiveFailures += 1;
+    watch.runningSince = null;
+    const reason = `${watch.consecutiveFailures} consecutive failed health check(s)`;
+    if (status === 'RUNNING') this.engines.markUnhealthy(engineId, reason);
+    if (watch.consecutiveFailures >= this.options.consecutiveFailuresThreshold) {
+      await this.handleFailure(engineId, reason);
+    }
+  }
+
+  private async handleFailure(engineId: string, reason: string): Promise<void> {
+    const watch = this.watch(engineId);
+    if (watch.busy || this.closed) return;
+    watch.busy = true;
+    watch.startupToken += 1;
+    watch.runningSince = null;
+    try {
+      const processGone = !this.engines.isAlive(engineId);
+      if (!this.options.autoRestart) {
+        if (processGone) await this.engines.fail(engineId, `${reason} (auto restart is off)`);
+        return;
+      }
+      if (watch.attempts >= this.options.maxRestartAttempts) {
+        await this.engines.fail(engineId, `${reason}; gave up after ${watch.attempts} restart attempt(s)`);
+        return;
+      }
+      watch.attempts += 1;
+      watch.consecutiveFailures = 0;
+      const delayMs = restartBackoffMs(
+        watch.attempts,
+        this.options.restartBackoffBaseMs,
+        this.options.restartBackoffMaxMs,
+      );
+      this.logger.warn({ engineId, attempt: watch.attempts, delayMs, reason }, 'engine-restart-scheduled');
+      await this.engines.beginRestart(engineId, reason, watch.attempts, delayMs);
+      await new Promise<void>((resolve) => {
+        watch.cancelBackoff = resolve;
+        watch.timer = setTimeout(resolve, delayMs);
+      });
+      watch.timer = null;
+      watch.cancelBackoff = null;
+      if (this.closed || this.watches.get(engineId) !== watch) return;
+      try {
+        await this.engines.relaunch(engineId);
+      } catch (error) {
+        watch.busy = false;
+        return this.handleFailure(engineId, `relaunch failed: ${(error as Error).message}`);
+      }
+      watch.busy = false;
+      this.watchStartup(engineId);
+    } finally {
+      watch.busy = false;
+    }
+  }
+}
