@@ -1,0 +1,54 @@
+import { EngineUnavailableError, ModelNotFoundError } from './scheduler-errors.js';
+import type { SchedulableEngine, SchedulableEngineKind } from './scheduler-types.js';
+
+/**
+ * Which engines serve which request: pure functions over the manager's engine list.
+ */
+
+/** STOPPED and FAILED engines no longer make a model known; every other status does. */
+export function isEngineAlive(engine: SchedulableEngine): boolean {
+  return engine.status !== 'STOPPED' && engine.status !== 'FAILED';
+}
+
+/** `engine` serves `model` (by model id or engine label) for requests of `kind`. */
+export function servesModel(engine: SchedulableEngine, model: string, kind: SchedulableEngineKind): boolean {
+  return engine.engineKind === kind && (engine.modelId === model || engine.engineLabel === model);
+}
+
+/**
+ * The model a request is for: its own `model` when some alive engine serves it, else — without
+ * a `model` — the model id of the first alive engine of the kind.
+ * @throws ModelNotFoundError when no alive engine serves it.
+ */
+export function resolveModel(
+  engines: readonly SchedulableEngine[],
+  model: string | undefined,
+  kind: SchedulableEngineKind,
+): string {
+  if (model === undefined) {
+    const first = engines.find((engine) => engine.engineKind === kind && isEngineAlive(engine));
+    if (first) return first.modelId;
+  } else if (engines.some((engine) => isEngineAlive(engine) && servesModel(engine, model, kind))) {
+    return model;
+  }
+  throw new ModelNotFoundError(model, kind);
+}
+
+/**
+ * Why a known model cannot be served for a request any more, or undefined while some alive,
+ * not-excluded engine serves it (it may still be STARTING: the request then waits).
+ */
+export function unavailability(
+  engines: readonly SchedulableEngine[],
+  model: string,
+  kind: SchedulableEngineKind,
+  excludeEngineIds: ReadonlySet<string>,
+): EngineUnavailableError | undefined {
+  let excluded = false;
+  for (const engine of engines) {
+    if (!isEngineAlive(engine) || !servesModel(engine, model, kind)) continue;
+    if (!excludeEngineIds.has(engine.engineId)) return undefined;
+    excluded = true;
+  }
+  return new EngineUnavailableError(model, kind, excluded ? 'engines-excluded' : 'engines-gone');
+}

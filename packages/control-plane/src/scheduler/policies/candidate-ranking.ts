@@ -1,0 +1,87 @@
+import { PRIORITIES } from '@sage/protocol';
+import type { RequestPriority } from '../scheduler-types.js';
+import type { CandidateView, QueuedRequest } from './scheduling-policy.js';
+
+/**
+ * Orderings shared by the built-in policies. All are pure and total: every tie ends in the
+ * request's arrival `sequence` or the engine's `engineId`, so results never depend on input order.
+ */
+
+/** Arrival order. */
+export function compareArrival(a: QueuedRequest, b: QueuedRequest): number {
+  return a.sequence - b.sequence;
+}
+
+/** 0 for `critical` … 4 for `background`. */
+export function priorityRank(priority: RequestPriority): number {
+  return PRIORITIES.indexOf(priority);
+}
+
+/** Priority class first, then arrival. */
+export function comparePriorityThenArrival(a: QueuedRequest, b: QueuedRequest): number {
+  return priorityRank(a.priority) - priorityRank(b.priority) || compareArrival(a, b);
+}
+
+/** `critical` and `high` requests: the classes that get the fastest engine and switch `adaptive` to `priority`. */
+export function isUrgentClass(priority: RequestPriority): boolean {
+  return priority === 'critical' || priority === 'high';
+}
+
+/**
+ * SLO urgency of a request at `now`: elapsed / deadline, capped at 1 (1 once the deadline has
+ * passed, also for a non-positive deadline); 0 without a deadline.
+ */
+export function urgency(request: QueuedRequest, now: number): number {
+  if (request.deadlineMs === undefined) return 0;
+  if (request.deadlineMs <= 0) return 1;
+  const elapsed = Math.max(0, now - request.arrivedAt);
+  return Math.min(1, elapsed / request.deadlineMs);
+}
+
+function compareEngineId(a: CandidateView, b: CandidateView): number {
+  if (a.engine.engineId === b.engine.engineId) return 0;
+  return a.engine.engineId < b.engine.engineId ? -1 : 1;
+}
+
+/** Lowest load, then fewest in-flight, then engine id. */
+export function compareLoad(a: CandidateView, b: CandidateView): number {
+  return a.load - b.load || a.inFlight - b.inFlight || compareEngineId(a, b);
+}
+
+/**
+ * Lowest observed latency; engines never observed rank after observed ones; ties (including two
+ * unobserved engines) go to the less loaded, then the lower engine id.
+ */
+export function compareLatency(a: CandidateView, b: CandidateView): number {
+  const aKnown = a.latencyMs !== undefined;
+  const bKnown = b.latencyMs !== undefined;
+  if (aKnown !== bKnown) return aKnown ? -1 : 1;
+  return (a.latencyMs ?? 0) - (b.latencyMs ?? 0) || compareLoad(a, b);
+}
+
+/** The first candidate under `compare`, without sorting (and without mutating) the list. */
+export function best<T>(items: readonly T[], compare: (a: T, b: T) => number): T | undefined {
+  let chosen: T | undefined;
+  for (const item of items) {
+    if (chosen === undefined || compare(item, chosen) < 0) chosen = item;
+  }
+  return chosen;
+}
+
+/** The least-loaded candidate. */
+export function leastLoaded(candidates: readonly CandidateView[]): CandidateView | undefined {
+  return best(candidates, compareLoad);
+}
+
+/** The candidate with the lowest observed latency. */
+export function fastest(candidates: readonly CandidateView[]): CandidateView | undefined {
+  return best(candidates, compareLatency);
+}
+
+/** Mean load over `engines`; 0 when there are none. */
+export function meanLoad(engines: readonly CandidateView[]): number {
+  if (engines.length === 0) return 0;
+  let total = 0;
+  for (const engine of engines) total += engine.load;
+  return total / engines.length;
+}

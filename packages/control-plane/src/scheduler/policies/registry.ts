@@ -1,0 +1,33 @@
+import type { SCHEDULING_POLICY_NAMES } from '@sage/protocol';
+import { createAdaptivePolicy } from './adaptive.js';
+import { createCostOptimizedPolicy } from './cost-optimized.js';
+import { createFifoPolicy } from './fifo.js';
+import { createPriorityPolicy } from './priority.js';
+import type { SchedulingPolicyFactory } from './scheduling-policy.js';
+import { createSloAwarePolicy } from './slo-aware.js';
+
+/**
+ * The one list of built-in scheduling policies: wire/config name → factory. A new policy is one
+ * file plus one line here (and a section in docs/scheduling-policies.md); the contract test and
+ * the docs test pick it up on their own.
+ */
+export const schedulingPolicies = {
+  fifo: createFifoPolicy,
+  priority: createPriorityPolicy,
+  slo_aware: createSloAwarePolicy,
+  cost_optimized: createCostOptimizedPolicy,
+  adaptive: createAdaptivePolicy,
+} satisfies Record<string, SchedulingPolicyFactory>;
+
+/** A registered policy name. */
+export type SchedulingPolicyName = keyof typeof schedulingPolicies;
+
+/** Compile-time check: every name `@sage/protocol` advertises is registered here. */
+const everyProtocolNameIsRegistered: Record<
+  (typeof SCHEDULING_POLICY_NAMES)[number],
+  SchedulingPolicyFactory
+> = schedulingPolicies;
+void everyProtocolNameIsRegistered;
+
+/** Registered names, in registry order (the order error messages list them in). */
+export const schedulingPolicyNames = Object.keys(schedulingPolicies) as SchedulingPolicyName[];

@@ -1,0 +1,313 @@
+import { DEFAULT_SCHEDULING_POLICY, ValidationError } from '@sage/protocol';
+import { type Logger, pino } from 'pino';
+import { type DispatchDecision, type PlanEntry, planDispatch } from './dispatch-plan.js';
+import { EngineLoadTracker } from './engine-load-tracker.js';
+import { resolveModel, unavailability } from './model-resolution.js';
+import { PolicySet, type SchedulingPolicyParameters } from './policy-set.js';
+import { RequestQueue } from './request-queue.js';
+import { QueueTimeoutError, SchedulerClosedError } from './scheduler-errors.js';
+import type {
+  Lease,
+  LeaseOutcome,
+  SchedulableEngine,
+  ScheduleRequest,
+  SchedulerSnapshot,
+  SchedulingDecisionEvent,
+} from './scheduler-types.js';
+
+/** Default most requests waiting at once; one more gets `QueueFullError` (HTTP 429). */
+export const DEFAULT_QUEUE_CAPACITY = 1024;
+/** Default longest wait for an engine slot; then `QueueTimeoutError` (HTTP 503 + Retry-After). */
+export const DEFAULT_QUEUE_TIMEOUT_MS = 30_000;
+
+/** Options of {@link RequestScheduler}. Everything that touches the world is injectable. */
+export interface RequestSchedulerOptions {
+  /** The manager's current engines; called at every acquire and dispatch round. */
+  engines: () => readonly SchedulableEngine[];
+  /** Active policy name (default `adaptive`). */
+  policy?: string | undefined;
+  /** Per-policy parameters, e.g. `{ slo_aware: { urgencyThreshold: 0.8 } }` (validated at construction). */
+  policyParameters?: SchedulingPolicyParameters | undefined;
+  queueCapacity?: number | undefined;
+  queueTimeoutMs?: number | undefined;
+  /** The clock for arrival, queue times and urgency (default `Date.now`). */
+  now?: (() => number) | undefined;
+  logger?: Logger | undefined;
+  /** Called once per request with its final decision (metrics hook); errors thrown here are logged. */
+  onDecision?: ((event: SchedulingDecisionEvent) => void) | undefined;
+}
+
+interface Waiter extends PlanEntry {
+  resolve(lease: Lease): void;
+  reject(error: unknown): void;
+  timer: ReturnType<typeof setTimeout>;
+  detachAbort: () => void;
+}
+
+/**
+ * The request scheduler (SPEC §4, §7): every inference request goes queue → policy → engine.
+ * Decisions are matched to requests by id and load is counted after every decision, so each
+ * `acquire` settles exactly once: with its own lease, or with a clear error.
+ *
+ * @example
+ * ```ts
+ * const scheduler = new RequestScheduler({ engines: () => manager.schedulableEngines() });
+ * const lease = await scheduler.acquire({ requestId, model: 'qwen', kind: 'llm', priority: 'normal' }, signal);
+ * try { await forward(lease.engine); lease.release({ ok: true, latencyMs }); }
+ * catch (error) { lease.release({ ok: false }); throw error; }
+ * ```
+ */
+export class RequestScheduler {
+  readonly #options: RequestSchedulerOptions;
+  readonly #policies: PolicySet;
+  readonly #queue: RequestQueue<Waiter>;
+  readonly #loads = new EngineLoadTracker();
+  readonly #queueTimeoutMs: number;
+  readonly #now: () => number;
+  readonly #logger: Logger;
+  #policyName: string;
+  #sequence = 0;
+  #dispatchPending = false;
+  #closed = false;
+
+  constructor(options: RequestSchedulerOptions) {
+    this.#options = options;
+    this.#policies = new PolicySet(options.policyParameters);
+    this.#policyName = this.#policies.get(options.policy ?? DEFAULT_SCHEDULING_POLICY).name;
+    this.#queue = new RequestQueue(options.queueCapacity ?? DEFAULT_QUEUE_CAPACITY);
+    this.#queueTimeoutMs = options.queueTimeoutMs ?? DEFAULT_QUEUE_TIMEOUT_MS;
+    if (!(this.#queueTimeoutMs > 0)) {
+      throw new ValidationError({
+        message: `queueTimeoutMs must be positive, got ${this.#queueTimeoutMs}`,
+        path: 'queueTimeoutMs',
+      });
+    }
+    this.#now = options.now ?? Date.now;
+    this.#logger = options.logger ?? pino({ level: 'silent' });
+  }
+
+  /** The active policy's name. */
+  get policy(): string {
+    return this.#policyName;
+  }
+
+  /** Switch the active policy; queued requests are re-ordered. @throws UnknownPolicyError */
+  setPolicy(name: string): void {
+    const policy = this.#policies.get(name);
+    if (policy.name === this.#policyName) return;
+    this.#logger.info({ from: this.#policyName, to: policy.name }, 'scheduling-policy-change');
+    this.#policyName = policy.name;
+    this.#scheduleDispatch();
+  }
+
+  /**
+   * Wait for a slot on an engine serving `request`. Rejects at once with `ModelNotFoundError`,
+   * `EngineUnavailableError`, `UnknownPolicyError`, `QueueFullError` or `SchedulerClosedError`;
+   * later with `QueueTimeoutError`, `EngineUnavailableError`, the signal's abort reason or the
+   * error given to `close()`.
+   */
+  acquire(request: ScheduleRequest, signal?: AbortSignal): Promise<Lease> {
+    const arrivedAt = this.#now();
+    try {
+      return this.#enqueue(request, arrivedAt, signal);
+    } catch (error) {
+      this.#emit({
+        type: 'request-rejected',
+        requestId: request.requestId,
+        model: request.model,
+        kind: request.kind,
+        reason: errorName(error),
+        queuedMs: 0,
+      });
+      return Promise.reject(error);
+    }
+  }
+
+  /** Re-evaluate queued requests: call when an engine's status (or the engine list) changed. */
+  notifyEnginesChanged(): void {
+    this.#scheduleDispatch();
+  }
+
+  /** In-flight leases on `engineId`. */
+  load(engineId: string): number {
+    return this.#loads.inFlight(engineId);
+  }
+
+  /** Queue depth, capacity, active policy and in-flight leases per engine. */
+  snapshot(): SchedulerSnapshot {
+    return {
+      depth: this.#queue.size,
+      capacity: this.#queue.capacity,
+      policy: this.#policyName,
+      inFlight: this.#loads.snapshot(),
+    };
+  }
+
+  /** Reject every queued request (with `error`, default `SchedulerClosedError`) and refuse new ones. */
+  close(error?: unknown): void {
+    this.#closed = true;
+    const reason =
+      error ?? new SchedulerClosedError('the request scheduler shut down while the request was queued');
+    for (const waiter of this.#queue.items()) this.#reject(waiter, reason);
+  }
+
+  #enqueue(request: ScheduleRequest, arrivedAt: number, signal: AbortSignal | undefined): Promise<Lease> {
+    if (this.#closed) throw new SchedulerClosedError();
+    if (signal?.aborted) throw abortReason(signal);
+    if (request.policy !== undefined) this.#policies.get(request.policy);
+    const engines = this.#options.engines();
+    const model = resolveModel(engines, request.model, request.kind);
+    const excludeEngineIds = new Set(request.excludeEngineIds ?? []);
+    const unavailable = unavailability(engines, model, request.kind, excludeEngineIds);
+    if (unavailable) throw unavailable;
+
+    let settle!: Pick<Waiter, 'resolve' | 'reject'>;
+    const promise = new Promise<Lease>((resolve, reject) => {
+      settle = { resolve, reject };
+    });
+    const waiter: Waiter = {
+      ...settle,
+      request: Object.freeze({
+        requestId: request.requestId,
+        model,
+        kind: request.kind,
+        priority: request.priority,
+        deadlineMs: request.deadlineMs,
+        estimatedTokens: request.estimatedTokens,
+        arrivedAt,
+        sequence: this.#sequence++,
+      }),
+      policyName: request.policy,
+      excludeEngineIds,
+      timer: undefined as unknown as ReturnType<typeof setTimeout>,
+      detachAbort: () => {},
+    };
+    this.#queue.add(waiter);
+    waiter.timer = setTimeout(() => this.#expire(waiter), this.#queueTimeoutMs);
+    waiter.timer.unref?.();
+    if (signal) {
+      const onAbort = () => this.#reject(waiter, abortReason(signal));
+      signal.addEventListener('abort', onAbort, { once: true });
+      waiter.detachAbort = () => signal.removeEventListener('abort', onAbort);
+    }
+    this.#logger.debug({ requestId: request.requestId, model, depth: this.#queue.size }, 'request-queued');
+    this.#scheduleDispatch();
+    return promise;
+  }
+
+  #scheduleDispatch(): void {
+    if (this.#dispatchPending || this.#closed) return;
+    this.#dispatchPending = true;
+    queueMicrotask(() => {
+      this.#dispatchPending = false;
+      this.#dispatch();
+    });
+  }
+
+  #dispatch(): void {
+    if (this.#queue.size === 0) return;
+    let decisions: DispatchDecision[];
+    try {
+      decisions = planDispatch({
+        entries: this.#queue.items(),
+        engines: this.#options.engines(),
+        loads: this.#loads,
+        policy: this.#policies.get(this.#policyName),
+        policyByName: (name) => this.#policies.get(name),
+        now: this.#now(),
+        stopwatch: () => performance.now(),
+      });
+    } catch (error) {
+      // Only an engines() or comparator failure lands here; requests stay queued until their timeout.
+      this.#logger.error({ err: error }, 'scheduler-dispatch-failed');
+      return;
+    }
+    for (const decision of decisions) {
+      const waiter = this.#queue.get(decision.requestId);
+      if (!waiter || decision.type === 'wait') continue;
+      if (decision.type === 'reject') this.#reject(waiter, decision.error);
+      else this.#grant(waiter, decision);
+    }
+  }
+
+  #grant(waiter: Waiter, decision: Extract<DispatchDecision, { type: 'dispatch' }>): void {
+    this.#detach(waiter);
+    const { engine } = decision;
+    const { requestId, model, kind } = waiter.request;
+    const queuedMs = Math.max(0, this.#now() - waiter.request.arrivedAt);
+    this.#loads.acquire(engine.engineId);
+    let released = false;
+    const lease: Lease = {
+      engine,
+      policy: decision.policy,
+      queuedMs,
+      release: (outcome?: LeaseOutcome) => {
+        if (released) return;
+        released = true;
+        this.#loads.release(engine.engineId, outcome);
+        this.#scheduleDispatch();
+      },
+    };
+    this.#logger.debug(
+      {
+        requestId,
+        engineId: engine.engineId,
+        policy: decision.policy,
+        queuedMs,
+        load: this.load(engine.engineId),
+      },
+      'request-dispatched',
+    );
+    this.#emit({
+      type: 'request-dispatched',
+      requestId,
+      model,
+      kind,
+      engineId: engine.engineId,
+      policy: decision.policy,
+      queuedMs,
+      decisionMs: decision.decisionMs,
+    });
+    waiter.resolve(lease);
+  }
+
+  #expire(waiter: Waiter): void {
+    const waitedMs = Math.max(0, this.#now() - waiter.request.arrivedAt);
+    this.#reject(waiter, new QueueTimeoutError(waitedMs, waiter.request.model));
+  }
+
+  #reject(waiter: Waiter, error: unknown): void {
+    if (!this.#detach(waiter)) return;
+    const { requestId, model, kind, arrivedAt } = waiter.request;
+    const queuedMs = Math.max(0, this.#now() - arrivedAt);
+    this.#logger.debug({ requestId, model, reason: errorName(error), queuedMs }, 'request-rejected');
+    this.#emit({ type: 'request-rejected', requestId, model, kind, reason: errorName(error), queuedMs });
+    waiter.reject(error);
+  }
+
+  /** Take `waiter` out of the queue and drop its timer and abort listener; false if it already left. */
+  #detach(waiter: Waiter): boolean {
+    if (this.#queue.get(waiter.request.requestId) !== waiter) return false;
+    this.#queue.remove(waiter.request.requestId);
+    clearTimeout(waiter.timer);
+    waiter.detachAbort();
+    return true;
+  }
+
+  #emit(event: SchedulingDecisionEvent): void {
+    if (!this.#options.onDecision) return;
+    try {
+      this.#options.onDecision(event);
+    } catch (error) {
+      this.#logger.warn({ err: error, requestId: event.requestId }, 'scheduler-decision-hook-failed');
+    }
+  }
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('the request was aborted while queued', 'AbortError');
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : 'Error';
+}
