@@ -140,7 +140,8 @@ export class PortAllocator {
     this.#claiming.add(port);
     try {
       if (!alreadyOurs) {
-        const lock = await this.#locks.acquire(port, owner);
+        // A lock naming the same owner is this engine's own (left by a gateway that went away).
+        const lock = await this.#locks.acquire(port, owner, { acceptSameOwner: true });
         if (!lock.acquired) return lock.reason;
       }
       if (!(await this.#isPortBindable(port, this.#host))) {
