@@ -159,7 +159,10 @@ export class EngineLifecycleManager extends EventEmitter<{ 'engine-exit': [Engin
     const timeoutMs = options.timeoutMs ?? this.healthCheckTimeoutMs;
     const { host, port, healthPaths } = tracked.target;
     for (const path of healthPaths) {
-      if (await this.probe(`http://${formatHost(host)}:${port}${path}`, timeoutMs)) return true;
+      const outcome = await this.probe(`http://${formatHost(host)}:${port}${path}`, timeoutMs);
+      // Only a missing route falls through to the next path: a 503 from /health means "loading",
+      // and must not be overruled by /v1/models answering 200.
+      if (outcome !== 'missing') return outcome === 'ok';
     }
     return false;
   }
@@ -171,7 +174,7 @@ export class EngineLifecycleManager extends EventEmitter<{ 'engine-exit': [Engin
     return Object.fromEntries(ids.map((id, index) => [id, results[index] ?? false]));
   }
 
-  private async probe(url: string, timeoutMs: number): Promise<boolean> {
+  private async probe(url: string, timeoutMs: number): Promise<'ok' | 'missing' | 'failed'> {
     try {
       const response = await request(url, {
         method: 'GET',
@@ -181,9 +184,10 @@ export class EngineLifecycleManager extends EventEmitter<{ 'engine-exit': [Engin
         bodyTimeout: timeoutMs,
       });
       await response.body.dump();
-      return response.statusCode >= 200 && response.statusCode < 300;
+      if (response.statusCode >= 200 && response.statusCode < 300) return 'ok';
+      return response.statusCode === 404 || response.statusCode === 405 ? 'missing' : 'failed';
     } catch {
-      return false;
+      return 'failed';
     }
   }
 

@@ -198,7 +198,8 @@ export class RestartSupervisor {
   private async check(engineId: string, status: EngineStatus): Promise<void> {
     const watch = this.watch(engineId);
     if (watch.busy) return;
-    if (!this.engines.isAlive(engineId)) return this.handleFailure(engineId, 'process is gone');
+    // A restart waits out its backoff; the loop never blocks on it.
+    if (!this.engines.isAlive(engineId)) return void this.handleFailure(engineId, 'process is gone');
     const healthy = await this.engines.healthCheck(engineId, this.options.healthCheckTimeoutMs);
     if (healthy) {
       watch.consecutiveFailures = 0;
@@ -218,7 +219,7 @@ export class RestartSupervisor {
     const reason = `${watch.consecutiveFailures} consecutive failed health check(s)`;
     if (status === 'RUNNING') this.engines.markUnhealthy(engineId, reason);
     if (watch.consecutiveFailures >= this.options.consecutiveFailuresThreshold) {
-      await this.handleFailure(engineId, reason);
+      void this.handleFailure(engineId, reason);
     }
   }
 

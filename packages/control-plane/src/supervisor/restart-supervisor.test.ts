@@ -1,0 +1,116 @@
+import type { EngineStatus } from '@sage/protocol';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { RestartSupervisor, type SupervisedEngines } from './restart-supervisor.js';
+
+/** A scripted engine: health and liveness answer from flags the test flips. */
+function fakeEngines(initial: EngineStatus = 'RUNNING') {
+  const state = { status: initial, alive: true, healthy: true, relaunches: [] as number[], failedReason: '' };
+  const calls: string[] = [];
+  const engines: SupervisedEngines = {
+    list: () => [{ engineId: 'e1', status: state.status, startupTimeoutMs: 60_000 }],
+    isAlive: () => state.alive,
+    healthCheck: async () => state.alive && state.healthy,
+    markHealthy: () => {
+      calls.push('healthy');
+      state.status = 'RUNNING';
+    },
+    markUnhealthy: () => {
+      calls.push('unhealthy');
+      state.status = 'UNHEALTHY';
+    },
+    beginRestart: async (_id, _reason, attempt, delayMs) => {
+      calls.push(`restart#${attempt}@${delayMs}`);
+      state.status = 'RESTARTING';
+    },
+    relaunch: async () => {
+      state.relaunches.push(Date.now());
+      state.status = 'STARTING';
+    },
+    fail: async (_id, reason) => {
+      calls.push('fail');
+      state.failedReason = reason;
+      state.status = 'FAILED';
+    },
+  };
+  return { state, calls, engines };
+}
+
+describe('RestartSupervisor', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('restarts a crash-looping engine after 1 s, 2 s, 4 s, then marks it FAILED', async () => {
+    const { state, calls, engines } = fakeEngines('STARTING');
+    state.alive = false;
+    const supervisor = new RestartSupervisor({ engines, restartBackoffBaseMs: 1000, maxRestartAttempts: 3, readinessPollMs: 10 });
+    const start = Date.now();
+    supervisor.onProcessExit('e1', 'process exited with code 1');
+    for (let step = 0; step < 100 && state.status !== 'FAILED'; step++) await vi.advanceTimersByTimeAsync(100);
+    expect(state.relaunches.map((time) => time - start)).toEqual([1000, 3000, 7000]);
+    expect(calls.filter((call) => call.startsWith('restart'))).toEqual(['restart#1@1000', 'restart#2@2000', 'restart#3@4000']);
+    expect(state.status).toBe('FAILED');
+    expect(state.failedReason).toMatch(/gave up after 3 restart attempt/);
+    supervisor.close();
+  });
+
+  it('marks an engine UNHEALTHY at the first failed check and restarts it at the threshold', async () => {
+    const { state, calls, engines } = fakeEngines('RUNNING');
+    const supervisor = new RestartSupervisor({ engines, consecutiveFailuresThreshold: 2, restartBackoffBaseMs: 10 });
+    state.healthy = false;
+    await supervisor.tick();
+    expect(state.status).toBe('UNHEALTHY');
+    expect(calls).toEqual(['unhealthy']);
+    await supervisor.tick();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toContain('restart#1@10');
+    supervisor.close();
+  });
+
+  it('brings an UNHEALTHY engine back to RUNNING when checks pass again', async () => {
+    const { state, engines } = fakeEngines('RUNNING');
+    const supervisor = new RestartSupervisor({ engines, consecutiveFailuresThreshold: 5 });
+    state.healthy = false;
+    await supervisor.tick();
+    expect(state.status).toBe('UNHEALTHY');
+    state.healthy = true;
+    await supervisor.tick();
+    expect(state.status).toBe('RUNNING');
+    supervisor.close();
+  });
+
+  it('keeps counting attempts across ticks and resets them only after a stable period', async () => {
+    const { state, engines } = fakeEngines('RUNNING');
+    const supervisor = new RestartSupervisor({
+      engines,
+      restartBackoffBaseMs: 10,
+      restartResetAfterMs: 5_000,
+      readinessPollMs: 10,
+    });
+    state.alive = false;
+    supervisor.onProcessExit('e1', 'exited');
+    state.alive = true;
+    await vi.advanceTimersByTimeAsync(50);
+    expect(state.status).toBe('RUNNING');
+    await supervisor.tick();
+    expect(supervisor.attempts('e1')).toBe(1);
+    await vi.advanceTimersByTimeAsync(6_000);
+    await supervisor.tick();
+    expect(supervisor.attempts('e1')).toBe(0);
+    supervisor.close();
+  });
+
+  it('does not restart when autoRestart is off: an exited engine is FAILED', async () => {
+    const { state, engines } = fakeEngines('RUNNING');
+    const supervisor = new RestartSupervisor({ engines, autoRestart: false });
+    state.alive = false;
+    supervisor.onProcessExit('e1', 'exited with code 3');
+    await vi.advanceTimersByTimeAsync(10);
+    expect(state.status).toBe('FAILED');
+    expect(state.relaunches).toHaveLength(0);
+    supervisor.close();
+  });
+});

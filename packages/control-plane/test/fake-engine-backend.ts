@@ -1,0 +1,49 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fakeEnginePath } from '@sage/testing';
+import { createCustomBackend } from '../src/backends/custom.js';
+
+/** A custom backend that runs the fake engine; per-engine failure flags go in `extraArgs`. */
+export const fakeBackend = createCustomBackend({
+  name: 'fake',
+  command: [
+    process.execPath,
+    fakeEnginePath,
+    '--host',
+    '{host}',
+    '--port',
+    '{port}',
+    '--model',
+    '{model}',
+    '--device',
+    '{device}',
+  ],
+});
+
+export function temporaryStateDir(): string {
+  return mkdtempSync(join(tmpdir(), 'sage-cp-'));
+}
+
+/** Ports far from the defaults, so tests never meet a real engine on this host. */
+export function testPortRange(offset: number) {
+  const start = 47000 + offset * 50;
+  return {
+    preferred: { llm: [start], embedding: [start + 1] },
+    fallbackRange: { start: start + 2, end: start + 49 },
+  };
+}
+
+/** Poll until `check` holds (no fixed sleeps). */
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 15_000,
+  pollMs = 20,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+  throw new Error(`condition not met within ${timeoutMs}ms`);
+}

@@ -1,0 +1,219 @@
+import type { EngineStatus } from '@sage/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCustomBackend } from '../src/backends/custom.js';
+import { BackendUnavailableError } from '../src/errors.js';
+import { GPUResourceManager } from '../src/gpu/gpu-resource-manager.js';
+import { isPidAlive } from '../src/lifecycle/process-tree.js';
+import { ControlPlaneManager } from '../src/manager/control-plane-manager.js';
+import type { ControlPlaneManagerOptions } from '../src/manager/control-plane-options.js';
+import { PortAllocator } from '../src/ports/port-allocator.js';
+import { fakeBackend, temporaryStateDir, testPortRange, waitFor } from './fake-engine-backend.js';
+
+const gpuEnv = {
+  ...process.env,
+  SAGE_DISABLE_NVML: '1',
+  SAGE_GPU_MOCK_COUNT: '2',
+  SAGE_GPU_MOCK_MEMORY_GB: '24',
+};
+const managers: ControlPlaneManager[] = [];
+
+function createManager(stateDir: string, options: Partial<ControlPlaneManagerOptions> = {}) {
+  const manager = new ControlPlaneManager({
+    stateDir,
+    env: gpuEnv,
+    gpu: new GPUResourceManager({ env: gpuEnv }),
+    ports: new PortAllocator({ stateDir, ...testPortRange(1) }),
+    customBackends: [fakeBackend],
+    healthCheckIntervalMs: 100,
+    healthCheckTimeoutMs: 500,
+    readinessPollMs: 20,
+    restartBackoffBaseMs: 200,
+    maxRestartAttempts: 2,
+    stopTimeoutMs: 1000,
+    startupTimeoutMs: 10_000,
+    ...options,
+  });
+  managers.push(manager);
+  return manager;
+}
+
+function recordStates(manager: ControlPlaneManager, engineId: () => string) {
+  const states: Array<{ to: EngineStatus; at: number }> = [];
+  manager.on('engine-state-change', (change) => {
+    if (change.engineId === engineId()) states.push({ to: change.to, at: Date.now() });
+  });
+  return states;
+}
+
+afterEach(async () => {
+  for (const manager of managers.splice(0)) await manager.close();
+});
+
+describe('ControlPlaneManager with real engine processes', () => {
+  it('reports STARTING until the first healthy check, then RUNNING', async () => {
+    const manager = createManager(temporaryStateDir());
+    await manager.start();
+    const engine = await manager.requestEngineStartup('fake/model', {
+      backend: 'fake',
+      useGpu: false,
+      extraArgs: ['--slow-start-ms', '400'],
+    });
+    expect(engine.status).toBe('STARTING');
+    const running = await manager.waitForEngine(engine.engineId, { timeoutMs: 10_000 });
+    expect(running.status).toBe('RUNNING');
+    expect(await manager.lifecycle.healthCheck(engine.engineId)).toBe(true);
+    expect(running.pid).toBeGreaterThan(0);
+    expect(running.command).toContain(String(running.port));
+  });
+
+  it('restarts a kill -9ed engine after the backoff, keeping its id and port', async () => {
+    const manager = createManager(temporaryStateDir());
+    await manager.start();
+    const engine = await manager.requestEngineStartup('fake/model', { backend: 'fake', useGpu: false });
+    await manager.waitForEngine(engine.engineId);
+    const states = recordStates(manager, () => engine.engineId);
+    const killedAt = Date.now();
+    process.kill(engine.pid as number, 'SIGKILL');
+    await waitFor(() => states.some((state) => state.to === 'RUNNING'));
+    const restarted = manager.getEngine(engine.engineId);
+    expect(states.map((state) => state.to)).toEqual(['RESTARTING', 'STARTING', 'RUNNING']);
+    const starting = states.find((state) => state.to === 'STARTING')?.at ?? 0;
+    expect(starting - killedAt).toBeGreaterThanOrEqual(200);
+    expect(restarted).toMatchObject({
+      engineId: engine.engineId,
+      port: engine.port,
+      restartCount: 1,
+      status: 'RUNNING',
+    });
+    expect(restarted.pid).not.toBe(engine.pid);
+    expect(manager.listEngines()).toHaveLength(1);
+  });
+
+  it('marks a crash-looping engine FAILED after maxRestartAttempts, with its log tail, and frees its port and GPU', async () => {
+    const manager = createManager(temporaryStateDir());
+    await manager.start();
+    const engine = await manager.requestEngineStartup('fake/broken', {
+      backend: 'fake',
+      useGpu: true,
+      extraArgs: ['--exit-at-start', '1'],
+    });
+    expect(engine.gpuIds).toHaveLength(1);
+    await expect(manager.waitForEngine(engine.engineId, { timeoutMs: 15_000 })).rejects.toThrow(/FAILED/);
+    const failed = manager.getEngine(engine.engineId);
+    expect(failed.status).toBe('FAILED');
+    expect(failed.restartCount).toBe(2);
+    expect(failed.lastExitCode).toBe(1);
+    expect(failed.lastError).toMatch(/gave up after 2 restart attempt/);
+    expect(failed.lastError).toMatch(/refusing to start/);
+    expect(manager.ports.reservations().has(engine.port)).toBe(false);
+    const gpus = await manager.getGpuStatus();
+    expect(gpus.every((gpu) => gpu.memoryReservedGb === 0)).toBe(true);
+  });
+
+  it.each([
+    ['llm', undefined, true],
+    ['llm', true, true],
+    ['llm', false, false],
+    ['embedding', undefined, false],
+    ['embedding', true, true],
+    ['embedding', false, false],
+  ] as const)(
+    '%s engine with useGpu=%s gets a GPU: %s (GPU mock mode)',
+    async (engineKind, useGpu, expectGpu) => {
+      const manager = createManager(temporaryStateDir());
+      await manager.start();
+      const engine = await manager.requestEngineStartup('fake/model', {
+        backend: 'fake',
+        engineKind,
+        useGpu,
+        requiredMemoryGb: 2,
+      });
+      expect(engine.gpuIds.length > 0).toBe(expectGpu);
+      expect(engine.device).toBe(expectGpu ? 'cuda' : 'cpu');
+      expect(engine.env.CUDA_VISIBLE_DEVICES).toBe(expectGpu ? engine.gpuIds.join(',') : '');
+      const deviceFlag = engine.command[engine.command.indexOf('--device') + 1];
+      expect(deviceFlag).toBe(expectGpu ? 'cuda' : 'cpu');
+    },
+  );
+
+  it('refuses a backend whose program is missing with a clear error, not a crash loop', async () => {
+    const manager = createManager(temporaryStateDir(), {
+      customBackends: [
+        fakeBackend,
+        createCustomBackend({ name: 'ghost', command: ['/nonexistent/ghost-engine', '{port}'] }),
+      ],
+    });
+    await manager.start();
+    await expect(manager.requestEngineStartup('x', { backend: 'ghost', useGpu: false })).rejects.toThrow(
+      BackendUnavailableError,
+    );
+    await expect(manager.requestEngineStartup('x', { backend: 'ghost', useGpu: false })).rejects.toThrow(
+      /program '\/nonexistent\/ghost-engine' was not found/,
+    );
+    expect(manager.listEngines()).toHaveLength(0);
+  });
+
+  it('stops an engine, releases its port, and prunes it', async () => {
+    const manager = createManager(temporaryStateDir());
+    await manager.start();
+    const engine = await manager.requestEngineStartup('fake/model', { backend: 'fake', useGpu: false });
+    await manager.waitForEngine(engine.engineId);
+    const stopped = await manager.requestEngineShutdown(engine.engineId, { drain: true });
+    expect(stopped.status).toBe('STOPPED');
+    expect(isPidAlive(engine.pid as number)).toBe(false);
+    expect(manager.ports.reservations().has(engine.port)).toBe(false);
+    expect(await manager.pruneEngines()).toEqual([engine.engineId]);
+    expect(manager.listEngines()).toEqual([]);
+  });
+
+  it('a new manager over the same state directory adopts live engines without duplicates and forgets stopped ones', async () => {
+    const stateDir = temporaryStateDir();
+    const first = createManager(stateDir);
+    await first.start();
+    const kept = await first.requestEngineStartup('fake/kept', {
+      backend: 'fake',
+      useGpu: true,
+      requiredMemoryGb: 4,
+    });
+    const stopped = await first.requestEngineStartup('fake/stopped', { backend: 'fake', useGpu: false });
+    await first.waitForEngine(kept.engineId);
+    await first.waitForEngine(stopped.engineId);
+    await first.requestEngineShutdown(stopped.engineId);
+    await first.close({ stopEngines: false });
+    managers.splice(managers.indexOf(first), 1);
+    expect(isPidAlive(kept.pid as number)).toBe(true);
+
+    const second = createManager(stateDir);
+    await second.start();
+    await second.waitForEngine(kept.engineId);
+    const engines = second.listEngines();
+    expect(engines.map((engine) => engine.engineId)).toEqual([kept.engineId]);
+    expect(engines[0]).toMatchObject({
+      pid: kept.pid,
+      port: kept.port,
+      gpuIds: kept.gpuIds,
+      status: 'RUNNING',
+    });
+    const gpus = await second.getGpuStatus();
+    expect(gpus.reduce((sum, gpu) => sum + gpu.memoryReservedGb, 0)).toBe(4);
+  });
+
+  it('a new manager restarts a wanted engine that died while no gateway was watching, under the same id', async () => {
+    const stateDir = temporaryStateDir();
+    const first = createManager(stateDir);
+    await first.start();
+    const engine = await first.requestEngineStartup('fake/model', { backend: 'fake', useGpu: false });
+    await first.waitForEngine(engine.engineId);
+    await first.close({ stopEngines: false });
+    managers.splice(managers.indexOf(first), 1);
+    process.kill(engine.pid as number, 'SIGKILL');
+    await waitFor(() => !isPidAlive(engine.pid as number));
+
+    const second = createManager(stateDir);
+    await second.start();
+    const running = await second.waitForEngine(engine.engineId);
+    expect(running.pid).not.toBe(engine.pid);
+    expect(running.port).toBe(engine.port);
+    expect(second.listEngines()).toHaveLength(1);
+  });
+});
