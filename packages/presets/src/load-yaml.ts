@@ -3,6 +3,7 @@ import { type Document, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { describeIssues } from './describe-issues.js';
 import { type ConfigIssue, ConfigValidationError } from './errors.js';
+import { findJsonSyntaxError } from './json-syntax.js';
 import { locatePath } from './yaml-location.js';
 
 /** Text formats a configuration file may use. JSON is parsed strictly, YAML as YAML 1.2. */
@@ -42,15 +43,12 @@ function fail(file: string, issues: ConfigIssue[], cause?: unknown): never {
 
 /** Strict JSON check: YAML also accepts comments, trailing commas and unquoted words. */
 function checkStrictJson(text: string, file: string, lineCounter: LineCounter): void {
-  try {
-    JSON.parse(text);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const offset = Number(/at position (\d+)/.exec(message)?.[1] ?? text.length);
-    const position = lineCounter.linePos(Math.min(offset, text.length));
-    const detail = message.replace(/ in JSON at position \d+.*$/s, '');
-    fail(file, [{ path: '', message: `invalid JSON: ${detail}`, line: position.line, column: position.col }], error);
-  }
+  const error = findJsonSyntaxError(text);
+  if (!error) return;
+  const position = lineCounter.linePos(error.offset);
+  fail(file, [
+    { path: '', message: `invalid JSON: ${error.message}`, line: position.line, column: position.col },
+  ]);
 }
 
 function checkSyntax(document: Document, file: string, format: ConfigFormat, lineCounter: LineCounter): void {

@@ -24,12 +24,7 @@ export const PresetEngineSchema = z
       .default(1)
       .describe('Tensor parallel size: GPUs per pipeline stage (default 1).'),
     pipeline_parallel: z.int().min(1).default(1).describe('Pipeline parallel size (default 1).'),
-    port: z
-      .int()
-      .min(1)
-      .max(65535)
-      .optional()
-      .describe('Engine port; absent: the control plane picks one.'),
+    port: z.int().min(1).max(65535).optional().describe('Engine port; absent: the control plane picks one.'),
     label: z.string().min(1, 'must not be empty').optional().describe('Engine label; default: the name.'),
     max_concurrent_requests: z
       .int()
@@ -100,7 +95,10 @@ export const PresetSchema = z
     engines: z
       .array(PresetEngineSchema)
       .min(1, 'a preset needs at least one engine')
-      .superRefine((engines, context) => checkUniqueEngineNames(engines, context), { when: () => true })
+      // `when`: also check when an engine has other errors, so every problem is reported at once
+      .superRefine((engines, context) => checkUniqueEngineNames(engines, context), {
+        when: (payload) => Array.isArray(payload.value),
+      })
       .describe('Engines to start, in order.'),
   })
   .meta({ title: 'sageLLM preset', description: 'A named set of engines for the sageLLM control plane.' });

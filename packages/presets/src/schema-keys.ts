@@ -12,7 +12,15 @@ interface SchemaDefinition {
 }
 
 /** Wrappers whose inner schema describes the same value. */
-const WRAPPER_TYPES = new Set(['optional', 'nullable', 'nonoptional', 'default', 'prefault', 'catch', 'readonly']);
+const WRAPPER_TYPES = new Set([
+  'optional',
+  'nullable',
+  'nonoptional',
+  'default',
+  'prefault',
+  'catch',
+  'readonly',
+]);
 
 function unwrap(schema: z.core.$ZodType): SchemaDefinition {
   let definition = schema._zod.def as SchemaDefinition;
