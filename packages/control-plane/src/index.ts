@@ -1,1 +1,88 @@
-export {};
+// @sage/control-plane — the public door (STYLE G9). Named exports only.
+
+// Protocol types the control plane speaks
+export type { EngineInfo, EngineKind, EngineStartRequest, EngineStatus, GpuStatus } from '@sage/protocol';
+// Backends
+export { BackendRegistry, builtinBackends, defaultBackendName } from './backends/backend-registry.js';
+export { CustomBackendOptions, createCustomBackend } from './backends/custom.js';
+export type { EngineBackend, EngineLaunchSpec, EnginePlacement } from './backends/engine-backend.js';
+export { buildEngineEnv, openAiHealthPaths, PROXY_VARIABLES, placementEnv } from './backends/engine-env.js';
+export { hfEmbedBackend } from './backends/hf-embed.js';
+export { sageBackend } from './backends/sage.js';
+export { gpuMemoryUtilization, vllmBackend } from './backends/vllm.js';
+// Defaults and errors
+export { CONTROL_PLANE_DEFAULTS, type ControlPlaneDefaults } from './defaults.js';
+export {
+  BackendUnavailableError,
+  EngineNotFoundError,
+  EngineStartError,
+  InsufficientGpuMemoryError,
+  InvalidTransitionError,
+  PortUnavailableError,
+  UnknownBackendError,
+} from './errors.js';
+// GPUs
+export { GPUResourceManager, type GPUResourceManagerOptions } from './gpu/gpu-resource-manager.js';
+export { estimateModelMemory } from './gpu/memory-estimate.js';
+export { parseComputeAppsQuery, parseGpuQuery } from './gpu/nvidia-smi-parser.js';
+export {
+  type EngineExitEvent,
+  type EngineLaunch,
+  EngineLifecycleManager,
+  type EngineLifecycleManagerOptions,
+} from './lifecycle/engine-lifecycle-manager.js';
+// Engine processes
+export { followLog, readLogTail } from './lifecycle/engine-log.js';
+// Manager
+export {
+  ControlPlaneManager,
+  type EngineStartOptions,
+  EXIT_CODE_CONFIGURATION_ERROR,
+} from './manager/control-plane-manager.js';
+export type { ControlPlaneManagerOptions } from './manager/control-plane-options.js';
+export { defaultStateDir } from './manager/state-dir.js';
+// Ports
+export {
+  type PortAllocateOptions,
+  PortAllocator,
+  type PortAllocatorOptions,
+} from './ports/port-allocator.js';
+// Scheduler
+export {
+  type SchedulingPolicyName,
+  schedulingPolicies,
+  schedulingPolicyNames,
+} from './scheduler/policies/registry.js';
+export {
+  DEFAULT_QUEUE_CAPACITY,
+  DEFAULT_QUEUE_TIMEOUT_MS,
+  RequestScheduler,
+  type RequestSchedulerOptions,
+} from './scheduler/request-scheduler.js';
+export {
+  EngineUnavailableError,
+  ModelNotFoundError,
+  QueueFullError,
+  QueueTimeoutError,
+  SchedulerClosedError,
+  SchedulingPolicyError,
+  UnknownPolicyError,
+} from './scheduler/scheduler-errors.js';
+export type {
+  Lease,
+  LeaseOutcome,
+  SchedulableEngine,
+  ScheduleRequest,
+  SchedulerSnapshot,
+  SchedulingDecisionEvent,
+} from './scheduler/scheduler-types.js';
+// State
+export type { EngineRecord } from './state/engine-record.js';
+export type { EngineStateChange } from './state/engine-registry.js';
+export { type EngineEvent, nextEngineStatus } from './state/engine-state.js';
+export { FileRegistryStore, type RegistryStore } from './state/registry-store.js';
+export {
+  RestartSupervisor,
+  type RestartSupervisorOptions,
+  type SupervisedEngines,
+} from './supervisor/restart-supervisor.js';

@@ -39,8 +39,7 @@ export const DEFAULT_GPU_MOCK_MEMORY_GB = 24;
 
 /** Request priorities, highest first. */
 export const PRIORITIES = ['critical', 'high', 'normal', 'low', 'background'] as const;
-export type Priority = (typeof PRIORITIES)[number];
-export const DEFAULT_PRIORITY: Priority = 'normal';
+export const DEFAULT_PRIORITY: (typeof PRIORITIES)[number] = 'normal';
 
 /** Names of the built-in scheduling policies (SPEC section 7). */
 export const SCHEDULING_POLICY_NAMES = [

@@ -20,7 +20,9 @@ export const EngineStatus = z.enum([
 ]);
 export type EngineStatus = z.infer<typeof EngineStatus>;
 
+/** Request priority classes, highest first (SPEC section 5). */
 export const Priority = z.enum(PRIORITIES);
+export type Priority = z.infer<typeof Priority>;
 
 const positiveInt = z.number().int().positive();
 

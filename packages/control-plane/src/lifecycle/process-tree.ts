@@ -1,5 +1,5 @@
-import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
-import { execa } from 'execa';
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
+import { execa, type Options } from 'execa';
 
 /** How a process ended. */
 export interface ProcessExit {
@@ -78,20 +78,21 @@ export function spawnProcessGroup(
 ): EngineProcess {
   const [program, ...args] = argv;
   if (!program) throw new TypeError('spawnProcessGroup needs a program');
-  const logFd = openSync(options.logPath, 'a');
-  try {
-    const subprocess = execa(program, args, {
+  appendFileSync(options.logPath, ''); // the log exists as soon as the engine does
+  {
+    const execaOptions = {
       detached: true,
       stdin: 'ignore',
-      stdout: logFd,
-      stderr: logFd,
+      stdout: { file: options.logPath, append: true },
+      stderr: { file: options.logPath, append: true },
       env: options.env,
       extendEnv: false,
       reject: false,
       cleanup: false,
       buffer: false,
-      ...(options.cwd ? { cwd: options.cwd } : {}),
-    });
+      cwd: options.cwd ?? process.cwd(),
+    } satisfies Options;
+    const subprocess = execa(program, args, execaOptions);
     const pid = subprocess.pid ?? null;
     let alive = pid !== null;
     const exited = subprocess.then((result): ProcessExit => {
@@ -104,8 +105,6 @@ export function spawnProcessGroup(
       };
     });
     return { pid, exited, isAlive: () => alive };
-  } finally {
-    closeSync(logFd);
   }
 }
 

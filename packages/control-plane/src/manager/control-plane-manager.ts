@@ -22,6 +22,8 @@ import { GPUResourceManager } from '../gpu/gpu-resource-manager.js';
 import { type EngineExitEvent, EngineLifecycleManager } from '../lifecycle/engine-lifecycle-manager.js';
 import type { ProcessExit } from '../lifecycle/process-tree.js';
 import { PortAllocator } from '../ports/port-allocator.js';
+import { RequestScheduler } from '../scheduler/request-scheduler.js';
+import type { SchedulableEngine, SchedulingDecisionEvent } from '../scheduler/scheduler-types.js';
 import { type EngineRecord, toEngineInfo } from '../state/engine-record.js';
 import { EngineRegistry, type EngineStateChange } from '../state/engine-registry.js';
 import { TERMINAL_STATUSES } from '../state/engine-state.js';
@@ -50,7 +52,10 @@ export type EngineStartOptions = Partial<Omit<EngineStartRequest, 'modelId'>>;
  * await manager.waitForEngine(engine.engineId);
  * await manager.close();
  */
-export class ControlPlaneManager extends EventEmitter<{ 'engine-state-change': [EngineStateChange] }> {
+export class ControlPlaneManager extends EventEmitter<{
+  'engine-state-change': [EngineStateChange];
+  'scheduling-decision': [SchedulingDecisionEvent];
+}> {
   readonly stateDir: string;
   readonly gpu: GPUResourceManager;
   readonly ports: PortAllocator;
@@ -58,11 +63,12 @@ export class ControlPlaneManager extends EventEmitter<{ 'engine-state-change': [
   readonly backends: BackendRegistry;
   readonly registry: EngineRegistry;
   readonly supervisor: RestartSupervisor;
+  /** Queue → policy → engine for every inference request (SPEC section 7). */
+  readonly scheduler: RequestScheduler;
   private readonly logger: Logger;
   private readonly options: ControlPlaneManagerOptions;
   private readonly now: () => number;
   private readonly engineHost: string;
-  private inFlight: (engineId: string) => number;
   private started = false;
 
   constructor(options: ControlPlaneManagerOptions = {}) {
@@ -72,7 +78,6 @@ export class ControlPlaneManager extends EventEmitter<{ 'engine-state-change': [
     this.logger = options.logger ?? pino({ level: 'silent' });
     this.stateDir = options.stateDir ?? defaultStateDir(options.env);
     this.engineHost = options.engineHost ?? CONTROL_PLANE_DEFAULTS.engineHost;
-    this.inFlight = options.inFlight ?? (() => 0);
     this.gpu = options.gpu ?? new GPUResourceManager({ env: options.env ?? process.env });
     this.ports =
       options.ports ??
@@ -92,7 +97,20 @@ export class ControlPlaneManager extends EventEmitter<{ 'engine-state-change': [
       });
     this.backends = new BackendRegistry(options.customBackends ?? []);
     this.registry = new EngineRegistry(options.store ?? new FileRegistryStore(this.stateDir), this.logger);
-    this.registry.on('engine-state-change', (change) => this.emit('engine-state-change', change));
+    this.scheduler = new RequestScheduler({
+      engines: () => this.schedulableEngines(),
+      policy: options.scheduling?.policy,
+      policyParameters: options.scheduling?.policyParameters,
+      queueCapacity: options.scheduling?.queueCapacity,
+      queueTimeoutMs: options.scheduling?.queueTimeoutMs,
+      now: this.now,
+      logger: this.logger,
+      onDecision: (event) => this.emit('scheduling-decision', event),
+    });
+    this.registry.on('engine-state-change', (change) => {
+      this.scheduler.notifyEnginesChanged();
+      this.emit('engine-state-change', change);
+    });
     this.supervisor = new RestartSupervisor({
       ...supervisorOptions(options),
       engines: this.supervisedEngines(),
@@ -102,9 +120,21 @@ export class ControlPlaneManager extends EventEmitter<{ 'engine-state-change': [
     this.lifecycle.on('engine-exit', (event) => this.onEngineExit(event));
   }
 
-  /** Let the scheduler tell the manager how many requests each engine is serving (for draining). */
-  setInFlightProvider(provider: (engineId: string) => number): void {
-    this.inFlight = provider;
+  /** What the scheduler sees of each engine (GPU count and price for cost decisions). */
+  schedulableEngines(): SchedulableEngine[] {
+    return this.registry.list().map((record) => {
+      const price = record.request.metadata?.price_per_gpu_hour;
+      return {
+        engineId: record.engineId,
+        modelId: record.request.modelId,
+        engineLabel: record.request.engineLabel ?? null,
+        engineKind: record.request.engineKind,
+        status: record.status,
+        maxConcurrentRequests: record.request.maxConcurrentRequests,
+        gpuCount: record.gpuIds.length,
+        ...(typeof price === 'number' ? { pricePerGpuHour: price } : {}),
+      };
+    });
   }
 
   /** Prepare the state directory, adopt engines an earlier gateway left running, start the health loop. */
@@ -305,6 +335,7 @@ export class ControlPlaneManager extends EventEmitter<{ 'engine-state-change': [
    */
   async close(options: { stopEngines?: boolean } = {}): Promise<void> {
     this.supervisor.close();
+    this.scheduler.close();
     if (options.stopEngines ?? true) {
       for (const record of this.registry.list()) {
         if (TERMINAL_STATUSES.has(record.status)) continue;
@@ -430,7 +461,7 @@ export class ControlPlaneManager extends EventEmitter<{ 'engine-state-change': [
 
   private async waitForDrain(engineId: string): Promise<void> {
     const deadline = this.now() + (this.options.drainTimeoutMs ?? CONTROL_PLANE_DEFAULTS.drainTimeoutMs);
-    while (this.inFlight(engineId) > 0 && this.now() < deadline) {
+    while (this.scheduler.load(engineId) > 0 && this.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }

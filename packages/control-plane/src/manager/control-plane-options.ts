@@ -36,7 +36,12 @@ export interface ControlPlaneManagerOptions {
   ports?: PortAllocator;
   lifecycle?: EngineLifecycleManager;
   store?: RegistryStore;
-  /** In-flight requests per engine, for draining (the scheduler provides it). */
-  inFlight?: (engineId: string) => number;
+  /** The request scheduler: default policy (`adaptive`), queue capacity and timeout. */
+  scheduling?: {
+    policy?: string | undefined;
+    policyParameters?: Readonly<Record<string, unknown>> | undefined;
+    queueCapacity?: number | undefined;
+    queueTimeoutMs?: number | undefined;
+  };
   now?: () => number;
 }
