@@ -11,13 +11,23 @@ export interface DescribedIssue {
   target: LocationTarget;
 }
 
-function hasPath(data: unknown, path: readonly PropertyKey[]): boolean {
+/** The value at `path` in `data`, and whether the path exists at all. */
+function lookup(data: unknown, path: readonly PropertyKey[]): { found: boolean; value: unknown } {
   let value: unknown = data;
   for (const segment of path) {
-    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, segment)) return false;
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, segment)) {
+      return { found: false, value: undefined };
+    }
     value = (value as Record<PropertyKey, unknown>)[segment];
   }
-  return true;
+  return { found: true, value };
+}
+
+/** Add "did you mean" to a bad enum value that is a likely typo (`embeddings` → `embedding`). */
+function invalidValueMessage(issue: z.core.$ZodIssueInvalidValue, value: unknown): string {
+  const options = issue.values.filter((option): option is string => typeof option === 'string');
+  const suggestion = typeof value === 'string' ? closestMatch(value, options) : undefined;
+  return suggestion ? `${issue.message} (did you mean '${suggestion}'?)` : issue.message;
 }
 
 function unknownKeyMessage(key: string, allowed: string[] | undefined): string {
@@ -31,7 +41,7 @@ function unknownKeyMessage(key: string, allowed: string[] | undefined): string {
 /**
  * Turn zod issues for `data` (validated by `schema`) into messages that name the field:
  * an unknown key becomes one issue per key, located at that key, with a suggestion for typos;
- * a missing required key says so.
+ * a bad enum value gets a suggestion too; a missing required key says so.
  *
  * @example
  * ```ts
@@ -58,7 +68,10 @@ export function describeIssues(
     if (issue.code === 'invalid_type' && path.length === 0 && (data === null || data === undefined)) {
       return [{ path, message: `the document is empty (expected ${issue.expected})`, target: 'value' }];
     }
-    if (issue.code === 'invalid_type' && path.length > 0 && !hasPath(data, path)) {
+    if (issue.code === 'invalid_value') {
+      return [{ path, message: invalidValueMessage(issue, lookup(data, path).value), target: 'value' }];
+    }
+    if (issue.code === 'invalid_type' && path.length > 0 && !lookup(data, path).found) {
       const key = String(path[path.length - 1]);
       return [{ path, message: `missing required key '${key}'`, target: 'value' }];
     }

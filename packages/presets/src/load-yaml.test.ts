@@ -76,6 +76,14 @@ describe('parseWithSchema', () => {
     const error = errorOf(`${header}  - name: chat\n    model: m\n    kind: rerank\n`);
     expect([error.path, error.line, error.column]).toEqual(['engines.0.kind', 6, 11]);
     expect(error.message).toContain('expected one of "llm"|"embedding"');
+    expect(error.message).not.toContain('did you mean');
+  });
+
+  it('suggests the intended value for a misspelt kind', () => {
+    const error = errorOf(`${header}  - name: embed\n    model: m\n    kind: embeddings\n`);
+    expect(error.message).toBe(
+      'preset.yaml:6:11: engines.0.kind: Invalid option: expected one of "llm"|"embedding" (did you mean \'embedding\'?)',
+    );
   });
 
   it('reports a duplicate engine name at the second name', () => {
