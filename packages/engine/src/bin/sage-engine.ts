@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+import { availableParallelism, homedir } from 'node:os';
+import { join } from 'node:path';
+import { SageError } from '@sage/protocol';
+import { CommanderError } from 'commander';
+import { parseEngineArguments } from '../cli/program.js';
+import { defaultThreads, SAGE_HOME_ENV } from '../defaults.js';
+import { createEngineLogger } from '../logger.js';
+import type { EngineOptions } from '../server/engine-options.js';
+import { startEngine } from '../server/start-engine.js';
+
+/** Exit codes: 0 clean stop, 1 the engine could not start or serve, 2 bad command line. */
+const EXIT_FAILURE = 1;
+const EXIT_USAGE = 2;
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function parseArguments(): EngineOptions {
+  const sageHome = process.env[SAGE_HOME_ENV] || join(homedir(), '.sage');
+  try {
+    return parseEngineArguments(process.argv.slice(2), {
+      availableCores: availableParallelism(),
+      defaultModelsDirectory: join(sageHome, 'models'),
+      defaultThreads,
+    });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander already printed its message (or the help).
+      process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE);
+    }
+    console.error(`sage-engine: ${messageOf(error)}`);
+    process.exit(EXIT_USAGE);
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseArguments();
+  const logger = createEngineLogger(options.servedModelName);
+  const engine = await startEngine(options, { logger }).catch((error: unknown) => {
+    logger.fatal({ err: error }, 'engine could not listen');
+    console.error(`sage-engine: cannot listen on ${options.host}:${options.port}: ${messageOf(error)}`);
+    process.exit(EXIT_FAILURE);
+  });
+
+  const stop = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, 'signal received, closing');
+    engine.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'close failed');
+        process.exit(EXIT_FAILURE);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+
+  engine.ready.catch(async (error: unknown) => {
+    const known = SageError.isInstance(error);
+    logger.fatal({ err: error }, known ? messageOf(error) : `model load failed: ${messageOf(error)}`);
+    console.error(`sage-engine: ${known ? '' : 'model load failed: '}${messageOf(error)}`);
+    await engine.close().catch(() => {});
+    process.exit(EXIT_FAILURE);
+  });
+}
+
+void main();

@@ -1,0 +1,14 @@
+import type { Logger } from 'pino';
+import type { EngineMetrics } from '../metrics/engine-metrics.js';
+import type { RequestSlots } from '../scheduling/request-slots.js';
+import type { EngineState } from './engine-state.js';
+
+/** What every route needs: the engine's state, its request slots, metrics and logger. */
+export interface RouteContext {
+  state: EngineState;
+  slots: RequestSlots;
+  metrics: EngineMetrics;
+  logger: Logger;
+  /** Milliseconds since the epoch (injected for tests). */
+  now: () => number;
+}

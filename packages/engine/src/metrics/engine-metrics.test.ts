@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { EngineMetrics } from './engine-metrics.js';
+
+describe('EngineMetrics', () => {
+  it('renders vLLM-named gauges and counters in the Prometheus text format', () => {
+    const slots = { running: 1, waiting: 2 };
+    const metrics = new EngineMetrics('sage/tiny-chat', slots);
+    metrics.addPromptTokens(7);
+    metrics.addGenerationTokens(5);
+    metrics.recordFinished('length');
+    metrics.recordRequest('/v1/completions', 'success');
+    metrics.recordRequest('/v1/completions', 'success');
+    metrics.markLoaded();
+    const text = metrics.render();
+    expect(text).toContain('# TYPE vllm:num_requests_running gauge');
+    expect(text).toContain('vllm:num_requests_running{model_name="sage/tiny-chat"} 1');
+    expect(text).toContain('vllm:num_requests_waiting{model_name="sage/tiny-chat"} 2');
+    expect(text).toContain('vllm:prompt_tokens_total{model_name="sage/tiny-chat"} 7');
+    expect(text).toContain('vllm:generation_tokens_total{model_name="sage/tiny-chat"} 5');
+    expect(text).toContain(
+      'vllm:request_success_total{model_name="sage/tiny-chat",finished_reason="length"} 1',
+    );
+    expect(text).toContain(
+      'sage:requests_total{model_name="sage/tiny-chat",endpoint="/v1/completions",outcome="success"} 2',
+    );
+    expect(text).toContain('sage:model_loaded{model_name="sage/tiny-chat"} 1');
+  });
+
+  it('escapes quotes and backslashes in label values', () => {
+    const text = new EngineMetrics('a"b\\c', { running: 0, waiting: 0 }).render();
+    expect(text).toContain('model_name="a\\"b\\\\c"');
+  });
+});
