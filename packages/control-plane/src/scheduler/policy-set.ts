@@ -1,8 +1,12 @@
+import { snakeToCamel } from '@sage/protocol';
 import { schedulingPolicies, schedulingPolicyNames } from './policies/registry.js';
 import type { SchedulingPolicy, SchedulingPolicyFactory } from './policies/scheduling-policy.js';
 import { UnknownPolicyError } from './scheduler-errors.js';
 
-/** Per-policy parameters, keyed by policy name (camelCase keys inside). */
+/**
+ * Per-policy parameters keyed by policy name, e.g. `{ slo_aware: { urgencyThreshold: 0.8 } }`. A
+ * name may also be given in its camelCase form (`sloAware`, as a wire-to-TS conversion leaves it).
+ */
 export type SchedulingPolicyParameters = Readonly<Record<string, unknown>>;
 
 /**
@@ -20,8 +24,14 @@ export class PolicySet {
     factories: Readonly<Record<string, SchedulingPolicyFactory>> = schedulingPolicies,
   ) {
     this.#factories = factories;
-    this.#parameters = parameters;
-    for (const name of Object.keys(parameters)) this.get(name);
+    const byName: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(parameters)) {
+      const name = this.names.find((candidate) => candidate === key || snakeToCamel(candidate) === key);
+      if (name === undefined) throw new UnknownPolicyError(key, this.names);
+      byName[name] = value;
+    }
+    this.#parameters = byName;
+    for (const name of Object.keys(byName)) this.get(name);
   }
 
   /** Registered names, in registry order. */
