@@ -1,8 +1,6 @@
 import type { CandidateView } from './policies/scheduling-policy.js';
+import { DEFAULT_LATENCY_SMOOTHING } from './scheduler-defaults.js';
 import type { LeaseOutcome, SchedulableEngine } from './scheduler-types.js';
-
-/** Weight of the newest latency sample in the EWMA (0.3: about the last 5–6 requests matter). */
-export const DEFAULT_LATENCY_SMOOTHING = 0.3;
 
 /**
  * In-flight leases and observed latency per engine id: the scheduler's load accounting.

@@ -2,12 +2,7 @@ import { snakeToCamel } from '@sage/protocol';
 import { schedulingPolicies, schedulingPolicyNames } from './policies/registry.js';
 import type { SchedulingPolicy, SchedulingPolicyFactory } from './policies/scheduling-policy.js';
 import { UnknownPolicyError } from './scheduler-errors.js';
-
-/**
- * Per-policy parameters keyed by policy name, e.g. `{ slo_aware: { urgencyThreshold: 0.8 } }`. A
- * name may also be given in its camelCase form (`sloAware`, as a wire-to-TS conversion leaves it).
- */
-export type SchedulingPolicyParameters = Readonly<Record<string, unknown>>;
+import type { SchedulingPolicyParameters } from './scheduler-types.js';
 
 /**
  * The configured instances of the registered policies: one instance per name, built on first use

@@ -132,6 +132,19 @@ describe('RequestScheduler queue limits and errors', () => {
     await expect(first).rejects.toMatchObject({ name: 'QueueTimeoutError' });
   });
 
+  it.each([
+    { case: 'an unknown priority', overrides: { priority: 'urgent' }, path: 'priority' },
+    { case: 'a NaN deadline', overrides: { deadlineMs: Number.NaN }, path: 'deadlineMs' },
+    { case: 'a negative deadline', overrides: { deadlineMs: -5 }, path: 'deadlineMs' },
+    { case: 'an empty request id', overrides: { requestId: '' }, path: 'requestId' },
+  ])('rejects $case with a ValidationError naming the field', async ({ overrides, path }) => {
+    const scheduler = new RequestScheduler({ engines: () => [makeEngine({ engineId: 'a' })] });
+    const invalid = { ...request('r1'), ...overrides } as ScheduleRequest;
+    const error = await scheduler.acquire(invalid).catch((caught: unknown) => caught);
+    expect(ValidationError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ path });
+  });
+
   it('rejects everything queued on close, then refuses new requests', async () => {
     const { scheduler } = waitingScheduler();
     const pending = [scheduler.acquire(request('r1')), scheduler.acquire(request('r2'))];

@@ -3,39 +3,23 @@ import { type Logger, pino } from 'pino';
 import { type DispatchDecision, type PlanEntry, planDispatch } from './dispatch-plan.js';
 import { EngineLoadTracker } from './engine-load-tracker.js';
 import { resolveModel, unavailability } from './model-resolution.js';
-import { PolicySet, type SchedulingPolicyParameters } from './policy-set.js';
+import { PolicySet } from './policy-set.js';
 import { RequestQueue } from './request-queue.js';
+import { validateScheduleRequest } from './schedule-request-schema.js';
+import { DEFAULT_QUEUE_CAPACITY, DEFAULT_QUEUE_TIMEOUT_MS } from './scheduler-defaults.js';
 import { QueueTimeoutError, SchedulerClosedError } from './scheduler-errors.js';
 import type {
   Lease,
   LeaseOutcome,
-  SchedulableEngine,
+  RequestSchedulerOptions,
   ScheduleRequest,
   SchedulerSnapshot,
   SchedulingDecisionEvent,
 } from './scheduler-types.js';
 
-/** Default most requests waiting at once; one more gets `QueueFullError` (HTTP 429). */
-export const DEFAULT_QUEUE_CAPACITY = 1024;
-/** Default longest wait for an engine slot; then `QueueTimeoutError` (HTTP 503 + Retry-After). */
-export const DEFAULT_QUEUE_TIMEOUT_MS = 30_000;
-
-/** Options of {@link RequestScheduler}. Everything that touches the world is injectable. */
-export interface RequestSchedulerOptions {
-  /** The manager's current engines; called at every acquire and dispatch round. */
-  engines: () => readonly SchedulableEngine[];
-  /** Active policy name (default `adaptive`). */
-  policy?: string | undefined;
-  /** Per-policy parameters, e.g. `{ slo_aware: { urgencyThreshold: 0.8 } }` (validated at construction). */
-  policyParameters?: SchedulingPolicyParameters | undefined;
-  queueCapacity?: number | undefined;
-  queueTimeoutMs?: number | undefined;
-  /** The clock for arrival, queue times and urgency (default `Date.now`). */
-  now?: (() => number) | undefined;
-  logger?: Logger | undefined;
-  /** Called once per request with its final decision (metrics hook); errors thrown here are logged. */
-  onDecision?: ((event: SchedulingDecisionEvent) => void) | undefined;
-}
+// Re-exported so the package root can take every scheduler entry point from this file.
+export { DEFAULT_QUEUE_CAPACITY, DEFAULT_QUEUE_TIMEOUT_MS } from './scheduler-defaults.js';
+export type { RequestSchedulerOptions } from './scheduler-types.js';
 
 interface Waiter extends PlanEntry {
   resolve(lease: Lease): void;
@@ -154,6 +138,7 @@ export class RequestScheduler {
   #enqueue(request: ScheduleRequest, arrivedAt: number, signal: AbortSignal | undefined): Promise<Lease> {
     if (this.#closed) throw new SchedulerClosedError();
     if (signal?.aborted) throw abortReason(signal);
+    validateScheduleRequest(request);
     if (request.policy !== undefined) this.#policies.get(request.policy);
     const engines = this.#options.engines();
     const model = resolveModel(engines, request.model, request.kind);

@@ -1,4 +1,5 @@
 import type { EngineStatus, PRIORITIES } from '@sage/protocol';
+import type { Logger } from 'pino';
 
 /** A request priority class (SPEC §5), highest first in `PRIORITIES`. */
 export type RequestPriority = (typeof PRIORITIES)[number];
@@ -93,4 +94,30 @@ export interface SchedulerSnapshot {
   policy: string;
   /** In-flight leases per engine id (engines with none are omitted). */
   inFlight: Record<string, number>;
+}
+
+/**
+ * Per-policy parameters keyed by policy name, e.g. `{ slo_aware: { urgencyThreshold: 0.8 } }`. A
+ * name may also be given in its camelCase form (`sloAware`, as a wire-to-TS conversion leaves it).
+ */
+export type SchedulingPolicyParameters = Readonly<Record<string, unknown>>;
+
+/** Options of `RequestScheduler`. Everything that touches the world is injectable. */
+export interface RequestSchedulerOptions {
+  /** The manager's current engines; called at every acquire and dispatch round. */
+  engines: () => readonly SchedulableEngine[];
+  /** Active policy name (default `adaptive`). */
+  policy?: string | undefined;
+  /** Per-policy parameters, e.g. `{ slo_aware: { urgencyThreshold: 0.8 } }` (validated at construction). */
+  policyParameters?: SchedulingPolicyParameters | undefined;
+  /** Most requests waiting at once (default 1024). */
+  queueCapacity?: number | undefined;
+  /** Longest wait for an engine slot in ms (default 30000). */
+  queueTimeoutMs?: number | undefined;
+  /** The clock for arrival, queue times and urgency (default `Date.now`). */
+  now?: (() => number) | undefined;
+  /** Receives debug logs per decision (default: silent). */
+  logger?: Logger | undefined;
+  /** Called once per request with its final decision (metrics hook); errors thrown here are logged. */
+  onDecision?: ((event: SchedulingDecisionEvent) => void) | undefined;
 }

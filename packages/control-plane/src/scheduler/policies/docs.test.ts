@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { camelToSnake } from '@sage/protocol';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { DEFAULT_QUEUE_CAPACITY, DEFAULT_QUEUE_TIMEOUT_MS } from '../request-scheduler.js';
+import { DEFAULT_QUEUE_CAPACITY, DEFAULT_QUEUE_TIMEOUT_MS } from '../scheduler-defaults.js';
 import { AdaptiveParameters } from './adaptive.js';
 import { CostOptimizedParameters } from './cost-optimized.js';
 import { FifoParameters } from './fifo.js';
