@@ -24,7 +24,7 @@ export type { RequestSchedulerOptions } from './scheduler-types.js';
 interface Waiter extends PlanEntry {
   resolve(lease: Lease): void;
   reject(error: unknown): void;
-  timer: ReturnType<typeof setTimeout>;
+  timer: ReturnType<typeof setTimeout> | undefined;
   detachAbort: () => void;
 }
 
@@ -88,7 +88,8 @@ export class RequestScheduler {
    * Wait for a slot on an engine serving `request`. Rejects at once with `ModelNotFoundError`,
    * `EngineUnavailableError`, `UnknownPolicyError`, `QueueFullError` or `SchedulerClosedError`;
    * later with `QueueTimeoutError`, `EngineUnavailableError`, the signal's abort reason or the
-   * error given to `close()`.
+   * error given to `close()`. Once it resolves, the caller owns the lease and must release it,
+   * even if the signal aborts afterwards.
    */
   acquire(request: ScheduleRequest, signal?: AbortSignal): Promise<Lease> {
     const arrivedAt = this.#now();
@@ -164,12 +165,13 @@ export class RequestScheduler {
       }),
       policyName: request.policy,
       excludeEngineIds,
-      timer: undefined as unknown as ReturnType<typeof setTimeout>,
+      timer: undefined,
       detachAbort: () => {},
     };
     this.#queue.add(waiter);
-    waiter.timer = setTimeout(() => this.#expire(waiter), this.#queueTimeoutMs);
-    waiter.timer.unref?.();
+    const timer = setTimeout(() => this.#expire(waiter), this.#queueTimeoutMs);
+    timer.unref?.();
+    waiter.timer = timer;
     if (signal) {
       const onAbort = () => this.#reject(waiter, abortReason(signal));
       signal.addEventListener('abort', onAbort, { once: true });
