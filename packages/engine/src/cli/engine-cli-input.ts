@@ -8,6 +8,7 @@ import {
   TINY_MODEL_CONTEXT_SIZE,
   TINY_MODEL_DEFAULT_MAX_TOKENS,
 } from '../defaults.js';
+import { parseModelSpec } from '../models/resolve-model-path.js';
 import { findTinyModel } from '../models/tiny-models.js';
 import type { EngineOptions } from '../server/engine-options.js';
 
@@ -36,8 +37,9 @@ export interface EngineEnvironment {
   defaultThreads: (availableCores: number) => number;
 }
 
-/** Apply defaults that depend on the model and the host. Pure. */
+/** Check the model spec and apply defaults that depend on the model and the host. Pure. */
 export function resolveEngineOptions(input: EngineCliInput, environment: EngineEnvironment): EngineOptions {
+  parseModelSpec(input.model);
   const tiny = findTinyModel(input.model);
   return {
     model: input.model,

@@ -25,7 +25,11 @@ describe('writeGguf', () => {
 
   it('refuses a tensor whose data does not match its dimensions', () => {
     expect(() =>
-      writeGguf({ metadata: [], tensors: [{ name: 'a', dimensions: [2, 2], data: new Float32Array(3) }], alignment: 32 }),
+      writeGguf({
+        metadata: [],
+        tensors: [{ name: 'a', dimensions: [2, 2], data: new Float32Array(3) }],
+        alignment: 32,
+      }),
     ).toThrow(/tensor 'a'/);
   });
 });

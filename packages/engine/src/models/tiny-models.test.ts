@@ -29,12 +29,22 @@ describe.each(TINY_MODELS)('tiny model $name', (model) => {
       general: { architecture: string; alignment: number };
       llama: { embedding_length: number; block_count: number; attention: { head_count: number } };
       tokenizer: {
-        ggml: { model: string; tokens: string[]; token_type: number[]; bos_token_id: number; eos_token_id: number };
+        ggml: {
+          model: string;
+          tokens: string[];
+          token_type: number[];
+          bos_token_id: number;
+          eos_token_id: number;
+        };
         chat_template: string;
       };
     };
     expect(metadata.general).toMatchObject({ architecture: 'llama', alignment: 32 });
-    expect(metadata.llama).toMatchObject({ embedding_length: 128, block_count: 2, attention: { head_count: 4 } });
+    expect(metadata.llama).toMatchObject({
+      embedding_length: 128,
+      block_count: 2,
+      attention: { head_count: 4 },
+    });
     const { ggml } = metadata.tokenizer;
     expect(ggml.model).toBe('llama');
     expect(ggml.tokens.slice(0, 4)).toEqual(['<unk>', '<s>', '</s>', '\u2581']);
@@ -53,7 +63,10 @@ describe('ensureTinyModel', () => {
     const directory = await mkdtemp(join(tmpdir(), 'sage-tiny-'));
     directories.push(directory);
     const model = findTinyModel('sage/tiny-embed')!;
-    const [first, second] = await Promise.all([ensureTinyModel(model, directory), ensureTinyModel(model, directory)]);
+    const [first, second] = await Promise.all([
+      ensureTinyModel(model, directory),
+      ensureTinyModel(model, directory),
+    ]);
     expect(first).toBe(join(directory, 'tiny-embed.gguf'));
     expect(second).toBe(first);
     expect(sha256(await readFile(first))).toBe(sha256(tinyModelBytes(model)));
