@@ -1,1 +1,27 @@
-export {};
+// @sage/llm-core — the public door (STYLE G9). Named exports only.
+
+export type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatMessage,
+  Completion,
+  ModelEntry,
+  Priority,
+} from '@sage/protocol';
+export { SageError } from '@sage/protocol';
+export type {
+  ChatInput,
+  ChatOptions,
+  ClientMode,
+  ControlPlaneStatus,
+  EmbedOptions,
+  EmbedResult,
+  GenerateOptions,
+  RequestOptions,
+  SamplingOptions,
+  StreamOptions,
+  UnifiedInferenceClientOptions,
+} from './client/client-options.js';
+export { UnifiedInferenceClient } from './client/unified-inference-client.js';
+export { CLIENT_DEFAULTS, CLIENT_ENV } from './defaults.js';
+export { SageApiError, SageConnectionError, SageTimeoutError } from './errors.js';
