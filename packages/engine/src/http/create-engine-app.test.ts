@@ -37,6 +37,7 @@ function setup(kind: 'llm' | 'embedding' = 'llm', slots = new RequestSlots(1, 1)
     slots,
     metrics,
     logger: pino({ level: 'silent' }),
+    shutdownSignal: new AbortController().signal,
     now: () => 2_000_000,
   });
   const post = (path: string, body: unknown) =>

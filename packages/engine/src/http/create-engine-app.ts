@@ -14,7 +14,7 @@ import { modelsRoute } from './routes/models.js';
  * Every error is answered in OpenAI's shape by one `onError`.
  *
  * @example
- * const app = createEngineApp({ state, slots, metrics, logger, now: Date.now });
+ * const app = createEngineApp({ state, slots, metrics, logger, shutdownSignal, now: Date.now });
  * const response = await app.request('/health');
  */
 export function createEngineApp(context: RouteContext): Hono {

@@ -9,6 +9,8 @@ export interface RouteContext {
   slots: RequestSlots;
   metrics: EngineMetrics;
   logger: Logger;
+  /** Aborts in-flight requests when a shutdown's grace period is over. */
+  shutdownSignal: AbortSignal;
   /** Milliseconds since the epoch (injected for tests). */
   now: () => number;
 }

@@ -8,7 +8,7 @@ import type {
   SamplingParams,
 } from '../runtime/serving-model.js';
 import type { RequestSlots } from '../scheduling/request-slots.js';
-import { toErrorAnswer } from './http-error.js';
+import { HttpError, toErrorAnswer } from './http-error.js';
 import { SSE_DONE, SSE_HEADERS, sseData } from './sse.js';
 
 /** How one endpoint shapes its answers (chat vs legacy completions). */
@@ -35,10 +35,19 @@ export interface ServeGenerationOptions {
   logger: Logger;
   /** Aborts when the client disconnects. */
   clientSignal: AbortSignal;
+  /** Aborts when the engine shuts down and its grace period is over. */
+  shutdownSignal: AbortSignal;
 }
 
 /** Status answered to a client that left before its request ran (nobody reads it). */
 const CLIENT_CLOSED_REQUEST = 499;
+
+function shuttingDown(): HttpError {
+  return new HttpError(503, 'the engine shut down before this request finished', {
+    type: 'service_unavailable_error',
+    code: 'shutting_down',
+  });
+}
 
 function usageOf(promptTokens: number, completionTokens: number): Usage {
   return {
@@ -56,16 +65,18 @@ function usageOf(promptTokens: number, completionTokens: number): Usage {
 export async function serveGeneration(options: ServeGenerationOptions): Promise<Response> {
   const { prepared, metrics, endpoint } = options;
   const abort = new AbortController();
-  const onClientGone = () => abort.abort(new Error('client disconnected'));
-  if (options.clientSignal.aborted) onClientGone();
-  options.clientSignal.addEventListener('abort', onClientGone, { once: true });
+  const stopSignal = AbortSignal.any([options.clientSignal, options.shutdownSignal]);
+  const onStop = () => abort.abort(new Error('client disconnected or engine shutting down'));
+  if (stopSignal.aborted) onStop();
+  stopSignal.addEventListener('abort', onStop, { once: true });
 
   let release: () => void;
   try {
     release = await options.slots.acquire(abort.signal);
   } catch (error) {
-    options.clientSignal.removeEventListener('abort', onClientGone);
+    stopSignal.removeEventListener('abort', onStop);
     if (!abort.signal.aborted) throw error;
+    if (options.shutdownSignal.aborted) throw shuttingDown();
     metrics.recordRequest(endpoint, 'aborted');
     return new Response(null, { status: CLIENT_CLOSED_REQUEST });
   }
@@ -95,7 +106,11 @@ export async function serveGeneration(options: ServeGenerationOptions): Promise<
           durationMs: Date.now() - started,
           stream: options.stream,
         },
-        result.aborted ? 'request aborted by client' : 'request finished',
+        !result.aborted
+          ? 'request finished'
+          : options.shutdownSignal.aborted
+            ? 'request aborted by shutdown'
+            : 'request aborted by client',
       );
       return result;
     } catch (error) {
@@ -103,13 +118,14 @@ export async function serveGeneration(options: ServeGenerationOptions): Promise<
       options.logger.error({ endpoint, err: error }, 'generation failed');
       throw error;
     } finally {
-      options.clientSignal.removeEventListener('abort', onClientGone);
+      stopSignal.removeEventListener('abort', onStop);
       release();
     }
   };
 
   if (!options.stream) {
     const result = await run(() => {});
+    if (result.aborted && options.shutdownSignal.aborted) throw shuttingDown();
     if (result.aborted) return new Response(null, { status: CLIENT_CLOSED_REQUEST });
     return Response.json(
       options.format.completeBody(result, usageOf(prepared.promptTokens, result.completionTokens)),
@@ -135,6 +151,8 @@ function streamBody(
         if (text !== '') send(sseData(format.textChunk(text)));
       })
         .then((result) => {
+          if (result.aborted && options.shutdownSignal.aborted)
+            send(sseData(toErrorAnswer(shuttingDown()).body));
           if (result.aborted) return;
           send(sseData(format.finalChunk(result.finishReason)));
           if (options.includeUsage) {

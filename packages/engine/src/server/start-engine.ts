@@ -27,6 +27,20 @@ export interface StartEngineDependencies {
   shutdownGraceMs?: number;
 }
 
+/** How long aborted requests get to release their slots before the model is freed. */
+const ABORT_SETTLE_MS = 2_000;
+
+/** Whether nothing runs or waits within `milliseconds`. */
+async function idleWithin(slots: RequestSlots, milliseconds: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), milliseconds);
+  });
+  const idle = await Promise.race([slots.idle().then(() => true), timeout]);
+  clearTimeout(timer);
+  return idle;
+}
+
 const defaultHuggingFaceResolver: HuggingFaceResolver = (uri, modelsDirectory) =>
   resolveModelFile(uri, { directory: modelsDirectory, cli: false });
 
@@ -46,7 +60,15 @@ export async function startEngine(
   const state = new EngineState(options.servedModelName, options.kind);
   const slots = new RequestSlots(options.parallel, options.maxQueue);
   const metrics = new EngineMetrics(options.servedModelName, slots);
-  const app = createEngineApp({ state, slots, metrics, logger, now: Date.now });
+  const shutdown = new AbortController();
+  const app = createEngineApp({
+    state,
+    slots,
+    metrics,
+    logger,
+    shutdownSignal: shutdown.signal,
+    now: Date.now,
+  });
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const listening = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, () =>
@@ -97,9 +119,14 @@ export async function startEngine(
       logger.info({ running: slots.running, waiting: slots.waiting }, 'shutting down');
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       const grace = dependencies.shutdownGraceMs ?? SHUTDOWN_GRACE_MS;
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([slots.idle(), new Promise((resolve) => (timer = setTimeout(resolve, grace)))]);
-      clearTimeout(timer);
+      if (!(await idleWithin(slots, grace))) {
+        logger.warn(
+          { running: slots.running, waiting: slots.waiting, graceMs: grace },
+          'aborting in-flight requests',
+        );
+        shutdown.abort();
+        await idleWithin(slots, ABORT_SETTLE_MS);
+      }
       const llama = await loaded.catch(() => undefined);
       await state.loadedModel()?.close();
       await llama?.dispose();

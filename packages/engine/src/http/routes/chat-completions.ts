@@ -64,6 +64,7 @@ export function chatCompletionsRoute(context: RouteContext): Hono {
       metrics: context.metrics,
       logger: context.logger,
       clientSignal: c.req.raw.signal,
+      shutdownSignal: context.shutdownSignal,
     });
   });
 }

@@ -56,6 +56,7 @@ export function completionsRoute(context: RouteContext): Hono {
       metrics: context.metrics,
       logger: context.logger,
       clientSignal: c.req.raw.signal,
+      shutdownSignal: context.shutdownSignal,
     });
   });
 }

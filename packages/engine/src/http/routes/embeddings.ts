@@ -57,8 +57,10 @@ export function embeddingsRoute(context: RouteContext): Hono {
     const promptTokens = tokenCounts.reduce((sum, count) => sum + count, 0);
 
     const clientSignal = c.req.raw.signal;
-    const release = await context.slots.acquire(clientSignal).catch((error: unknown) => {
-      if (!clientSignal.aborted) throw error;
+    const stopSignal = AbortSignal.any([clientSignal, context.shutdownSignal]);
+    const release = await context.slots.acquire(stopSignal).catch((error: unknown) => {
+      if (!stopSignal.aborted) throw error;
+      if (!clientSignal.aborted) context.state.servingModel(); // shutting down → 503
       context.metrics.recordRequest(ENDPOINT, 'aborted');
       return undefined;
     });
