@@ -1,0 +1,48 @@
+import type { ChatCompletion, ChatCompletionChunk } from '@sage/protocol';
+import { CliExitError, GatewayUnreachableError } from '../errors.js';
+import { EXIT_CODES } from '../exit-codes.js';
+
+/** The slice of `UnifiedInferenceClient` that `sage llm chat` and `sage llm embed` use. */
+export interface InferenceClient {
+  chat(messages: string, options: { model?: string }): Promise<ChatCompletion>;
+  chatStream(messages: string, options: { model?: string }): AsyncIterable<ChatCompletionChunk>;
+  embed(
+    texts: string | string[],
+    options: { model?: string },
+  ): Promise<{ embeddings: number[][]; usage: { promptTokens: number; totalTokens: number }; model: string }>;
+  close(): Promise<void>;
+}
+
+export type InferenceClientFactory = (options: { controlPlaneUrl: string }) => Promise<InferenceClient>;
+
+/** `UnifiedInferenceClient.create()`, loaded on demand (the client is the only way in, SPEC A). */
+export const createInferenceClient: InferenceClientFactory = async (options) => {
+  const { UnifiedInferenceClient } = await import('@sage/llm-core');
+  return UnifiedInferenceClient.create({ controlPlaneUrl: options.controlPlaneUrl });
+};
+
+function field(error: unknown, name: string): unknown {
+  return typeof error === 'object' && error !== null ? (error as Record<string, unknown>)[name] : undefined;
+}
+
+/**
+ * The client's typed errors as CLI exits: `SageConnectionError` → 3 with the hint,
+ * `SageApiError` / `SageTimeoutError` → 1 with the status and code. Others pass through.
+ */
+export function toCliError(error: unknown, apiBase: string): unknown {
+  if (!(error instanceof Error)) return error;
+  if (error.name === 'SageConnectionError') return new GatewayUnreachableError(apiBase, { cause: error });
+  if (error.name === 'SageApiError') {
+    const status = field(error, 'status');
+    const code = field(error, 'code');
+    const detail = [status === undefined ? null : `HTTP ${status}`, typeof code === 'string' ? code : null]
+      .filter((part) => part !== null)
+      .join(', ');
+    return new CliExitError(EXIT_CODES.failed, detail ? `${error.message} (${detail})` : error.message, {
+      cause: error,
+    });
+  }
+  if (error.name === 'SageTimeoutError')
+    return new CliExitError(EXIT_CODES.failed, error.message, { cause: error });
+  return error;
+}

@@ -1,0 +1,73 @@
+import type {
+  ClusterStatusWire,
+  EngineInfoWire,
+  EngineStartRequestWire,
+  GpuStatusWire,
+} from '@sage/protocol';
+
+/** `GET /health`. */
+export interface HealthWire {
+  status: string;
+  [key: string]: unknown;
+}
+
+/** `GET /v1/management/engines`. */
+export interface EngineListWire {
+  engines: EngineInfoWire[];
+}
+
+/** `GET /v1/management/engines/:id/logs?tail=N`. */
+export interface EngineLogsWire {
+  engine_id: string;
+  lines: string[];
+}
+
+/** `POST /v1/management/engines/prune`: the ids removed (or their count). */
+export interface PruneWire {
+  removed: string[] | number;
+}
+
+/** `GET /v1/management/gpu`. */
+export interface GpuListWire {
+  gpus: GpuStatusWire[];
+  mock: boolean;
+}
+
+/** Body of `POST /v1/management/presets/apply`. */
+export interface PresetApplyRequestWire {
+  name?: string;
+  preset?: Record<string, unknown>;
+  rollback?: boolean;
+  timeout_ms?: number;
+}
+
+/** `POST /v1/management/presets/apply`. */
+export interface PresetApplyWire {
+  preset: unknown;
+  engines: EngineInfoWire[];
+}
+
+/**
+ * The gateway's management API as the commands use it. `HttpManagementClient` talks HTTP;
+ * tests pass a fake.
+ */
+export interface ManagementClient {
+  /** The API base this client talks to (`http://127.0.0.1:8889/v1`). */
+  readonly apiBase: string;
+  health(): Promise<HealthWire>;
+  listEngines(): Promise<EngineListWire>;
+  getEngine(engineId: string): Promise<EngineInfoWire>;
+  /** `wait: true` answers once the engine is RUNNING or FAILED. */
+  startEngine(request: EngineStartRequestWire, options?: { wait?: boolean }): Promise<EngineInfoWire>;
+  stopEngine(engineId: string, options: { drain: boolean }): Promise<unknown>;
+  restartEngine(engineId: string): Promise<unknown>;
+  engineLogs(engineId: string, options: { tail: number }): Promise<EngineLogsWire>;
+  /** New log lines as they are written (after the last `tail` lines), until `signal` aborts. */
+  followEngineLogs(engineId: string, options: { tail: number; signal?: AbortSignal }): AsyncIterable<string>;
+  pruneEngines(): Promise<PruneWire>;
+  status(): Promise<ClusterStatusWire>;
+  gpus(): Promise<GpuListWire>;
+  applyPreset(request: PresetApplyRequestWire): Promise<PresetApplyWire>;
+  setPolicy(policy: string): Promise<unknown>;
+  close(): Promise<void>;
+}

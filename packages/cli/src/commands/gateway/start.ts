@@ -1,0 +1,81 @@
+import { SCHEDULING_POLICY_NAMES } from '@sage/protocol';
+import { type Command, Option } from 'commander';
+import type { CliContext } from '../../context.js';
+import { CLI_DEFAULTS, CLI_ENV } from '../../defaults.js';
+import { startBackgroundGateway } from '../../gateway/background-gateway.js';
+import { runForegroundGateway } from '../../gateway/foreground-gateway.js';
+import { foregroundArgs, type GatewayStartFlags, parseGatewayLaunch } from '../../gateway/gateway-launch.js';
+import type { GatewayPidRecord } from '../../gateway/pid-file.js';
+import type { Output } from '../../output/print.js';
+import { outputFor, withJson } from '../shared-options.js';
+
+/** The JSON form of a gateway record (snake_case, like the REST API). */
+export function gatewayRecordWire(record: GatewayPidRecord) {
+  return {
+    pid: record.pid,
+    host: record.host,
+    port: record.port,
+    url: record.url,
+    started_at: record.startedAt,
+    log_path: record.logPath,
+  };
+}
+
+/** Print a started background gateway. */
+export function reportStarted(output: Output, record: GatewayPidRecord): void {
+  output.result({ running: true, ...gatewayRecordWire(record) }, () =>
+    [
+      `gateway running on ${record.url} (pid ${record.pid})`,
+      `logs: ${record.logPath ?? '-'}  (\`sage gateway logs -f\`)`,
+      'stop: `sage gateway stop`',
+    ].join('\n'),
+  );
+}
+
+/**
+ * `sage gateway start`: in the background by default (returns once `/health` answers), or in
+ * this process with `--foreground` (Ctrl-C stops it and its engines).
+ */
+export async function startGateway(
+  context: CliContext,
+  output: Output,
+  flags: GatewayStartFlags,
+): Promise<void> {
+  const launch = parseGatewayLaunch(flags, context.env, context.cwd);
+  if (flags.foreground) {
+    await runForegroundGateway(context, output, { launch, logPath: flags.logPath ?? null });
+    return;
+  }
+  output.note(`starting a gateway on ${launch.host}:${launch.port}…`);
+  const record = await startBackgroundGateway(context, output, { args: foregroundArgs(launch) });
+  reportStarted(output, record);
+}
+
+/** The `gateway start` flags, shared with `gateway restart`'s help. */
+export function addGatewayStartOptions(command: Command): Command {
+  return command
+    .option(
+      '--host <host>',
+      `address to bind (default: $${CLI_ENV.gatewayHost} or ${CLI_DEFAULTS.gatewayHost})`,
+    )
+    .option(
+      '--port <port>',
+      `port to bind, 0 for any (default: $${CLI_ENV.gatewayPort} or ${CLI_DEFAULTS.gatewayPort})`,
+    )
+    .option('--policy <name>', `scheduling policy: ${SCHEDULING_POLICY_NAMES.join(', ')}`)
+    .option('--config <file>', 'gateway configuration file (sage.yaml)')
+    .option('--preset <name>', 'apply this built-in preset once the gateway listens')
+    .option('--preset-file <file>', 'apply this preset file once the gateway listens')
+    .option('--insecure', 'allow a non-loopback --host without API keys');
+}
+
+export function registerGatewayStart(gateway: Command, context: CliContext): void {
+  const command = addGatewayStartOptions(
+    gateway.command('start').description('start the gateway (in the background unless --foreground)'),
+  )
+    .option('--foreground', 'stay attached; Ctrl-C stops the gateway and its engines')
+    .addOption(new Option('--log-path <file>').hideHelp());
+  withJson(command).action(async (flags: GatewayStartFlags & { json?: boolean }) => {
+    await startGateway(context, outputFor(context, flags), flags);
+  });
+}

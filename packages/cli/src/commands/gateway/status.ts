@@ -1,0 +1,85 @@
+import type { Command } from 'commander';
+import { resolveApiBase } from '../../api/api-base.js';
+import type { CliContext } from '../../context.js';
+import { GatewayUnreachableError } from '../../errors.js';
+import { readLiveGateway } from '../../gateway/pid-file.js';
+import { gatewayPaths } from '../../gateway/state-directory.js';
+import { formatUptime } from '../../output/format.js';
+import { type Output, renderFields } from '../../output/print.js';
+import { type GatewayFlags, outputFor, withApiBase, withJson } from '../shared-options.js';
+
+export interface GatewayStatusWire {
+  running: boolean;
+  /** Started by `sage gateway start` / `sage llm serve` from this state directory. */
+  managed: boolean;
+  healthy: boolean;
+  url: string;
+  pid: number | null;
+  host: string | null;
+  port: number | null;
+  started_at: string | null;
+  log_path: string | null;
+  engines: number | null;
+}
+
+/**
+ * `sage gateway status`: the gateway recorded in the pid file (else the one at `--api-base`),
+ * whether `/health` answers, and how many engines it has. Not running: exit code 3.
+ */
+export async function gatewayStatus(
+  context: CliContext,
+  output: Output,
+  flags: { apiBase?: string },
+  now: () => number = Date.now,
+): Promise<GatewayStatusWire> {
+  const record = await readLiveGateway(gatewayPaths(context.env).pidFile);
+  const url =
+    flags.apiBase === undefined && record !== null ? record.url : resolveApiBase(flags.apiBase, context.env);
+  const client = context.createClient(url);
+  let healthy = false;
+  let engines: number | null = null;
+  try {
+    await client.health();
+    healthy = true;
+    engines = (await client.listEngines()).engines.length;
+  } catch {
+    // not answering (or not letting us list engines): reported below
+  } finally {
+    await client.close();
+  }
+  const managed = record !== null && record.url === url;
+  const status: GatewayStatusWire = {
+    running: healthy || managed,
+    managed,
+    healthy,
+    url,
+    pid: managed ? record.pid : null,
+    host: managed ? record.host : null,
+    port: managed ? record.port : null,
+    started_at: managed ? record.startedAt : null,
+    log_path: managed ? record.logPath : null,
+    engines,
+  };
+  output.result(status, () => {
+    if (!status.running) return ''; // the exit hint says it
+    const since = status.started_at ? formatUptime((now() - Date.parse(status.started_at)) / 1000) : '-';
+    return renderFields([
+      ['gateway', `${url} ${healthy ? '(healthy)' : '(not answering /health)'}`],
+      ['pid', status.pid === null ? 'not started by `sage gateway start`' : String(status.pid)],
+      ['uptime', since],
+      ['engines', engines === null ? '-' : String(engines)],
+      ['log', status.log_path ?? '-'],
+    ]);
+  });
+  if (!healthy) throw new GatewayUnreachableError(url);
+  return status;
+}
+
+export function registerGatewayStatus(gateway: Command, context: CliContext): void {
+  const command = gateway
+    .command('status')
+    .description('is the gateway running and healthy? (exit code 3 when not)');
+  withJson(withApiBase(command)).action(async (flags: GatewayFlags) => {
+    await gatewayStatus(context, outputFor(context, flags), flags);
+  });
+}

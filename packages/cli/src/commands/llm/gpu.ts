@@ -1,0 +1,29 @@
+import { ENV } from '@sage/protocol';
+import type { Command } from 'commander';
+import type { GpuListWire, ManagementClient } from '../../api/management-types.js';
+import type { CliContext } from '../../context.js';
+import type { Output } from '../../output/print.js';
+import { gpuTable } from '../../output/tables.js';
+import { type GatewayFlags, outputFor, withApiBase, withClient, withJson } from '../shared-options.js';
+
+/** `sage llm gpu`: one row per GPU with its memory, utilisation and engines. */
+export async function showGpus(client: ManagementClient, output: Output): Promise<GpuListWire> {
+  const body = await client.gpus();
+  output.result(body, () => {
+    if (body.gpus.length === 0) {
+      return body.mock
+        ? `no GPUs (mock mode with ${ENV.gpuMockCount}=0): engines run on CPU`
+        : 'no GPUs found: engines run on CPU';
+    }
+    const note = body.mock ? `\n(mock GPUs: ${ENV.disableNvml} is set or nvidia-smi is missing)` : '';
+    return `${gpuTable(body.gpus)}${note}`;
+  });
+  return body;
+}
+
+export function registerGpu(llm: Command, context: CliContext): void {
+  const command = llm.command('gpu').description('GPUs: memory used/reserved/total, utilisation, engines');
+  withJson(withApiBase(command)).action(async (flags: GatewayFlags) => {
+    await withClient(context, flags, (client) => showGpus(client, outputFor(context, flags)));
+  });
+}

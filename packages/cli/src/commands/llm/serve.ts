@@ -1,0 +1,129 @@
+import { DEFAULT_PRESET_NAME, getBuiltinPreset, loadPresetFile, type Preset } from '@sage/presets';
+import type { EngineInfoWire } from '@sage/protocol';
+import type { Command } from 'commander';
+import type { ManagementClient } from '../../api/management-types.js';
+import type { CliContext } from '../../context.js';
+import { CLI_DEFAULTS, CLI_ENV } from '../../defaults.js';
+import { runForegroundGateway } from '../../gateway/foreground-gateway.js';
+import { parseGatewayLaunch } from '../../gateway/gateway-launch.js';
+import type { GatewayModuleLoader } from '../../gateway/gateway-module.js';
+import { waitUntil } from '../../gateway/wait-until.js';
+import type { Output } from '../../output/print.js';
+import { engineTable } from '../../output/tables.js';
+import { outputFor, realSleep, type Sleep } from '../shared-options.js';
+
+/** A `--preset` value with a path separator or a preset file extension is a file. */
+function isPresetPath(value: string): boolean {
+  return /[/\\]/.test(value) || /\.(ya?ml|json)$/i.test(value);
+}
+
+/** The curl example `sage llm serve` prints for a chat model. */
+export function curlExample(apiBase: string, model: string): string {
+  const body = JSON.stringify({ model, messages: [{ role: 'user', content: 'Hello!' }] });
+  return `curl ${apiBase}/chat/completions -H 'Content-Type: application/json' -d '${body}'`;
+}
+
+function presetEnginesOf(engines: EngineInfoWire[], preset: Preset): EngineInfoWire[] {
+  return engines.filter((engine) => engine.metadata?.preset === preset.name);
+}
+
+/**
+ * Wait for a preset's engines (RUNNING, or one FAILED), then print the URL, the engines and a
+ * curl example.
+ */
+export async function announceWhenReady(
+  client: ManagementClient,
+  output: Output,
+  preset: Preset,
+  options: { sleep?: Sleep; timeoutMs?: number; pollIntervalMs?: number } = {},
+): Promise<EngineInfoWire[]> {
+  const settled = await waitUntil(
+    async () => {
+      const engines = presetEnginesOf((await client.listEngines()).engines, preset);
+      const failed = engines.some((engine) => engine.status === 'FAILED');
+      const allRunning =
+        engines.length >= preset.engines.length && engines.every((engine) => engine.status === 'RUNNING');
+      return failed || allRunning ? engines : undefined;
+    },
+    {
+      timeoutMs: options.timeoutMs ?? CLI_DEFAULTS.serveReadyTimeoutMs,
+      intervalMs: options.pollIntervalMs ?? CLI_DEFAULTS.enginePollIntervalMs,
+      sleep: options.sleep ?? realSleep,
+    },
+  );
+  const engines = settled ?? presetEnginesOf((await client.listEngines()).engines, preset);
+  for (const engine of engines.filter((candidate) => candidate.status === 'FAILED')) {
+    output.warn(
+      `engine ${engine.engine_id} (${engine.model_id}) FAILED: ${engine.last_error ?? 'no error recorded'}`,
+    );
+  }
+  if (settled === undefined)
+    output.warn('the engines are not RUNNING yet; watch them with `sage llm engine list`');
+  const chatModel =
+    engines.find((engine) => engine.engine_kind === 'llm' && engine.status === 'RUNNING')?.model_id ??
+    preset.engines.find((engine) => engine.kind === 'llm')?.model ??
+    CLI_DEFAULTS.exampleModel;
+  output.note(
+    [
+      '',
+      engineTable(engines),
+      '',
+      `ready: ${client.apiBase} (preset ${preset.name})`,
+      'try:',
+      `  ${curlExample(client.apiBase, chatModel)}`,
+      `  sage llm chat "Hello!" --api-base ${client.apiBase}`,
+      'Ctrl-C stops the gateway and its engines.',
+    ].join('\n'),
+  );
+  return engines;
+}
+
+export interface ServeFlags {
+  preset?: string;
+  port?: string;
+}
+
+/**
+ * `sage llm serve [--preset NAME] [--port N]`: the one-command start — a gateway in this
+ * process with a preset applied (default `local`), the URL and a curl example once ready.
+ */
+export async function serve(
+  context: CliContext,
+  output: Output,
+  flags: ServeFlags,
+  options: { loadGatewayModule?: GatewayModuleLoader } = {},
+): Promise<void> {
+  const presetFlag = flags.preset ?? DEFAULT_PRESET_NAME;
+  const launch = parseGatewayLaunch(
+    {
+      ...(flags.port === undefined ? {} : { port: flags.port }),
+      ...(isPresetPath(presetFlag) ? { presetFile: presetFlag } : { preset: presetFlag }),
+    },
+    context.env,
+    context.cwd,
+  );
+  const preset = launch.presetFile ? await loadPresetFile(launch.presetFile) : getBuiltinPreset(presetFlag);
+  await runForegroundGateway(context, output, {
+    launch,
+    ...(options.loadGatewayModule ? { loadGatewayModule: options.loadGatewayModule } : {}),
+    onReady: async (_gateway, apiBase) => {
+      const client = context.createClient(apiBase);
+      try {
+        await announceWhenReady(client, output, preset);
+      } finally {
+        await client.close();
+      }
+    },
+  });
+}
+
+export function registerServe(llm: Command, context: CliContext): void {
+  llm
+    .command('serve')
+    .description('run a gateway here with a preset applied (default: local); Ctrl-C stops everything')
+    .option('--preset <name>', `built-in preset name or preset file (default: ${DEFAULT_PRESET_NAME})`)
+    .option('--port <port>', `gateway port (default: $${CLI_ENV.gatewayPort} or ${CLI_DEFAULTS.gatewayPort})`)
+    .action(async (flags: ServeFlags) => {
+      await serve(context, outputFor(context, {}), flags);
+    });
+}

@@ -1,0 +1,139 @@
+import { mkdir } from 'node:fs/promises';
+import { getBuiltinPreset, loadPresetFile, type Preset } from '@sage/presets';
+import type { CliContext } from '../context.js';
+import { CliExitError } from '../errors.js';
+import { EXIT_CODES } from '../exit-codes.js';
+import type { Output } from '../output/print.js';
+import { foregroundArgs, type GatewayLaunch } from './gateway-launch.js';
+import {
+  apiBaseOf,
+  type GatewayModuleLoader,
+  loadGatewayModule,
+  type StartedGateway,
+} from './gateway-module.js';
+import { readLiveGateway, removePidFile, writePidFile } from './pid-file.js';
+import { gatewayPaths } from './state-directory.js';
+
+/**
+ * Signals a foreground gateway handles. SIGINT (Ctrl-C) and SIGTERM stop the gateway and its
+ * engines; SIGUSR2 (what `sage gateway stop --keep-engines` sends) stops the gateway only.
+ */
+export const STOP_SIGNALS = { stopEngines: ['SIGINT', 'SIGTERM'], keepEngines: ['SIGUSR2'] } as const;
+
+export interface ForegroundGatewayOptions {
+  launch: GatewayLaunch;
+  /** The log file a background parent sends this process's output to (recorded in the pid file). */
+  logPath?: string | null;
+  /** Runs once the gateway listens (e.g. `sage llm serve` waits for its engines and prints a curl example). */
+  onReady?: (gateway: StartedGateway, apiBase: string) => Promise<void>;
+  loadGatewayModule?: GatewayModuleLoader;
+}
+
+/** The preset named by the launch, validated here so a typo fails before anything starts. */
+async function presetOf(launch: GatewayLaunch): Promise<Preset | undefined> {
+  if (launch.presetFile !== undefined) return loadPresetFile(launch.presetFile);
+  if (launch.preset !== undefined) return getBuiltinPreset(launch.preset);
+  return undefined;
+}
+
+/**
+ * `stopped` resolves with whether to stop engines once a stop signal arrives; `forced` rejects
+ * when a second one arrives while the gateway is still closing.
+ */
+function waitForStopSignal(context: CliContext, output: Output) {
+  let resolveStop: (stopEngines: boolean) => void = () => {};
+  let rejectForced: (error: Error) => void = () => {};
+  const stopped = new Promise<boolean>((resolve) => {
+    resolveStop = resolve;
+  });
+  const forced = new Promise<never>((_resolve, reject) => {
+    rejectForced = reject;
+  });
+  forced.catch(() => {});
+  let stopping = false;
+  const handlerFor = (signal: NodeJS.Signals, stopEngines: boolean) => () => {
+    if (stopping) {
+      rejectForced(
+        new CliExitError(EXIT_CODES.failed, `${signal} again: exiting without waiting for engines`),
+      );
+      return;
+    }
+    stopping = true;
+    output.note(
+      stopEngines
+        ? `${signal}: stopping the gateway and its engines (again to force)…`
+        : `${signal}: stopping the gateway; engines keep running…`,
+    );
+    resolveStop(stopEngines);
+  };
+  const unsubscribers = [
+    ...STOP_SIGNALS.stopEngines.map((signal) => context.onSignal(signal, handlerFor(signal, true))),
+    ...STOP_SIGNALS.keepEngines.map((signal) => context.onSignal(signal, handlerFor(signal, false))),
+  ];
+  return {
+    stopped,
+    forced,
+    unsubscribe: () => {
+      for (const unsubscribe of unsubscribers) unsubscribe();
+    },
+  };
+}
+
+/**
+ * Run a gateway in this process until SIGINT/SIGTERM (engines stopped) or SIGUSR2 (engines
+ * kept): `sage gateway start --foreground` and `sage llm serve`. The pid file records it while
+ * it runs, so `sage gateway stop|status` work for it too.
+ */
+export async function runForegroundGateway(
+  context: CliContext,
+  output: Output,
+  options: ForegroundGatewayOptions,
+): Promise<void> {
+  const { launch } = options;
+  const paths = gatewayPaths(context.env);
+  await mkdir(paths.stateDirectory, { recursive: true });
+  const running = await readLiveGateway(paths.pidFile);
+  if (running !== null && running.pid !== process.pid) {
+    throw new CliExitError(
+      EXIT_CODES.failed,
+      `a gateway is already running from ${paths.stateDirectory} (pid ${running.pid}, ${running.url}); ` +
+        'stop it with `sage gateway stop` or set another SAGE_HOME',
+    );
+  }
+  const preset = await presetOf(launch);
+  const signals = waitForStopSignal(context, output);
+  try {
+    const module = await (options.loadGatewayModule ?? loadGatewayModule)();
+    const gateway = await module.startGateway({
+      host: launch.host,
+      port: launch.port,
+      ...(launch.config === undefined ? {} : { config: launch.config }),
+      ...(preset === undefined ? {} : { preset: { ...preset } }),
+      insecure: launch.insecure,
+      ...(launch.policy === undefined ? {} : { managerOptions: { scheduling: { policy: launch.policy } } }),
+    });
+    const apiBase = apiBaseOf(gateway);
+    await writePidFile(paths.pidFile, {
+      pid: process.pid,
+      host: gateway.host,
+      port: gateway.port,
+      url: apiBase,
+      startedAt: new Date().toISOString(),
+      args: foregroundArgs({ ...launch, port: launch.port === 0 ? gateway.port : launch.port }),
+      logPath: options.logPath ?? null,
+    });
+    output.note(`gateway listening on ${apiBase} (pid ${process.pid}); Ctrl-C stops it and its engines`);
+    options.onReady?.(gateway, apiBase).catch((error: unknown) => {
+      output.warn(`sage: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    const stopEngines = await signals.stopped;
+    try {
+      await Promise.race([gateway.close({ stopEngines }), signals.forced]);
+    } finally {
+      await removePidFile(paths.pidFile, process.pid);
+    }
+    output.note(stopEngines ? 'gateway and engines stopped' : 'gateway stopped; engines still running');
+  } finally {
+    signals.unsubscribe();
+  }
+}
