@@ -1,7 +1,7 @@
 import type { UnifiedInferenceClientOptions } from './client-options.js';
 
 /** Every option `create()` accepts; anything else is a mistake worth naming. */
-const OPTION_NAMES: ReadonlyArray<keyof UnifiedInferenceClientOptions> = [
+export const OPTION_NAMES: ReadonlyArray<keyof UnifiedInferenceClientOptions> = [
   'controlPlaneUrl',
   'embedded',
   'defaultLlmModel',
