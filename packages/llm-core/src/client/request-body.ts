@@ -1,5 +1,5 @@
 import { type ChatMessage, camelToSnake } from '@sage/protocol';
-import type { ChatInput, EmbedOptions, SamplingOptions, StreamOptions } from './client-options.js';
+import type { ChatInput, ChatOptions, EmbedOptions, GenerateOptions, StreamOptions } from './client-options.js';
 
 /** Keys of the per-call options that steer the request, never sent in the body. */
 const CALL_KEYS = new Set([
@@ -41,11 +41,9 @@ export function toMessages(input: ChatInput): ChatMessage[] {
   return typeof input === 'string' ? [{ role: 'user', content: input }] : input;
 }
 
-type BodyOptions = SamplingOptions & StreamOptions & { model?: string };
-
 export function chatBody(
   input: ChatInput,
-  options: BodyOptions,
+  options: ChatOptions & StreamOptions,
   defaultModel: string | undefined,
   stream: boolean,
 ): Record<string, unknown> {
@@ -60,7 +58,7 @@ export function chatBody(
 
 export function completionBody(
   prompt: string | string[],
-  options: BodyOptions,
+  options: GenerateOptions & StreamOptions,
   defaultModel: string | undefined,
   stream: boolean,
 ): Record<string, unknown> {
