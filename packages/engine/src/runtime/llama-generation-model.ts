@@ -97,7 +97,7 @@ export class LlamaGenerationModel implements GenerationModel {
         const { response, metadata } = await chat.generateResponse(history, generationOptions(params, hooks));
         return { text: response, stopReason: metadata.stopReason };
       } finally {
-        chat.dispose();
+        await chat.dispose();
       }
     });
   }
@@ -116,7 +116,7 @@ export class LlamaGenerationModel implements GenerationModel {
         );
         return { text: response, stopReason: metadata.stopReason };
       } finally {
-        completion.dispose();
+        await completion.dispose();
       }
     });
   }
@@ -135,7 +135,7 @@ export class LlamaGenerationModel implements GenerationModel {
         aborted: hooks.signal.aborted,
       };
     } finally {
-      sequence.dispose();
+      await sequence.dispose();
     }
   }
 
