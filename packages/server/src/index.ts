@@ -1,1 +1,30 @@
-export {};
+// @sage/server — the public door (STYLE G9). Named exports only.
+
+export type {
+  GatewayApiKey,
+  GatewayConfig,
+  GatewayHealthConfig,
+  GatewayProxyConfig,
+  GatewaySchedulingConfig,
+} from './config/gateway-config.js';
+export { ApiKeySchema, type GatewayConfigFile, GatewayConfigSchema } from './config/gateway-config-schema.js';
+export { loadGatewayConfig, parseGatewayConfig } from './config/load-gateway-config.js';
+export { toManagerOptions } from './config/manager-options.js';
+export { defaultGatewayConfig, resolveGatewayConfig } from './config/resolve-gateway-config.js';
+export { type CreateGatewayOptions, closeGateway, createGateway } from './create-gateway.js';
+export { GATEWAY_DEFAULTS, type GatewayDefaults } from './defaults.js';
+export { ERROR_TABLE, type ErrorMapping } from './errors/error-table.js';
+export {
+  AuthenticationError,
+  ClientDisconnectedError,
+  EngineUnreachableError,
+  InsecureBindError,
+  PayloadTooLargeError,
+  PermissionDeniedError,
+  PresetApplyError,
+  RouteNotFoundError,
+} from './errors/gateway-errors.js';
+export type { GatewayEnv, GatewayVariables, SchedulingHints } from './gateway-env.js';
+export { GatewayMetrics, type InferenceObservation } from './metrics/gateway-metrics.js';
+export { type AppliedPreset, type ApplyPresetOptions, applyPreset } from './presets/apply-preset.js';
+export { type RunningGateway, type StartGatewayOptions, startGateway } from './serve.js';

@@ -1,0 +1,79 @@
+import type { CustomBackendOptions } from '@sage/control-plane';
+import type { GatewayLogLevel } from './gateway-config-schema.js';
+
+/** One API key the gateway accepts. */
+export interface GatewayApiKey {
+  key: string;
+  /** Shown in logs instead of the key. */
+  name?: string | undefined;
+  /** Admin keys may also call `/v1/management/*`. */
+  admin: boolean;
+}
+
+/** Scheduler settings, passed to the manager's `scheduling` option. */
+export interface GatewaySchedulingConfig {
+  policy?: string | undefined;
+  queueCapacity?: number | undefined;
+  queueTimeoutMs?: number | undefined;
+  /** Per-policy parameters keyed by policy name. */
+  parameters?: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** Health-check and restart settings of the manager, plus the gateway's request-failure threshold. */
+export interface GatewayHealthConfig {
+  intervalMs?: number | undefined;
+  timeoutMs?: number | undefined;
+  consecutiveFailuresThreshold?: number | undefined;
+  autoRestart?: boolean | undefined;
+  maxRestartAttempts?: number | undefined;
+  restartBackoffBaseMs?: number | undefined;
+  restartBackoffMaxMs?: number | undefined;
+  restartResetAfterMs?: number | undefined;
+  readinessPollMs?: number | undefined;
+  startupTimeoutMs?: number | undefined;
+  stopTimeoutMs?: number | undefined;
+  drainTimeoutMs?: number | undefined;
+  /** Consecutive server-side request failures that mark a RUNNING engine UNHEALTHY. */
+  requestFailureThreshold: number;
+}
+
+/** How the gateway forwards requests to engines. */
+export interface GatewayProxyConfig {
+  /** Engines tried per request: the first try plus failovers. */
+  maxAttempts: number;
+  keepAliveTimeoutMs: number;
+  connectionsPerEngine: number;
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+  /** `Retry-After` seconds on 429 and 503. */
+  retryAfterSeconds: number;
+}
+
+/**
+ * The gateway's resolved configuration (camelCase): defaults ← `sage.yaml` ← environment ←
+ * explicit overrides. Build it with {@link resolveGatewayConfig}.
+ */
+export interface GatewayConfig {
+  host: string;
+  /** 0 = an ephemeral port chosen by the OS. */
+  port: number;
+  /** Allow a non-loopback host without API keys. */
+  insecure: boolean;
+  /** Empty: no authentication. */
+  apiKeys: GatewayApiKey[];
+  /** Empty: no CORS headers at all. */
+  corsOrigins: string[];
+  bodyLimitBytes: number;
+  /** State directory of the manager (`SAGE_HOME`, else `~/.sage`). */
+  stateDir?: string | undefined;
+  logLevel: GatewayLogLevel;
+  scheduling: GatewaySchedulingConfig;
+  health: GatewayHealthConfig;
+  proxy: GatewayProxyConfig;
+  /** Custom engine backends (snake_case, as `createCustomBackend` takes them). Never from the HTTP API. */
+  backends: CustomBackendOptions[];
+  /** A preset to apply at start: a built-in name or a file path. */
+  preset?: string | null | undefined;
+  /** How long the start preset may take to become ready. */
+  presetTimeoutMs: number;
+}

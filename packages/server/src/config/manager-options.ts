@@ -1,0 +1,41 @@
+import { type ControlPlaneManagerOptions, createCustomBackend } from '@sage/control-plane';
+import type { Logger } from 'pino';
+import type { GatewayConfig } from './gateway-config.js';
+
+/** Drop undefined values, so the manager's own defaults apply. */
+function defined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, inner]) => inner !== undefined)) as Partial<T>;
+}
+
+/**
+ * The `ControlPlaneManager` options a gateway configuration implies: state directory, the
+ * gateway's own port (never given to an engine), health and restart settings, the scheduler and
+ * the custom backends (the only place custom commands come from).
+ */
+export function toManagerOptions(config: GatewayConfig, logger?: Logger): ControlPlaneManagerOptions {
+  const { health, scheduling } = config;
+  return defined({
+    stateDir: config.stateDir,
+    gatewayPort: config.port === 0 ? undefined : config.port,
+    logger,
+    healthCheckIntervalMs: health.intervalMs,
+    healthCheckTimeoutMs: health.timeoutMs,
+    consecutiveFailuresThreshold: health.consecutiveFailuresThreshold,
+    autoRestart: health.autoRestart,
+    maxRestartAttempts: health.maxRestartAttempts,
+    restartBackoffBaseMs: health.restartBackoffBaseMs,
+    restartBackoffMaxMs: health.restartBackoffMaxMs,
+    restartResetAfterMs: health.restartResetAfterMs,
+    readinessPollMs: health.readinessPollMs,
+    startupTimeoutMs: health.startupTimeoutMs,
+    stopTimeoutMs: health.stopTimeoutMs,
+    drainTimeoutMs: health.drainTimeoutMs,
+    scheduling: {
+      policy: scheduling.policy,
+      queueCapacity: scheduling.queueCapacity,
+      queueTimeoutMs: scheduling.queueTimeoutMs,
+      policyParameters: scheduling.parameters,
+    },
+    customBackends: config.backends.map((backend) => createCustomBackend(backend)),
+  });
+}

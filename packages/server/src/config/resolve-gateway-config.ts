@@ -1,0 +1,145 @@
+import {
+  DEFAULT_GATEWAY_HOST,
+  DEFAULT_GATEWAY_PORT,
+  ENV,
+  fromWire,
+  parseOrThrow,
+  ValidationError,
+} from '@sage/protocol';
+import { z } from 'zod';
+import { GATEWAY_DEFAULTS } from '../defaults.js';
+import type { GatewayApiKey, GatewayConfig } from './gateway-config.js';
+import { GATEWAY_LOG_LEVELS, type GatewayConfigFile } from './gateway-config-schema.js';
+
+/** The gateway's configuration before any file, environment variable or override. */
+export function defaultGatewayConfig(): GatewayConfig {
+  return {
+    host: DEFAULT_GATEWAY_HOST,
+    port: DEFAULT_GATEWAY_PORT,
+    insecure: false,
+    apiKeys: [],
+    corsOrigins: [],
+    bodyLimitBytes: GATEWAY_DEFAULTS.bodyLimitBytes,
+    logLevel: GATEWAY_DEFAULTS.logLevel,
+    scheduling: {},
+    health: { requestFailureThreshold: GATEWAY_DEFAULTS.requestFailureThreshold },
+    proxy: {
+      maxAttempts: GATEWAY_DEFAULTS.maxAttempts,
+      keepAliveTimeoutMs: GATEWAY_DEFAULTS.keepAliveTimeoutMs,
+      connectionsPerEngine: GATEWAY_DEFAULTS.connectionsPerEngine,
+      headersTimeoutMs: GATEWAY_DEFAULTS.headersTimeoutMs,
+      bodyTimeoutMs: GATEWAY_DEFAULTS.bodyTimeoutMs,
+      retryAfterSeconds: GATEWAY_DEFAULTS.retryAfterSeconds,
+    },
+    backends: [],
+    presetTimeoutMs: GATEWAY_DEFAULTS.readyTimeoutMs,
+  };
+}
+
+/** A parsed `sage.yaml` in TypeScript form. Backend definitions keep their snake_case keys. */
+export function fromConfigFile(file: GatewayConfigFile): Partial<GatewayConfig> {
+  const { backends, ...rest } = file;
+  return { ...fromWire<Partial<GatewayConfig>>(rest), ...(backends ? { backends } : {}) };
+}
+
+const EnvironmentSchema = z.object({
+  [ENV.gatewayHost]: z.string().min(1).optional(),
+  [ENV.gatewayPort]: z
+    .string()
+    .regex(/^\d+$/, 'must be a port number')
+    .transform(Number)
+    .pipe(z.int().max(65535))
+    .optional(),
+  [ENV.apiKeys]: z.string().optional(),
+  [ENV.schedulingPolicy]: z.string().min(1).optional(),
+  [ENV.home]: z.string().min(1).optional(),
+  [ENV.logLevel]: z.enum(GATEWAY_LOG_LEVELS).optional(),
+});
+
+/** The part of the configuration environment variables set (empty values count as unset). */
+function fromEnvironment(env: NodeJS.ProcessEnv): Partial<GatewayConfig> {
+  const present = Object.fromEntries(
+    Object.keys(EnvironmentSchema.shape)
+      .filter((name) => env[name] !== undefined && env[name] !== '')
+      .map((name) => [name, env[name]]),
+  );
+  const values = parseOrThrow(EnvironmentSchema, present, 'invalid environment');
+  const config: Partial<GatewayConfig> = {};
+  if (values.SAGE_GATEWAY_HOST !== undefined) config.host = values.SAGE_GATEWAY_HOST;
+  if (values.SAGE_GATEWAY_PORT !== undefined) config.port = values.SAGE_GATEWAY_PORT;
+  if (values.SAGE_HOME !== undefined) config.stateDir = values.SAGE_HOME;
+  if (values.SAGE_LOG_LEVEL !== undefined) config.logLevel = values.SAGE_LOG_LEVEL;
+  if (values.SAGE_SCHEDULING_POLICY !== undefined) {
+    config.scheduling = { policy: values.SAGE_SCHEDULING_POLICY };
+  }
+  const keys = (values.SAGE_API_KEYS ?? '')
+    .split(',')
+    .map((key) => key.trim())
+    .filter((key) => key !== '');
+  if (keys.length > 0) config.apiKeys = keys.map((key) => ({ key, admin: true, name: ENV.apiKeys }));
+  return config;
+}
+
+function mergeKeys(layers: ReadonlyArray<Partial<GatewayConfig> | undefined>): GatewayApiKey[] {
+  const byKey = new Map<string, GatewayApiKey>();
+  for (const layer of layers) for (const apiKey of layer?.apiKeys ?? []) byKey.set(apiKey.key, apiKey);
+  return [...byKey.values()];
+}
+
+function merge(base: GatewayConfig, layer: Partial<GatewayConfig> | undefined): GatewayConfig {
+  if (!layer) return base;
+  const defined = Object.fromEntries(Object.entries(layer).filter(([, value]) => value !== undefined));
+  return {
+    ...base,
+    ...defined,
+    scheduling: { ...base.scheduling, ...layer.scheduling },
+    health: { ...base.health, ...layer.health },
+    proxy: { ...base.proxy, ...layer.proxy },
+  };
+}
+
+/**
+ * The gateway's configuration: defaults ← `fileConfig` (a parsed `sage.yaml`) ← environment
+ * (`SAGE_GATEWAY_HOST`, `SAGE_GATEWAY_PORT`, `SAGE_API_KEYS`, `SAGE_SCHEDULING_POLICY`,
+ * `SAGE_HOME`, `SAGE_LOG_LEVEL`) ← `overrides` (command-line flags, `startGateway` options).
+ * API keys from every layer are combined; keys from `SAGE_API_KEYS` are admin keys.
+ *
+ * @throws ValidationError naming the environment variable when one is invalid.
+ * @example
+ * ```ts
+ * const config = resolveGatewayConfig(process.env, await loadGatewayConfig('sage.yaml'), { port: 0 });
+ * ```
+ */
+export function resolveGatewayConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  fileConfig?: Partial<GatewayConfig>,
+  overrides?: Partial<GatewayConfig>,
+): GatewayConfig {
+  const environment = fromEnvironment(env);
+  const layers = [fileConfig, environment, overrides];
+  const merged = layers.reduce<GatewayConfig>(merge, defaultGatewayConfig());
+  checkResolved(merged);
+  return { ...merged, apiKeys: mergeKeys(layers) };
+}
+
+/** Values that can still be wrong after merging (overrides are not schema-checked). */
+function checkResolved(config: GatewayConfig): void {
+  const problems: Array<[path: string, ok: boolean, expected: string]> = [
+    ['port', Number.isInteger(config.port) && config.port >= 0 && config.port <= 65535, 'an integer 0–65535'],
+    ['host', typeof config.host === 'string' && config.host.length > 0, 'a non-empty host name or address'],
+    [
+      'bodyLimitBytes',
+      Number.isInteger(config.bodyLimitBytes) && config.bodyLimitBytes > 0,
+      'a positive integer',
+    ],
+    [
+      'proxy.maxAttempts',
+      Number.isInteger(config.proxy.maxAttempts) && config.proxy.maxAttempts >= 1,
+      'a positive integer',
+    ],
+  ];
+  const failed = problems.find(([, ok]) => !ok);
+  if (!failed) return;
+  const [path, , expected] = failed;
+  throw new ValidationError({ message: `invalid gateway configuration: ${path}: must be ${expected}`, path });
+}

@@ -1,0 +1,105 @@
+import type { ControlPlaneManager, EngineStateChange } from '@sage/control-plane';
+import { Hono } from 'hono';
+import { type Logger, pino } from 'pino';
+import type { GatewayConfig } from './config/gateway-config.js';
+import { resolveGatewayConfig } from './config/resolve-gateway-config.js';
+import { RouteNotFoundError } from './errors/gateway-errors.js';
+import { createErrorHandler } from './errors/on-error.js';
+import type { GatewayEnv } from './gateway-env.js';
+import { GatewayMetrics } from './metrics/gateway-metrics.js';
+import { observeManager } from './metrics/observe-manager.js';
+import { apiKeyAuth } from './middleware/auth.js';
+import { corsOrigins } from './middleware/cors-origins.js';
+import { requestId } from './middleware/request-id.js';
+import { EngineHealthReporter } from './proxy/engine-health-reporter.js';
+import { EnginePools } from './proxy/engine-pools.js';
+import { InferenceForwarder } from './proxy/inference-forwarder.js';
+import { healthRoutes } from './routes/health.js';
+import { managementRoutes } from './routes/management.js';
+import { openAiRoutes } from './routes/openai.js';
+
+/** Options of {@link createGateway}. */
+export interface CreateGatewayOptions {
+  /** A started manager; the gateway schedules onto its engines. */
+  manager: ControlPlaneManager;
+  /** Gateway settings (defaults for anything missing; the environment is not read here). */
+  config?: Partial<GatewayConfig>;
+  /** Default: silent. */
+  logger?: Logger;
+  /** Default: a new registry for this gateway. One `GatewayMetrics` serves one gateway. */
+  metrics?: GatewayMetrics;
+}
+
+/** States after which an engine's connections are useless. */
+const GONE = new Set(['STOPPED', 'FAILED', 'RESTARTING']);
+
+/** Resources of each gateway app, released by {@link closeGateway}. */
+const resources = new WeakMap<object, () => Promise<void>>();
+
+/**
+ * Build the gateway's Hono app: OpenAI routes under `/v1`, the management API under
+ * `/v1/management`, `/health`, `/ready` and `/metrics`, request ids, optional API keys and CORS,
+ * and one error handler. No socket is opened: serve it with `startGateway()`, or call
+ * `app.request()` in tests.
+ *
+ * @example
+ * ```ts
+ * const manager = new ControlPlaneManager({ stateDir });
+ * await manager.start();
+ * const app = createGateway({ manager });
+ * const response = await app.request('/v1/models');
+ * ```
+ */
+export function createGateway(options: CreateGatewayOptions): Hono<GatewayEnv> {
+  const { manager } = options;
+  const config = resolveGatewayConfig({}, undefined, options.config);
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const metrics = options.metrics ?? new GatewayMetrics();
+  const detachMetrics = observeManager(metrics, manager);
+  const pools = new EnginePools(config.proxy);
+  const onStateChange = (change: EngineStateChange) => {
+    if (GONE.has(change.to)) pools.drop(change.engineId);
+  };
+  manager.on('engine-state-change', onStateChange);
+  const forwarder = new InferenceForwarder({
+    manager,
+    pools,
+    health: new EngineHealthReporter({ manager, threshold: config.health.requestFailureThreshold, logger }),
+    metrics,
+    logger,
+    maxAttempts: config.proxy.maxAttempts,
+  });
+  const onError = createErrorHandler({ logger, retryAfterSeconds: config.proxy.retryAfterSeconds });
+
+  const app = new Hono<GatewayEnv>();
+  app.use(requestId());
+  if (config.corsOrigins.length > 0) app.use(corsOrigins(config.corsOrigins));
+  app.route('/', healthRoutes({ manager, metrics }));
+  if (config.apiKeys.length > 0) {
+    const auth = apiKeyAuth({ keys: config.apiKeys });
+    app.use('/v1/*', auth.authenticate);
+    app.use('/v1/management/*', auth.requireAdmin);
+  }
+  const bodyLimitBytes = config.bodyLimitBytes;
+  app.route('/v1/management', managementRoutes({ manager, bodyLimitBytes, logger }));
+  app.route('/v1', openAiRoutes({ manager, forwarder, metrics, bodyLimitBytes }));
+  app.notFound((c) => onError(new RouteNotFoundError(c.req.method, c.req.path), c));
+  app.onError(onError);
+
+  resources.set(app, async () => {
+    manager.off('engine-state-change', onStateChange);
+    detachMetrics();
+    await pools.close();
+  });
+  return app;
+}
+
+/**
+ * Release what {@link createGateway} holds outside the app: engine connection pools and manager
+ * listeners. `startGateway().close()` calls it; call it yourself when you serve the app another way.
+ */
+export async function closeGateway(app: Hono<GatewayEnv>): Promise<void> {
+  const release = resources.get(app);
+  resources.delete(app);
+  await release?.();
+}

@@ -1,0 +1,154 @@
+import {
+  BackendUnavailableError,
+  EngineNotFoundError,
+  EngineStartError,
+  EngineUnavailableError,
+  InsufficientGpuMemoryError,
+  InvalidTransitionError,
+  ModelNotFoundError,
+  PortUnavailableError,
+  QueueFullError,
+  QueueTimeoutError,
+  SchedulerClosedError,
+  UnknownBackendError,
+  UnknownPolicyError,
+} from '@sage/control-plane';
+import { ConfigValidationError, UnknownPresetError } from '@sage/presets';
+import { ValidationError } from '@sage/protocol';
+import { HTTPException } from 'hono/http-exception';
+import {
+  AuthenticationError,
+  ClientDisconnectedError,
+  EngineUnreachableError,
+  PayloadTooLargeError,
+  PermissionDeniedError,
+  PresetApplyError,
+  RouteNotFoundError,
+} from './gateway-errors.js';
+
+/** How one error class is answered over HTTP (OpenAI's error shape). */
+export interface ErrorMapping {
+  status: number;
+  /** OpenAI `error.type`. */
+  type: string;
+  /** OpenAI `error.code`. */
+  code: string | null;
+  /** Add `Retry-After`. */
+  retryAfter?: boolean;
+  /** OpenAI `error.param`: the failing field, when the error names one. */
+  param?: (error: never) => string | null;
+}
+
+type Row = [isInstance: (error: unknown) => boolean, mapping: ErrorMapping];
+
+const invalid = 'invalid_request_error';
+const conflict = (code: string): ErrorMapping => ({ status: 409, type: invalid, code });
+const unavailable = (code: string): ErrorMapping => ({
+  status: 503,
+  type: 'server_error',
+  code,
+  retryAfter: true,
+});
+
+/**
+ * The one table from error class to HTTP status and OpenAI code (STYLE G10). Classes are
+ * recognised by their `isInstance` marker, so copies of a package loaded twice still match.
+ * Anything not listed is an unexpected error: 500, logged with the request id.
+ */
+export const ERROR_TABLE: readonly Row[] = [
+  [
+    ValidationError.isInstance,
+    {
+      status: 400,
+      type: invalid,
+      code: 'invalid_value',
+      param: (error: ValidationError) => (error.path === '' || error.path === '(root)' ? null : error.path),
+    },
+  ],
+  [
+    ConfigValidationError.isInstance,
+    {
+      status: 400,
+      type: invalid,
+      code: 'invalid_value',
+      param: (error: ConfigValidationError) => error.path,
+    },
+  ],
+  [AuthenticationError.isInstance, { status: 401, type: invalid, code: 'invalid_api_key' }],
+  [PermissionDeniedError.isInstance, { status: 403, type: invalid, code: 'insufficient_permissions' }],
+  [RouteNotFoundError.isInstance, { status: 404, type: invalid, code: 'unknown_url' }],
+  [EngineNotFoundError.isInstance, { status: 404, type: invalid, code: 'engine_not_found' }],
+  [
+    ModelNotFoundError.isInstance,
+    { status: 404, type: invalid, code: 'model_not_found', param: () => 'model' },
+  ],
+  [PayloadTooLargeError.isInstance, { status: 413, type: invalid, code: 'request_too_large' }],
+  [InsufficientGpuMemoryError.isInstance, conflict('insufficient_gpu_memory')],
+  [PortUnavailableError.isInstance, conflict('port_unavailable')],
+  [BackendUnavailableError.isInstance, conflict('backend_unavailable')],
+  [InvalidTransitionError.isInstance, conflict('invalid_state_transition')],
+  [
+    QueueFullError.isInstance,
+    { status: 429, type: 'rate_limit_error', code: 'rate_limit_exceeded', retryAfter: true },
+  ],
+  [QueueTimeoutError.isInstance, unavailable('queue_timeout')],
+  [EngineUnavailableError.isInstance, unavailable('engine_unavailable')],
+  [SchedulerClosedError.isInstance, unavailable('service_unavailable')],
+  [
+    UnknownPolicyError.isInstance,
+    { status: 400, type: invalid, code: 'unknown_policy', param: () => 'policy' },
+  ],
+  [
+    UnknownBackendError.isInstance,
+    { status: 400, type: invalid, code: 'unknown_backend', param: () => 'backend' },
+  ],
+  [
+    UnknownPresetError.isInstance,
+    { status: 400, type: invalid, code: 'unknown_preset', param: () => 'name' },
+  ],
+  [ClientDisconnectedError.isInstance, { status: 499, type: invalid, code: 'client_closed_request' }],
+  [EngineStartError.isInstance, { status: 502, type: 'server_error', code: 'engine_start_failed' }],
+  [EngineUnreachableError.isInstance, { status: 502, type: 'server_error', code: 'engine_unreachable' }],
+];
+
+const UNEXPECTED: ErrorMapping = { status: 500, type: 'server_error', code: 'internal_error' };
+
+/** The table row for `error`, or undefined when it is not a known class. */
+function lookup(error: unknown): ErrorMapping | undefined {
+  for (const [isInstance, mapping] of ERROR_TABLE) if (isInstance(error)) return mapping;
+  return undefined;
+}
+
+/** What the client gets for `error`: status, OpenAI fields, and whether it was expected. */
+export function describeError(error: unknown): {
+  mapping: ErrorMapping;
+  param: string | null;
+  message: string;
+  expected: boolean;
+} {
+  // A preset failure answers with its cause's status, but keeps its own message (it names the engine).
+  const source = PresetApplyError.isInstance(error) ? error.cause : error;
+  if (error instanceof HTTPException) {
+    const status = error.status;
+    return {
+      mapping: { status, type: status >= 500 ? 'server_error' : invalid, code: null },
+      param: null,
+      message: error.message || 'request failed',
+      expected: status < 500,
+    };
+  }
+  const mapping = lookup(source);
+  const message = error instanceof Error ? error.message : String(error);
+  if (!mapping) {
+    return {
+      mapping: PresetApplyError.isInstance(error)
+        ? { ...UNEXPECTED, code: 'preset_apply_failed' }
+        : UNEXPECTED,
+      param: null,
+      message: PresetApplyError.isInstance(error) ? message : 'internal error',
+      expected: false,
+    };
+  }
+  const param = mapping.param ? mapping.param(source as never) : null;
+  return { mapping, param, message, expected: true };
+}

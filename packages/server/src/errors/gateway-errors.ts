@@ -1,0 +1,133 @@
+import { errorMarker, hasMarker, SageError } from '@sage/protocol';
+
+/**
+ * Errors the gateway itself raises. Each maps to one row of the error table
+ * (`error-table.ts`); the control plane's and the scheduler's errors are mapped there too.
+ */
+
+const authentication = errorMarker('AuthenticationError');
+/** No API key, or one the gateway does not know (HTTP 401). */
+export class AuthenticationError extends SageError {
+  readonly [authentication] = true;
+  constructor(message = 'missing or invalid API key: send Authorization: Bearer <key>') {
+    super({ name: 'AuthenticationError', message });
+  }
+  static override isInstance(error: unknown): error is AuthenticationError {
+    return hasMarker(error, authentication);
+  }
+}
+
+const permissionDenied = errorMarker('PermissionDeniedError');
+/** A valid key that may not call this route: management routes need an admin key (HTTP 403). */
+export class PermissionDeniedError extends SageError {
+  readonly [permissionDenied] = true;
+  constructor(message = 'this API key is not an admin key; /v1/management routes need one') {
+    super({ name: 'PermissionDeniedError', message });
+  }
+  static override isInstance(error: unknown): error is PermissionDeniedError {
+    return hasMarker(error, permissionDenied);
+  }
+}
+
+const payloadTooLarge = errorMarker('PayloadTooLargeError');
+/** A request body over the configured limit (HTTP 413). */
+export class PayloadTooLargeError extends SageError {
+  readonly [payloadTooLarge] = true;
+  constructor(readonly limitBytes: number) {
+    super({ name: 'PayloadTooLargeError', message: `the request body is larger than ${limitBytes} bytes` });
+  }
+  static override isInstance(error: unknown): error is PayloadTooLargeError {
+    return hasMarker(error, payloadTooLarge);
+  }
+}
+
+const routeNotFound = errorMarker('RouteNotFoundError');
+/** No route for this method and path (HTTP 404). */
+export class RouteNotFoundError extends SageError {
+  readonly [routeNotFound] = true;
+  constructor(
+    readonly method: string,
+    readonly path: string,
+  ) {
+    super({ name: 'RouteNotFoundError', message: `invalid URL (${method} ${path})` });
+  }
+  static override isInstance(error: unknown): error is RouteNotFoundError {
+    return hasMarker(error, routeNotFound);
+  }
+}
+
+const engineUnreachable = errorMarker('EngineUnreachableError');
+/** Every engine tried refused or dropped the connection before answering (HTTP 502). */
+export class EngineUnreachableError extends SageError {
+  readonly [engineUnreachable] = true;
+  constructor(
+    readonly engineIds: readonly string[],
+    cause: unknown,
+  ) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    super({
+      name: 'EngineUnreachableError',
+      message: `no engine answered (tried ${engineIds.join(', ')}): ${detail}`,
+      cause,
+    });
+  }
+  static override isInstance(error: unknown): error is EngineUnreachableError {
+    return hasMarker(error, engineUnreachable);
+  }
+}
+
+const presetApply = errorMarker('PresetApplyError');
+/**
+ * One engine of a preset could not be started or did not become ready. The HTTP status is the
+ * cause's (409 for a GPU or port conflict, 502 when the engine failed to start).
+ */
+export class PresetApplyError extends SageError {
+  readonly [presetApply] = true;
+  constructor(
+    readonly preset: string,
+    /** The preset engine's `name`. */
+    readonly engineName: string,
+    readonly modelId: string,
+    /** Engines this application started and then stopped again. */
+    readonly rolledBack: readonly string[],
+    cause: unknown,
+  ) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    const rollback = rolledBack.length > 0 ? `; stopped ${rolledBack.join(', ')}` : '';
+    super({
+      name: 'PresetApplyError',
+      message: `preset '${preset}': engine '${engineName}' (model ${modelId}) failed: ${detail}${rollback}`,
+      cause,
+    });
+  }
+  static override isInstance(error: unknown): error is PresetApplyError {
+    return hasMarker(error, presetApply);
+  }
+}
+
+const clientDisconnected = errorMarker('ClientDisconnectedError');
+/** The client went away before its answer was ready (logged as 499; nobody reads the body). */
+export class ClientDisconnectedError extends SageError {
+  readonly [clientDisconnected] = true;
+  constructor(cause?: unknown) {
+    super({ name: 'ClientDisconnectedError', message: 'the client closed the connection', cause });
+  }
+  static override isInstance(error: unknown): error is ClientDisconnectedError {
+    return hasMarker(error, clientDisconnected);
+  }
+}
+
+const insecureBind = errorMarker('InsecureBindError');
+/** The gateway was asked to listen on a non-loopback address without API keys. */
+export class InsecureBindError extends SageError {
+  readonly [insecureBind] = true;
+  constructor(readonly host: string) {
+    super({
+      name: 'InsecureBindError',
+      message: `refusing to listen on ${host} without API keys: set SAGE_API_KEYS or api_keys in sage.yaml, or pass insecure: true (--insecure) if the network is trusted`,
+    });
+  }
+  static override isInstance(error: unknown): error is InsecureBindError {
+    return hasMarker(error, insecureBind);
+  }
+}

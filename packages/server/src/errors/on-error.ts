@@ -1,0 +1,40 @@
+import type { Context, ErrorHandler } from 'hono';
+import type { Logger } from 'pino';
+import type { GatewayEnv } from '../gateway-env.js';
+import { gatewayErrorResponse } from './error-response.js';
+import { describeError } from './error-table.js';
+
+/** Options of {@link createErrorHandler}. */
+export interface ErrorHandlerOptions {
+  logger: Logger;
+  /** Seconds sent in `Retry-After` with 429 and 503 answers. */
+  retryAfterSeconds: number;
+}
+
+/**
+ * The gateway's one `onError` (STYLE G10, G15): every thrown error becomes an OpenAI-shaped body
+ * with `X-Sage-Error-Source: gateway`, its status from the error table. Unexpected errors answer
+ * 500, are logged with the request id, and never take the process down.
+ */
+export function createErrorHandler(options: ErrorHandlerOptions): ErrorHandler<GatewayEnv> {
+  const retryAfter = String(options.retryAfterSeconds);
+  return (error: Error, c: Context<GatewayEnv>) => {
+    const requestId = c.get('requestId');
+    const { mapping, param, message, expected } = describeError(error);
+    if (!expected) {
+      options.logger.error(
+        { requestId, err: error, method: c.req.method, path: c.req.path },
+        'request-failed-unexpectedly',
+      );
+    } else if (mapping.status >= 500) {
+      options.logger.warn({ requestId, status: mapping.status, message }, 'request-failed');
+    }
+    const body = expected ? message : `${message} (request id ${requestId ?? 'unknown'})`;
+    return gatewayErrorResponse(mapping.status, body, {
+      type: mapping.type,
+      code: mapping.code,
+      param,
+      ...(mapping.retryAfter ? { headers: { 'retry-after': retryAfter } } : {}),
+    });
+  };
+}

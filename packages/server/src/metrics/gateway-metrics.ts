@@ -1,0 +1,132 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+const FIRST_TOKEN_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
+const QUEUE_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60];
+const DECISION_BUCKETS = [0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01];
+
+/** What one finished inference request reports. */
+export interface InferenceObservation {
+  /** The gateway route, e.g. `/v1/chat/completions`. */
+  route: string;
+  /** The model that served it; `''` when none was chosen (e.g. an unknown model). */
+  model: string;
+  /** The engine that answered; `''` when none did. */
+  engineId: string;
+  status: number;
+  /** Arrival to the last byte handed to the client. */
+  durationSeconds: number;
+}
+
+/**
+ * The gateway's Prometheus metrics, in a registry of its own (never prom-client's global one),
+ * so a process can hold several gateways (tests do). Cluster gauges (queue, engine states, GPU
+ * memory) are read from the manager at scrape time: see `observeManager`.
+ *
+ * @example
+ * ```ts
+ * const metrics = new GatewayMetrics();
+ * const app = createGateway({ manager, metrics });
+ * const text = await metrics.registry.metrics();
+ * ```
+ */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+
+  /** `sage_gateway_requests_total{route, model, engine_id, status}` */
+  readonly requests = new Counter({
+    name: 'sage_gateway_requests_total',
+    help: 'Inference requests answered, by route, model, engine and HTTP status',
+    labelNames: ['route', 'model', 'engine_id', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  /** `sage_gateway_request_duration_seconds{route, model, engine_id}` */
+  readonly requestDuration = new Histogram({
+    name: 'sage_gateway_request_duration_seconds',
+    help: 'Inference request latency, from arrival at the gateway to the last byte sent',
+    labelNames: ['route', 'model', 'engine_id'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  /** `sage_gateway_time_to_first_token_seconds{route, model, engine_id}` (streamed answers) */
+  readonly timeToFirstToken = new Histogram({
+    name: 'sage_gateway_time_to_first_token_seconds',
+    help: 'Streamed requests: time from arrival at the gateway to the first chunk from the engine',
+    labelNames: ['route', 'model', 'engine_id'] as const,
+    buckets: FIRST_TOKEN_BUCKETS,
+    registers: [this.registry],
+  });
+
+  /** `sage_gateway_overhead_seconds{route}` */
+  readonly overhead = new Histogram({
+    name: 'sage_gateway_overhead_seconds',
+    help: 'Time spent in the gateway outside the engine and outside the queue (streams: up to the first chunk)',
+    labelNames: ['route'] as const,
+    buckets: OVERHEAD_BUCKETS,
+    registers: [this.registry],
+  });
+
+  /** `sage_gateway_queue_wait_seconds{route}` */
+  readonly queueWait = new Histogram({
+    name: 'sage_gateway_queue_wait_seconds',
+    help: 'Time inference requests waited in the scheduler queue for an engine slot',
+    labelNames: ['route'] as const,
+    buckets: QUEUE_BUCKETS,
+    registers: [this.registry],
+  });
+
+  /** `sage_gateway_failovers_total{route, engine_id, reason}` */
+  readonly failovers = new Counter({
+    name: 'sage_gateway_failovers_total',
+    help: 'Requests retried on another engine before any byte reached the client, by the failed engine',
+    labelNames: ['route', 'engine_id', 'reason'] as const,
+    registers: [this.registry],
+  });
+
+  /** `sage_engine_restarts_total{engine_id, model}` */
+  readonly engineRestarts = new Counter({
+    name: 'sage_engine_restarts_total',
+    help: 'Engine restarts (automatic and requested) seen by this gateway',
+    labelNames: ['engine_id', 'model'] as const,
+    registers: [this.registry],
+  });
+
+  /** `sage_scheduler_decisions_total{policy, outcome}` */
+  readonly schedulingDecisions = new Counter({
+    name: 'sage_scheduler_decisions_total',
+    help: 'Scheduler outcomes: dispatched (by deciding policy) or rejected (by error class)',
+    labelNames: ['policy', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  /** `sage_scheduler_policy_decision_seconds{policy}` */
+  readonly decisionDuration = new Histogram({
+    name: 'sage_scheduler_policy_decision_seconds',
+    help: "Time spent in the scheduling policy's pick for one request",
+    labelNames: ['policy'] as const,
+    buckets: DECISION_BUCKETS,
+    registers: [this.registry],
+  });
+
+  /** `sage_gateway_in_flight_requests` */
+  readonly inFlight = new Gauge({
+    name: 'sage_gateway_in_flight_requests',
+    help: 'Inference requests the gateway is handling now (queued or forwarded)',
+    registers: [this.registry],
+  });
+
+  /** Record a finished inference request. */
+  observeInference(observation: InferenceObservation): void {
+    const { route, model, engineId, status, durationSeconds } = observation;
+    this.requests.inc({ route, model, engine_id: engineId, status: String(status) });
+    this.requestDuration.observe({ route, model, engine_id: engineId }, durationSeconds);
+  }
+
+  /** The Prometheus text exposition of every metric. */
+  async render(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}

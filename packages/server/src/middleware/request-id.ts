@@ -1,0 +1,36 @@
+import { randomUUID } from 'node:crypto';
+import { HEADERS } from '@sage/protocol';
+import type { MiddlewareHandler } from 'hono';
+import type { GatewayEnv } from '../gateway-env.js';
+
+/** A client id is kept when it is 1–200 visible ASCII characters; otherwise a new one is made. */
+const ACCEPTABLE_ID = /^[\x21-\x7e]{1,200}$/;
+
+/** Options of {@link requestId}. */
+export interface RequestIdOptions {
+  /** Makes an id for requests without a usable `X-Request-ID` (default: a random UUID). */
+  generate?: () => string;
+}
+
+/**
+ * Gives every request an id: the client's `X-Request-ID` when usable, else a new UUID. The id is
+ * in `c.var.requestId`, in logs, and echoed as `X-Request-ID` on every response (errors too).
+ * Also stamps `c.var.startedAt` for latency and overhead metrics.
+ *
+ * @example
+ * ```ts
+ * app.use(requestId());
+ * ```
+ */
+export function requestId(options: RequestIdOptions = {}): MiddlewareHandler<GatewayEnv> {
+  const generate = options.generate ?? randomUUID;
+  if (typeof generate !== 'function') throw new TypeError('requestId: generate must be a function');
+  return async (c, next) => {
+    c.set('startedAt', performance.now());
+    const given = c.req.header(HEADERS.requestId);
+    const id = given !== undefined && ACCEPTABLE_ID.test(given) ? given : generate();
+    c.set('requestId', id);
+    await next();
+    c.res.headers.set(HEADERS.requestId, id);
+  };
+}

@@ -1,0 +1,331 @@
+import { type ControlPlaneManager, EngineUnavailableError, type Lease } from '@sage/control-plane';
+import type { Logger } from 'pino';
+import type { Dispatcher } from 'undici';
+import { describeError } from '../errors/error-table.js';
+import { ClientDisconnectedError, EngineUnreachableError } from '../errors/gateway-errors.js';
+import type { SchedulingHints } from '../gateway-env.js';
+import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import type { EngineHealthReporter } from './engine-health-reporter.js';
+import type { EnginePools } from './engine-pools.js';
+import { passthroughStream, type StreamOutcome } from './stream-passthrough.js';
+import {
+  failureReason,
+  headerValue,
+  isEventStream,
+  passthroughHeaders,
+  type UpstreamFailure,
+} from './upstream-response.js';
+
+/** An OpenAI inference route: the gateway path is also the engine path. */
+export interface InferenceRoute {
+  path: '/v1/chat/completions' | '/v1/completions' | '/v1/embeddings';
+  kind: 'llm' | 'embedding';
+}
+
+/** One inference request, parsed and validated by its route. */
+export interface InferenceRequest {
+  route: InferenceRoute;
+  requestId: string;
+  /** Unique among queued requests (the scheduler matches decisions by it). */
+  schedulingId: string;
+  /** `performance.now()` at arrival. */
+  startedAt: number;
+  /** The body as received: forwarded as is unless the model name must change. */
+  body: Uint8Array;
+  /** The parsed body. */
+  json: Record<string, unknown>;
+  /** The `model` field; undefined → the default model of the kind. */
+  model: string | undefined;
+  hints: SchedulingHints;
+  estimatedTokens: number | undefined;
+  /** Aborts when the client disconnects. */
+  signal: AbortSignal;
+}
+
+/** What {@link InferenceForwarder} needs. */
+export interface InferenceForwarderOptions {
+  manager: ControlPlaneManager;
+  pools: EnginePools;
+  health: EngineHealthReporter;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  /** Engines tried per request: the first try plus failovers. */
+  maxAttempts: number;
+}
+
+interface Progress {
+  tried: string[];
+  queueMs: number;
+  /** Time spent waiting on engines in attempts that failed. */
+  failedEngineMs: number;
+  lastFailure: UpstreamFailure | undefined;
+  model: string;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Forwards inference requests: scheduler lease → engine pool → response, with failover. An engine
+ * that refuses or resets the connection, or answers 502/503, before any byte reached the client
+ * is excluded and the request goes back to the scheduler (at most `maxAttempts` engines); after
+ * the first byte there is no retry. Every lease is released exactly once: when the answer is
+ * complete, when the stream ends, or when the client disconnects (which aborts the upstream
+ * request).
+ */
+export class InferenceForwarder {
+  readonly #options: InferenceForwarderOptions;
+
+  constructor(options: InferenceForwarderOptions) {
+    if (!(Number.isInteger(options.maxAttempts) && options.maxAttempts >= 1)) {
+      throw new TypeError(`maxAttempts must be a positive integer, got ${options.maxAttempts}`);
+    }
+    this.#options = options;
+  }
+
+  /** Answer `request` from an engine, or throw an error for the error table. */
+  async forward(request: InferenceRequest): Promise<Response> {
+    const progress: Progress = {
+      tried: [],
+      queueMs: 0,
+      failedEngineMs: 0,
+      lastFailure: undefined,
+      model: '',
+    };
+    this.#options.metrics.inFlight.inc();
+    let streaming = false;
+    try {
+      for (let attempt = 1; attempt <= this.#options.maxAttempts; attempt += 1) {
+        const lease = await this.#acquire(request, progress, attempt);
+        if (!lease) break;
+        const response = await this.#attempt(request, progress, lease, attempt === this.#options.maxAttempts);
+        if (response) {
+          streaming = response.streaming;
+          return response.response;
+        }
+      }
+      return this.#giveUp(request, progress);
+    } catch (error) {
+      const failure = request.signal.aborted ? new ClientDisconnectedError(error) : error;
+      this.#finish(request, progress, '', describeError(failure).mapping.status, 'rejected');
+      throw failure;
+    } finally {
+      if (!streaming) this.#options.metrics.inFlight.dec();
+    }
+  }
+
+  async #acquire(request: InferenceRequest, progress: Progress, attempt: number): Promise<Lease | undefined> {
+    const { hints } = request;
+    const waitStarted = performance.now();
+    const elapsed = waitStarted - request.startedAt;
+    try {
+      const lease = await this.#options.manager.scheduler.acquire(
+        {
+          requestId: attempt === 1 ? request.schedulingId : `${request.schedulingId}~${attempt}`,
+          model: request.model,
+          kind: request.route.kind,
+          priority: hints.priority,
+          deadlineMs: hints.deadlineMs === undefined ? undefined : Math.max(1, hints.deadlineMs - elapsed),
+          policy: hints.policy,
+          estimatedTokens: request.estimatedTokens,
+          excludeEngineIds: progress.tried,
+        },
+        request.signal,
+      );
+      progress.queueMs += performance.now() - waitStarted;
+      progress.model = lease.engine.modelId;
+      this.#options.metrics.queueWait.observe(
+        { route: request.route.path },
+        (performance.now() - waitStarted) / 1000,
+      );
+      return lease;
+    } catch (error) {
+      progress.queueMs += performance.now() - waitStarted;
+      const exhausted = EngineUnavailableError.isInstance(error) && error.reason === 'engines-excluded';
+      if (progress.lastFailure && exhausted) return undefined;
+      throw error;
+    }
+  }
+
+  /** One engine. Returns the response to send, or undefined to fail over. */
+  async #attempt(
+    request: InferenceRequest,
+    progress: Progress,
+    lease: Lease,
+    last: boolean,
+  ): Promise<{ response: Response; streaming: boolean } | undefined> {
+    const { manager, pools, health } = this.#options;
+    const engineId = lease.engine.engineId;
+    const record = manager.registry.find(engineId);
+    if (!record || record.port === 0) {
+      lease.release({ ok: false });
+      progress.tried.push(engineId);
+      return undefined;
+    }
+    const upstreamAbort = new AbortController();
+    const onClientAbort = () => upstreamAbort.abort(request.signal.reason);
+    request.signal.addEventListener('abort', onClientAbort, { once: true });
+    const detach = () => request.signal.removeEventListener('abort', onClientAbort);
+    const sentAt = performance.now();
+    const fail = (failure: UpstreamFailure) => {
+      detach();
+      lease.release({ ok: false });
+      if (request.signal.aborted) throw new ClientDisconnectedError(request.signal.reason);
+      progress.failedEngineMs += performance.now() - sentAt;
+      this.#recordFailure(request, progress, failure);
+      return undefined;
+    };
+    let upstream: Dispatcher.ResponseData;
+    try {
+      upstream = await pools.get(engineId, record.host, record.port).request({
+        path: request.route.path,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': request.requestId },
+        body: this.#bodyFor(request, lease.engine.modelId),
+        signal: upstreamAbort.signal,
+      });
+    } catch (error) {
+      return fail({ type: 'connection', engineId, error });
+    }
+    const status = upstream.statusCode;
+    const contentType = headerValue(upstream.headers, 'content-type');
+    if ((status === 502 || status === 503) && !last) {
+      const body = await upstream.body.bytes().catch(() => new Uint8Array(0));
+      return fail({ type: 'status', engineId, status, contentType, body });
+    }
+    if (isEventStream(contentType) && status < 300) {
+      return {
+        response: this.#stream(request, progress, lease, upstream, { sentAt, upstreamAbort, detach }),
+        streaming: true,
+      };
+    }
+    let body: Uint8Array;
+    try {
+      body = await upstream.body.bytes();
+    } catch (error) {
+      // Nothing reached the client yet, so a body cut short may still fail over.
+      return fail({ type: 'connection', engineId, error });
+    }
+    detach();
+    const engineMs = performance.now() - sentAt;
+    lease.release({ ok: status < 500, latencyMs: engineMs });
+    if (status >= 500) health.failure(engineId, `status ${status}`);
+    else health.success(engineId);
+    this.#observeOverhead(request, progress, performance.now() - request.startedAt - engineMs);
+    this.#finish(request, progress, engineId, status, 'completed');
+    return {
+      response: new Response(body, { status, headers: passthroughHeaders(engineId, status, contentType) }),
+      streaming: false,
+    };
+  }
+
+  #stream(
+    request: InferenceRequest,
+    progress: Progress,
+    lease: Lease,
+    upstream: Dispatcher.ResponseData,
+    attempt: { sentAt: number; upstreamAbort: AbortController; detach: () => void },
+  ): Response {
+    const engineId = lease.engine.engineId;
+    const { metrics, health } = this.#options;
+    const labels = { route: request.route.path, model: lease.engine.modelId, engine_id: engineId };
+    const body = passthroughStream({
+      body: upstream.body,
+      onFirstChunk: () => {
+        metrics.timeToFirstToken.observe(labels, (performance.now() - request.startedAt) / 1000);
+        this.#observeOverhead(request, progress, attempt.sentAt - request.startedAt);
+      },
+      onEnd: (outcome: StreamOutcome, error?: unknown) => {
+        attempt.detach();
+        const engineMs = performance.now() - attempt.sentAt;
+        lease.release({ ok: outcome === 'completed', latencyMs: engineMs });
+        if (outcome === 'completed') health.success(engineId);
+        if (outcome === 'engine-error')
+          health.failure(engineId, failureReason({ type: 'connection', engineId, error }));
+        metrics.inFlight.dec();
+        this.#finish(request, progress, engineId, upstream.statusCode, outcome);
+      },
+      abortUpstream: (reason) => attempt.upstreamAbort.abort(reason),
+      isClientGone: () => request.signal.aborted,
+      describeFailure: (error) =>
+        `engine ${engineId} failed after the stream began (${failureReason({ type: 'connection', engineId, error })}); not retried`,
+    });
+    return new Response(body, {
+      status: upstream.statusCode,
+      headers: passthroughHeaders(
+        engineId,
+        upstream.statusCode,
+        headerValue(upstream.headers, 'content-type'),
+      ),
+    });
+  }
+
+  /** No engine left or attempts used up: pass the last engine answer through, or 502. */
+  #giveUp(request: InferenceRequest, progress: Progress): Response {
+    const failure = progress.lastFailure;
+    if (failure?.type === 'status') {
+      this.#finish(request, progress, failure.engineId, failure.status, 'failed');
+      return new Response(failure.body, {
+        status: failure.status,
+        headers: passthroughHeaders(failure.engineId, failure.status, failure.contentType),
+      });
+    }
+    throw new EngineUnreachableError(
+      progress.tried,
+      failure?.type === 'connection' ? failure.error : 'no engine',
+    );
+  }
+
+  #recordFailure(request: InferenceRequest, progress: Progress, failure: UpstreamFailure): void {
+    const reason = failureReason(failure);
+    progress.tried.push(failure.engineId);
+    progress.lastFailure = failure;
+    this.#options.health.failure(failure.engineId, reason);
+    this.#options.metrics.failovers.inc({ route: request.route.path, engine_id: failure.engineId, reason });
+    this.#options.logger.warn(
+      { requestId: request.requestId, engineId: failure.engineId, reason, attempt: progress.tried.length },
+      'engine-attempt-failed',
+    );
+  }
+
+  /** The body for an engine: the original bytes, or — for a label or default model — with the engine's model id. */
+  #bodyFor(request: InferenceRequest, modelId: string): Uint8Array {
+    if (request.model === modelId) return request.body;
+    return encoder.encode(JSON.stringify({ ...request.json, model: modelId }));
+  }
+
+  #observeOverhead(request: InferenceRequest, progress: Progress, outsideEngineMs: number): void {
+    const overheadMs = outsideEngineMs - progress.queueMs - progress.failedEngineMs;
+    this.#options.metrics.overhead.observe({ route: request.route.path }, Math.max(0, overheadMs) / 1000);
+  }
+
+  #finish(
+    request: InferenceRequest,
+    progress: Progress,
+    engineId: string,
+    status: number,
+    outcome: string,
+  ): void {
+    const durationMs = performance.now() - request.startedAt;
+    const route = request.route.path;
+    this.#options.metrics.observeInference({
+      route,
+      model: progress.model,
+      engineId,
+      status,
+      durationSeconds: durationMs / 1000,
+    });
+    this.#options.logger.info(
+      {
+        requestId: request.requestId,
+        route,
+        model: progress.model,
+        engineId,
+        status,
+        outcome,
+        attempts: progress.tried.length + (engineId === '' ? 0 : 1),
+        durationMs: Math.round(durationMs * 100) / 100,
+      },
+      'request-completed',
+    );
+  }
+}

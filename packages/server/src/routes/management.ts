@@ -1,0 +1,92 @@
+import { type ControlPlaneManager, schedulingPolicyNames } from '@sage/control-plane';
+import { DEFAULT_PRESET_NAME, getBuiltinPreset, type Preset, validatePreset } from '@sage/presets';
+import { type ClusterStatusWire, type GpuStatusWire, toWire, ValidationError } from '@sage/protocol';
+import { Hono } from 'hono';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { GatewayEnv } from '../gateway-env.js';
+import { applyPreset } from '../presets/apply-preset.js';
+import { readJsonBody } from '../request/read-json-body.js';
+import { engineRoutes, engineToWire } from './management-engines.js';
+
+/** What the management routes need. */
+export interface ManagementRoutesOptions {
+  manager: ControlPlaneManager;
+  bodyLimitBytes: number;
+  logger: Logger;
+}
+
+const PolicyBody = z.strictObject({ policy: z.string().min(1, 'must not be empty') });
+
+const PresetApplyBody = z
+  .strictObject({
+    /** A built-in preset's name (files are read by the client and sent as `preset`). */
+    name: z.string().min(1).optional(),
+    /** A parsed preset file. */
+    preset: z.record(z.string(), z.unknown()).optional(),
+    rollback: z.boolean().default(true),
+    timeout_ms: z.int().positive().optional(),
+  })
+  .refine((body) => !(body.name !== undefined && body.preset !== undefined), {
+    message: "give either 'name' or 'preset', not both",
+    path: ['preset'],
+  });
+
+/** The preset a request names: a built-in by name, or an inline preset (validated; errors under `preset.`). */
+function presetOf(body: z.output<typeof PresetApplyBody>): Preset {
+  if (body.preset === undefined) return getBuiltinPreset(body.name ?? DEFAULT_PRESET_NAME);
+  try {
+    return validatePreset(body.preset);
+  } catch (error) {
+    if (!ValidationError.isInstance(error)) throw error;
+    throw new ValidationError({
+      message: error.message,
+      path: `preset.${error.path}`,
+      issues: error.issues.map((issue) => ({ ...issue, path: `preset.${issue.path}` })),
+      cause: error,
+    });
+  }
+}
+
+/**
+ * `/v1/management`: engines (see `engineRoutes`), cluster status, GPUs, the default scheduling
+ * policy and preset application. Admin-only when API keys are configured.
+ */
+export function managementRoutes(options: ManagementRoutesOptions): Hono<GatewayEnv> {
+  const { manager } = options;
+  const app = new Hono<GatewayEnv>();
+  app.route('/engines', engineRoutes(options));
+
+  app.get('/status', async (c) => {
+    const status = await manager.getClusterStatus();
+    const queue = manager.scheduler.snapshot();
+    const body: ClusterStatusWire = {
+      engines: status.engines.map(engineToWire),
+      gpus: status.gpus.map((gpu) => toWire<GpuStatusWire>(gpu)),
+      scheduling_policy: queue.policy,
+      queue: { depth: queue.depth, capacity: queue.capacity },
+      engine_counts: status.engineCounts,
+    };
+    return c.json(body);
+  });
+  app.get('/gpu', async (c) => {
+    const gpus = await manager.getGpuStatus();
+    return c.json({ gpus: gpus.map((gpu) => toWire<GpuStatusWire>(gpu)), mock: manager.gpu.mock });
+  });
+  app.get('/policy', (c) => c.json({ policy: manager.scheduler.policy, available: schedulingPolicyNames }));
+  app.put('/policy', async (c) => {
+    const body = await readJsonBody(c, PolicyBody, 'invalid policy request', options.bodyLimitBytes);
+    manager.scheduler.setPolicy(body.policy);
+    return c.json({ policy: manager.scheduler.policy });
+  });
+  app.post('/presets/apply', async (c) => {
+    const body = await readJsonBody(c, PresetApplyBody, 'invalid preset request', options.bodyLimitBytes);
+    const applied = await applyPreset(manager, presetOf(body), {
+      rollback: body.rollback,
+      ...(body.timeout_ms === undefined ? {} : { timeoutMs: body.timeout_ms }),
+      logger: options.logger,
+    });
+    return c.json({ preset: applied.preset, engines: applied.engines.map(engineToWire) });
+  });
+  return app;
+}

@@ -1,0 +1,123 @@
+import type { ControlPlaneManager } from '@sage/control-plane';
+import {
+  ChatCompletionRequest,
+  CompletionRequest,
+  EmbeddingRequest,
+  type ModelEntry,
+  type ModelList,
+  parseOrThrow,
+} from '@sage/protocol';
+import { type Context, Hono } from 'hono';
+import type { z } from 'zod';
+import { describeError } from '../errors/error-table.js';
+import type { GatewayEnv } from '../gateway-env.js';
+import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { schedulingHints } from '../middleware/scheduling-hints.js';
+import type { InferenceForwarder, InferenceRoute } from '../proxy/inference-forwarder.js';
+import { parseJsonBytes, readBodyBytes } from '../request/read-json-body.js';
+
+/** What the OpenAI routes need. */
+export interface OpenAiRoutesOptions {
+  manager: ControlPlaneManager;
+  forwarder: InferenceForwarder;
+  metrics: GatewayMetrics;
+  bodyLimitBytes: number;
+}
+
+interface RouteSpec {
+  route: InferenceRoute;
+  schema: z.ZodType<Record<string, unknown>>;
+  what: string;
+  /** Tokens the request may generate, for `cost_optimized`. */
+  estimatedTokens: (body: Record<string, unknown>) => number | undefined;
+}
+
+const maxTokens = (body: Record<string, unknown>): number | undefined => {
+  const value = body.max_completion_tokens ?? body.max_tokens;
+  return typeof value === 'number' ? value : undefined;
+};
+
+const ROUTES: readonly RouteSpec[] = [
+  {
+    route: { path: '/v1/chat/completions', kind: 'llm' },
+    schema: ChatCompletionRequest,
+    what: 'invalid chat completion request',
+    estimatedTokens: maxTokens,
+  },
+  {
+    route: { path: '/v1/completions', kind: 'llm' },
+    schema: CompletionRequest,
+    what: 'invalid completion request',
+    estimatedTokens: maxTokens,
+  },
+  {
+    route: { path: '/v1/embeddings', kind: 'embedding' },
+    schema: EmbeddingRequest,
+    what: 'invalid embedding request',
+    estimatedTokens: () => undefined,
+  },
+];
+
+/** `GET /v1/models`: one entry per model id served by a RUNNING engine, with its kind. */
+function listModels(manager: ControlPlaneManager): ModelList {
+  const byModel = new Map<string, ModelEntry>();
+  for (const engine of manager.listEngines()) {
+    if (engine.status !== 'RUNNING' || byModel.has(engine.modelId)) continue;
+    byModel.set(engine.modelId, {
+      id: engine.modelId,
+      object: 'model',
+      created: Math.floor(Date.parse(engine.createdAt) / 1000),
+      owned_by: 'sage',
+      kind: engine.engineKind,
+    });
+  }
+  return { object: 'list', data: [...byModel.values()] };
+}
+
+/**
+ * The OpenAI-compatible routes, mounted under `/v1`: models, chat completions, completions and
+ * embeddings. Bodies are validated (errors name the field, unknown fields are kept) and then
+ * forwarded as received, through the scheduler, to an engine.
+ */
+export function openAiRoutes(options: OpenAiRoutesOptions): Hono<GatewayEnv> {
+  const app = new Hono<GatewayEnv>();
+  let sequence = 0;
+  app.get('/models', (c) => c.json(listModels(options.manager)));
+  app.use('/chat/completions', schedulingHints());
+  app.use('/completions', schedulingHints());
+  app.use('/embeddings', schedulingHints());
+  for (const spec of ROUTES) {
+    app.post(spec.route.path.slice('/v1'.length), async (c: Context<GatewayEnv>) => {
+      let body: Uint8Array;
+      let json: Record<string, unknown>;
+      try {
+        body = await readBodyBytes(c, options.bodyLimitBytes);
+        json = parseOrThrow(spec.schema, parseJsonBytes(body), spec.what);
+      } catch (error) {
+        options.metrics.observeInference({
+          route: spec.route.path,
+          model: '',
+          engineId: '',
+          status: describeError(error).mapping.status,
+          durationSeconds: (performance.now() - c.get('startedAt')) / 1000,
+        });
+        throw error;
+      }
+      const requestId = c.get('requestId');
+      sequence = (sequence + 1) % Number.MAX_SAFE_INTEGER;
+      return options.forwarder.forward({
+        route: spec.route,
+        requestId,
+        schedulingId: `${requestId}#${sequence}`,
+        startedAt: c.get('startedAt'),
+        body,
+        json,
+        model: typeof json.model === 'string' ? json.model : undefined,
+        hints: c.get('hints'),
+        estimatedTokens: spec.estimatedTokens(json),
+        signal: c.req.raw.signal,
+      });
+    });
+  }
+  return app;
+}

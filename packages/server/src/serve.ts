@@ -1,0 +1,163 @@
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import { ControlPlaneManager, type ControlPlaneManagerOptions } from '@sage/control-plane';
+import { type PresetInput, resolvePreset } from '@sage/presets';
+import type { Hono } from 'hono';
+import { type Logger, pino } from 'pino';
+import type { GatewayConfig } from './config/gateway-config.js';
+import { loadGatewayConfig } from './config/load-gateway-config.js';
+import { toManagerOptions } from './config/manager-options.js';
+import { resolveGatewayConfig } from './config/resolve-gateway-config.js';
+import { closeGateway, createGateway } from './create-gateway.js';
+import { GATEWAY_DEFAULTS } from './defaults.js';
+import { InsecureBindError } from './errors/gateway-errors.js';
+import type { GatewayEnv } from './gateway-env.js';
+import { applyPreset } from './presets/apply-preset.js';
+
+/** Options of {@link startGateway}. Explicit options win over the environment, which wins over the file. */
+export interface StartGatewayOptions {
+  host?: string;
+  /** 0 = an ephemeral port (read it from `RunningGateway.port`). */
+  port?: number;
+  /** A resolved configuration, or the path of a `sage.yaml`. */
+  config?: GatewayConfig | string;
+  /** Use this (started or not) manager; it is then not closed by `close()`. Default: one is made from the configuration. */
+  manager?: ControlPlaneManager;
+  /** Extra options for the manager the gateway makes (tests: state dir, ports, GPU mock). */
+  managerOptions?: Partial<ControlPlaneManagerOptions>;
+  /** A preset (built-in name, file path or object) applied at start; `startGateway` waits until its engines are RUNNING. */
+  preset?: string | PresetInput | Record<string, unknown>;
+  /** The default scheduling policy (`--policy`); wins over `SAGE_SCHEDULING_POLICY` and the file. */
+  policy?: string;
+  /** Allow a non-loopback host without API keys. */
+  insecure?: boolean;
+  logger?: Logger;
+}
+
+/** A listening gateway. */
+export interface RunningGateway {
+  /** `http://host:port` (the OpenAI base URL is `${url}/v1`). */
+  url: string;
+  host: string;
+  port: number;
+  manager: ControlPlaneManager;
+  app: Hono<GatewayEnv>;
+  /**
+   * Stop listening, let in-flight requests finish (up to `graceMs`), release connections and —
+   * when the gateway made its manager — close the manager, stopping its engines unless
+   * `stopEngines` is false (they are then adopted by the next gateway over the same state directory).
+   */
+  close(options?: { stopEngines?: boolean; graceMs?: number }): Promise<void>;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+function urlHost(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+/** The manager's options: the configuration's, then `extra` (its `scheduling` merged, not replaced). */
+function managerOptions(
+  config: GatewayConfig,
+  logger: Logger,
+  extra: Partial<ControlPlaneManagerOptions> = {},
+): ControlPlaneManagerOptions {
+  const base = toManagerOptions(config, logger);
+  return { ...base, ...extra, scheduling: { ...base.scheduling, ...extra.scheduling } };
+}
+
+function listen(
+  server: ReturnType<typeof createAdaptorServer>,
+  port: number,
+  host: string,
+): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+/**
+ * Start the gateway: resolve the configuration (options ← environment ← `sage.yaml`), refuse a
+ * non-loopback address without API keys (unless `insecure`), start a manager, listen, and apply
+ * the start preset (waiting for its engines). This is the only module that imports
+ * `@hono/node-server`.
+ *
+ * @example
+ * ```ts
+ * const gateway = await startGateway({ port: 0, preset: 'local' });
+ * const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'unused' });
+ * await gateway.close();
+ * ```
+ */
+export async function startGateway(options: StartGatewayOptions = {}): Promise<RunningGateway> {
+  const fileConfig =
+    typeof options.config === 'string' ? await loadGatewayConfig(options.config) : options.config;
+  const overrides: Partial<GatewayConfig> = {};
+  if (options.host !== undefined) overrides.host = options.host;
+  if (options.port !== undefined) overrides.port = options.port;
+  if (options.insecure !== undefined) overrides.insecure = options.insecure;
+  if (options.policy !== undefined) overrides.scheduling = { policy: options.policy };
+  const config = resolveGatewayConfig(process.env, fileConfig, overrides);
+  if (!isLoopback(config.host) && config.apiKeys.length === 0 && !config.insecure) {
+    throw new InsecureBindError(config.host);
+  }
+  const logger = options.logger ?? pino({ level: config.logLevel });
+  const ownsManager = options.manager === undefined;
+  const manager =
+    options.manager ??
+    new ControlPlaneManager({ ...toManagerOptions(config, logger), ...options.managerOptions });
+  await manager.start();
+  const app = createGateway({ manager, config, logger });
+  const server = createAdaptorServer({ fetch: app.fetch, serverOptions: { keepAliveTimeout: 65_000 } });
+  let closing: Promise<void> | undefined;
+  const close = (closeOptions: { stopEngines?: boolean; graceMs?: number } = {}) => {
+    closing ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      if ('closeIdleConnections' in server) server.closeIdleConnections();
+      const grace = setTimeout(() => {
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      }, closeOptions.graceMs ?? GATEWAY_DEFAULTS.shutdownGraceMs);
+      await closed;
+      clearTimeout(grace);
+      await closeGateway(app);
+      if (ownsManager) await manager.close({ stopEngines: closeOptions.stopEngines ?? true });
+      logger.info('gateway-closed');
+    })();
+    return closing;
+  };
+
+  let address: AddressInfo;
+  try {
+    address = await listen(server, config.port, config.host);
+  } catch (error) {
+    await closeGateway(app);
+    if (ownsManager) await manager.close();
+    throw error;
+  }
+  const running: RunningGateway = {
+    url: `http://${urlHost(config.host)}:${address.port}`,
+    host: config.host,
+    port: address.port,
+    manager,
+    app,
+    close,
+  };
+  logger.info({ url: running.url, auth: config.apiKeys.length > 0 }, 'gateway-listening');
+
+  const preset = options.preset ?? config.preset;
+  if (preset !== undefined && preset !== null) {
+    try {
+      await applyPreset(manager, await resolvePreset(preset), { timeoutMs: config.presetTimeoutMs, logger });
+    } catch (error) {
+      await close();
+      throw error;
+    }
+  }
+  return running;
+}
