@@ -24,8 +24,6 @@ export const TINY_MODEL_DEFAULT_MAX_TOKENS = 16;
 export const DEFAULT_TEMPERATURE = 1;
 /** How long SIGTERM waits for in-flight requests before aborting them. */
 export const SHUTDOWN_GRACE_MS = 10_000;
-/** `SAGE_HOME`: the state directory; tiny models live in its `models/` folder. */
-export const SAGE_HOME_ENV = 'SAGE_HOME';
 
 /**
  * Threads for llama.cpp: 1 on machines with 2 cores or fewer (more threads than cores makes

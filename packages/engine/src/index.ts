@@ -7,7 +7,6 @@ export { defaultThreads } from './defaults.js';
 export { CudaUnavailableError, ModelSpecError, QueueFullError } from './errors.js';
 export { type GgufFile, type GgufTensor, type GgufValue, writeGguf } from './gguf/gguf-writer.js';
 export { type TinyLlamaModelOptions, tinyLlamaModel } from './gguf/tiny-llama-model.js';
-export { createEngineApp } from './http/create-engine-app.js';
 export { ensureTinyModel, tinyModelBytes } from './models/ensure-tiny-model.js';
 export { type ModelSpec, parseModelSpec, resolveModelPath } from './models/resolve-model-path.js';
 export { findTinyModel, TINY_MODELS, type TinyModel } from './models/tiny-models.js';

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 import { availableParallelism, homedir } from 'node:os';
 import { join } from 'node:path';
-import { SageError } from '@sage/protocol';
+import { ENV, SageError } from '@sage/protocol';
 import { CommanderError } from 'commander';
 import { parseEngineArguments } from '../cli/program.js';
-import { defaultThreads, SAGE_HOME_ENV } from '../defaults.js';
+import { defaultThreads } from '../defaults.js';
 import { createEngineLogger } from '../logger.js';
 import type { EngineOptions } from '../server/engine-options.js';
 import { startEngine } from '../server/start-engine.js';
@@ -18,7 +18,7 @@ function messageOf(error: unknown): string {
 }
 
 function parseArguments(): EngineOptions {
-  const sageHome = process.env[SAGE_HOME_ENV] || join(homedir(), '.sage');
+  const sageHome = process.env[ENV.home] || join(homedir(), '.sage');
   try {
     return parseEngineArguments(process.argv.slice(2), {
       availableCores: availableParallelism(),
