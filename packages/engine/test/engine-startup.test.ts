@@ -33,11 +33,11 @@ function runEngine(args: string[], env: Record<string, string> = {}) {
 }
 
 describe('sage-engine start-up failures', () => {
-  it('exits non-zero with a clear CUDA message when --device cuda cannot be used, never falling back to CPU', async () => {
+  it('exits 78 with a clear CUDA message when --device cuda cannot be used, never falling back to CPU', async () => {
     const result = await runEngine(['--model', 'sage/tiny-chat', '--port', '0', '--device', 'cuda'], {
       CUDA_VISIBLE_DEVICES: '0',
     });
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(78);
     expect(result.stderr).toContain('CUDA is unavailable');
     expect(result.stderr).toContain('ignoredOptionalDependencies');
     expect(result.stdout).not.toContain('engine ready');
@@ -57,9 +57,9 @@ describe('sage-engine start-up failures', () => {
     expect(result.stderr).toContain('.gguf');
   });
 
-  it('exits 1 when a .gguf path does not exist', async () => {
+  it('exits 78 (configuration error) when a .gguf path does not exist', async () => {
     const result = await runEngine(['--model', '/nonexistent/model.gguf', '--port', '0']);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(78);
     expect(result.stderr).toContain('no such file');
   });
 });

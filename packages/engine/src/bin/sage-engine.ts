@@ -9,9 +9,14 @@ import { createEngineLogger } from '../logger.js';
 import type { EngineOptions } from '../server/engine-options.js';
 import { startEngine } from '../server/start-engine.js';
 
-/** Exit codes: 0 clean stop, 1 the engine could not start or serve, 2 bad command line. */
+/**
+ * Exit codes: 0 clean stop, 1 the engine could not start or serve, 2 bad command line,
+ * 78 (EX_CONFIG) the model cannot be served as configured (no CUDA, missing model file):
+ * the control plane marks such an engine FAILED at once instead of retrying.
+ */
 const EXIT_FAILURE = 1;
 const EXIT_USAGE = 2;
+const EXIT_CONFIGURATION = 78;
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -62,7 +67,7 @@ async function main(): Promise<void> {
     logger.fatal({ err: error }, known ? messageOf(error) : `model load failed: ${messageOf(error)}`);
     console.error(`sage-engine: ${known ? '' : 'model load failed: '}${messageOf(error)}`);
     await engine.close().catch(() => {});
-    process.exit(EXIT_FAILURE);
+    process.exit(known ? EXIT_CONFIGURATION : EXIT_FAILURE);
   });
 }
 
