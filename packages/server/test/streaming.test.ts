@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway, waitFor } from './support/gateway-harness.js';
+
+let harness: TestGateway;
+
+beforeAll(async () => {
+  harness = await startTestGateway(8);
+});
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+function streamChat(model: string, signal?: AbortSignal, headers: Record<string, string> = {}) {
+  return fetch(`${harness.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ model, stream: true, messages: [{ role: 'user', content: 'x' }] }),
+    ...(signal ? { signal } : {}),
+  });
+}
+
+/** Requests the fake engine is serving now (its own /metrics). */
+async function engineRunning(port: number): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return Number(/vllm:num_requests_running (\d+)/.exec(text)?.[1] ?? Number.NaN);
+}
+
+describe('streaming passthrough', () => {
+  it('hands the first chunk to the client before the engine has finished', async () => {
+    await harness.startEngine('fake/slow-stream', {
+      extraArgs: ['--chunks', '4', '--chunk-delay-ms', '300'],
+    });
+    const started = performance.now();
+    const response = await streamChat('fake/slow-stream');
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    let firstChunkAt = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (firstChunkAt === 0 && decoder.decode(value).includes('tok0')) firstChunkAt = performance.now();
+      text += decoder.decode(value, { stream: true });
+    }
+    const finishedAt = performance.now();
+    expect(text).toContain('data: [DONE]');
+    expect(firstChunkAt - started).toBeLessThan(finishedAt - started - 600);
+    const metrics = await (await fetch(`${harness.url}/metrics`)).text();
+    expect(metrics).toMatch(
+      /sage_gateway_time_to_first_token_seconds_count\{[^}]*model="fake\/slow-stream"[^}]*\} 1/,
+    );
+  });
+
+  it('aborts the upstream request and releases the engine slot when the client disconnects mid-stream', async () => {
+    const engine = await harness.startEngine('fake/long-stream', {
+      extraArgs: ['--chunks', '200', '--chunk-delay-ms', '50'],
+    });
+    const abort = new AbortController();
+    const response = await streamChat('fake/long-stream', abort.signal);
+    const reader = response.body!.getReader();
+    await reader.read();
+    expect(harness.gateway.manager.scheduler.load(engine.engineId)).toBe(1);
+    abort.abort();
+    await waitFor(() => harness.gateway.manager.scheduler.load(engine.engineId) === 0);
+    await waitFor(async () => (await engineRunning(engine.port)) === 0);
+  });
+
+  it('drops a queued request whose client went away, without leaking a queue slot', async () => {
+    const engine = await harness.startEngine('fake/busy', {
+      maxConcurrentRequests: 1,
+      extraArgs: ['--chunks', '5', '--chunk-delay-ms', '100'],
+    });
+    const { scheduler } = harness.gateway.manager;
+    const first = await streamChat('fake/busy');
+    await waitFor(() => scheduler.load(engine.engineId) === 1);
+    const abort = new AbortController();
+    const queued = streamChat('fake/busy', abort.signal).catch((error: unknown) => error);
+    await waitFor(() => scheduler.snapshot().depth === 1);
+    abort.abort();
+    await waitFor(() => scheduler.snapshot().depth === 0);
+    expect(await queued).toBeInstanceOf(Error);
+    expect(await first.text()).toContain('[DONE]');
+    await waitFor(() => scheduler.load(engine.engineId) === 0);
+    const after = await streamChat('fake/busy');
+    expect(after.status).toBe(200);
+    await after.text();
+  });
+});
