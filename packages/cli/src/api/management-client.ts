@@ -37,6 +37,8 @@ export interface HttpManagementClientOptions {
   apiKey?: string | undefined;
   /** Timeout of ordinary requests; default {@link CLI_DEFAULTS.requestTimeoutMs}. */
   requestTimeoutMs?: number;
+  /** undici dispatcher (tests pass a `MockAgent`); default: a keep-alive agent owned by the client. */
+  dispatcher?: Dispatcher;
 }
 
 interface CallOptions {
@@ -91,13 +93,17 @@ export class HttpManagementClient implements ManagementClient {
   private readonly urls: GatewayUrls;
   private readonly apiKey: string | undefined;
   private readonly requestTimeoutMs: number;
-  private readonly dispatcher = new Agent({ keepAliveTimeout: 1_000, connect: { timeout: 5_000 } });
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
 
   constructor(options: HttpManagementClientOptions) {
     this.urls = gatewayUrls(options.apiBase);
     this.apiBase = this.urls.apiBase;
     this.apiKey = options.apiKey || undefined;
     this.requestTimeoutMs = options.requestTimeoutMs ?? CLI_DEFAULTS.requestTimeoutMs;
+    this.ownsDispatcher = options.dispatcher === undefined;
+    this.dispatcher =
+      options.dispatcher ?? new Agent({ keepAliveTimeout: 1_000, connect: { timeout: 5_000 } });
   }
 
   health(): Promise<HealthWire> {
@@ -181,7 +187,7 @@ export class HttpManagementClient implements ManagementClient {
   }
 
   async close(): Promise<void> {
-    await this.dispatcher.close();
+    if (this.ownsDispatcher) await this.dispatcher.close();
   }
 
   private management<T>(path: string, options: CallOptions = {}): Promise<T> {

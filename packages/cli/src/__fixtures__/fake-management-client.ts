@@ -1,0 +1,160 @@
+import type { ClusterStatusWire, EngineInfoWire, EngineStartRequestWire } from '@sage/protocol';
+import type {
+  EngineListWire,
+  EngineLogsWire,
+  GpuListWire,
+  HealthWire,
+  ManagementClient,
+  PresetApplyRequestWire,
+  PresetApplyWire,
+  PruneWire,
+} from '../api/management-types.js';
+import { ManagementApiError } from '../errors.js';
+import { engineInfo } from './engines.js';
+
+/** One recorded call: the method and its arguments. */
+export interface RecordedCall {
+  method: string;
+  args: unknown[];
+}
+
+/**
+ * An in-memory {@link ManagementClient}. Engines started through it get the states listed in
+ * `statesAfterStart` one `getEngine` call at a time (default: RUNNING at once).
+ */
+export class FakeManagementClient implements ManagementClient {
+  readonly apiBase: string;
+  readonly calls: RecordedCall[] = [];
+  engines: EngineInfoWire[] = [];
+  statesAfterStart: EngineInfoWire['status'][] = ['RUNNING'];
+  logLines: string[] = ['line one', 'line two'];
+  followLines: string[] = ['followed one', 'followed two'];
+  gpuList: GpuListWire = { gpus: [], mock: false };
+  applyResult: PresetApplyWire | Error = { preset: {}, engines: [] };
+  /** Engines that appear in `listEngines` while `applyPreset` is in flight. */
+  enginesDuringApply: EngineInfoWire[] = [];
+  healthError: Error | null = null;
+  private nextId = 1;
+  private pendingStates = new Map<string, EngineInfoWire['status'][]>();
+
+  constructor(apiBase = 'http://127.0.0.1:8889/v1') {
+    this.apiBase = apiBase;
+  }
+
+  private record(method: string, ...args: unknown[]): void {
+    this.calls.push({ method, args });
+  }
+
+  callsOf(method: string): unknown[][] {
+    return this.calls.filter((call) => call.method === method).map((call) => call.args);
+  }
+
+  async health(): Promise<HealthWire> {
+    this.record('health');
+    if (this.healthError) throw this.healthError;
+    return { status: 'ok' };
+  }
+
+  async listEngines(): Promise<EngineListWire> {
+    this.record('listEngines');
+    return { engines: [...this.engines] };
+  }
+
+  async getEngine(engineId: string): Promise<EngineInfoWire> {
+    this.record('getEngine', engineId);
+    const engine = this.engines.find((candidate) => candidate.engine_id === engineId);
+    if (!engine)
+      throw new ManagementApiError({
+        status: 404,
+        message: `no engine '${engineId}'`,
+        code: 'engine_not_found',
+      });
+    const states = this.pendingStates.get(engineId) ?? [];
+    const next = states.shift();
+    if (next !== undefined) {
+      engine.status = next;
+      if (next === 'FAILED') engine.last_error = 'exit code 1: refusing to start';
+    }
+    return { ...engine };
+  }
+
+  async startEngine(
+    request: EngineStartRequestWire,
+    options: { wait?: boolean } = {},
+  ): Promise<EngineInfoWire> {
+    this.record('startEngine', request, options);
+    const useGpu = request.use_gpu ?? request.engine_kind !== 'embedding';
+    const engine = engineInfo({
+      engine_id: `engine-${this.nextId++}`,
+      model_id: request.model_id,
+      engine_kind: request.engine_kind ?? 'llm',
+      backend: request.backend ?? 'sage',
+      status: 'STARTING',
+      gpu_ids: useGpu ? (request.gpu_ids ?? [0]) : [],
+      device: useGpu ? 'cuda' : 'cpu',
+    });
+    this.engines.push(engine);
+    this.pendingStates.set(engine.engine_id, [...this.statesAfterStart]);
+    return { ...engine };
+  }
+
+  async stopEngine(engineId: string, options: { drain: boolean }): Promise<unknown> {
+    this.record('stopEngine', engineId, options);
+    return { engine_id: engineId, status: 'STOPPED' };
+  }
+
+  async restartEngine(engineId: string): Promise<unknown> {
+    this.record('restartEngine', engineId);
+    return { engine_id: engineId, status: 'RESTARTING' };
+  }
+
+  async engineLogs(engineId: string, options: { tail: number }): Promise<EngineLogsWire> {
+    this.record('engineLogs', engineId, options);
+    return { engine_id: engineId, lines: this.logLines.slice(-options.tail) };
+  }
+
+  async *followEngineLogs(engineId: string, options: { tail: number }): AsyncGenerator<string> {
+    this.record('followEngineLogs', engineId, options);
+    yield* this.followLines;
+  }
+
+  async pruneEngines(): Promise<PruneWire> {
+    this.record('pruneEngines');
+    return { removed: ['engine-9'] };
+  }
+
+  async status(): Promise<ClusterStatusWire> {
+    this.record('status');
+    return {
+      engines: this.engines,
+      gpus: this.gpuList.gpus,
+      scheduling_policy: 'adaptive',
+      queue: { depth: 0, capacity: 1024 },
+      engine_counts: { RUNNING: this.engines.filter((engine) => engine.status === 'RUNNING').length },
+    };
+  }
+
+  async gpus(): Promise<GpuListWire> {
+    this.record('gpus');
+    return this.gpuList;
+  }
+
+  async applyPreset(request: PresetApplyRequestWire): Promise<PresetApplyWire> {
+    this.record('applyPreset', request);
+    this.engines.push(...this.enginesDuringApply);
+    // Let the watcher see the engines before the answer arrives.
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    if (this.applyResult instanceof Error) throw this.applyResult;
+    return this.applyResult;
+  }
+
+  async setPolicy(policy: string): Promise<unknown> {
+    this.record('setPolicy', policy);
+    return { policy };
+  }
+
+  async close(): Promise<void> {
+    this.record('close');
+  }
+}

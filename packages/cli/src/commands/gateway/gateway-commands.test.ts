@@ -1,0 +1,117 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fakeContext } from '../../__fixtures__/fake-context.js';
+import { FakeManagementClient } from '../../__fixtures__/fake-management-client.js';
+import { GatewayUnreachableError } from '../../errors.js';
+import { EXIT_CODES } from '../../exit-codes.js';
+import { readPidFile, writePidFile } from '../../gateway/pid-file.js';
+import { createOutput } from '../../output/print.js';
+import { gatewayStatus } from './status.js';
+import { stopGateway } from './stop.js';
+
+async function homeWithGateway(pid: number) {
+  const home = mkdtempSync(join(tmpdir(), 'sage-cli-gw-'));
+  await writePidFile(join(home, 'gateway.pid'), {
+    pid,
+    host: '127.0.0.1',
+    port: 45_678,
+    url: 'http://127.0.0.1:45678/v1',
+    startedAt: new Date(Date.now() - 65_000).toISOString(),
+    args: ['gateway', 'start', '--foreground', '--port', '45678'],
+    logPath: join(home, 'gateway.log'),
+  });
+  return home;
+}
+
+describe('sage gateway stop', () => {
+  it('sends SIGTERM (engines stop too), waits for the exit and removes the pid file', async () => {
+    const home = await homeWithGateway(process.pid);
+    const fake = fakeContext({ env: { SAGE_HOME: home } });
+    const signals: string[] = [];
+    let alive = true;
+    const result = await stopGateway(fake.context, createOutput(fake.terminal, {}), {
+      keepEngines: false,
+      sleep: async () => {
+        alive = false;
+      },
+      kill: (_pid, signal) => signals.push(signal),
+      isAlive: () => alive,
+    });
+    expect(result).toEqual({ stopped: true, pid: process.pid });
+    expect(signals).toEqual(['SIGTERM']);
+    expect(await readPidFile(join(home, 'gateway.pid'))).toBeNull();
+    expect(fake.stdout()).toContain('gateway and engines stopped');
+  });
+
+  it('sends SIGUSR2 with --keep-engines', async () => {
+    const home = await homeWithGateway(process.pid);
+    const fake = fakeContext({ env: { SAGE_HOME: home } });
+    const signals: string[] = [];
+    await stopGateway(fake.context, createOutput(fake.terminal, { json: true }), {
+      keepEngines: true,
+      kill: (_pid, signal) => signals.push(signal),
+      isAlive: () => false,
+    });
+    expect(signals).toEqual(['SIGUSR2']);
+    expect(JSON.parse(fake.stdout())).toMatchObject({ stopped: true, engines_stopped: false });
+  });
+
+  it('is not an error when nothing runs', async () => {
+    const fake = fakeContext({ env: { SAGE_HOME: mkdtempSync(join(tmpdir(), 'sage-cli-gw-')) } });
+    expect(await stopGateway(fake.context, createOutput(fake.terminal, {}), { keepEngines: false })).toEqual({
+      stopped: false,
+      pid: null,
+    });
+    expect(fake.stdout()).toBe('no gateway is running\n');
+  });
+
+  it('exits 1 when the gateway outlives the timeout', async () => {
+    const home = await homeWithGateway(process.pid);
+    const fake = fakeContext({ env: { SAGE_HOME: home } });
+    await expect(
+      stopGateway(fake.context, createOutput(fake.terminal, {}), {
+        keepEngines: false,
+        timeoutMs: 0,
+        kill: () => {},
+        isAlive: () => true,
+        sleep: async () => {},
+      }),
+    ).rejects.toMatchObject({ exitCode: EXIT_CODES.failed });
+  });
+});
+
+describe('sage gateway status', () => {
+  it('reports the recorded gateway, its health and engine count', async () => {
+    const home = await homeWithGateway(process.pid);
+    const fake = fakeContext({ env: { SAGE_HOME: home } });
+    const status = await gatewayStatus(fake.context, createOutput(fake.terminal, {}), {});
+    expect(fake.apiBases).toEqual(['http://127.0.0.1:45678/v1']);
+    expect(status).toMatchObject({
+      running: true,
+      managed: true,
+      healthy: true,
+      pid: process.pid,
+      engines: 0,
+    });
+    expect(fake.stdout()).toContain('gateway: http://127.0.0.1:45678/v1 (healthy)');
+    expect(fake.stdout()).toContain('uptime:  1m5s');
+  });
+
+  it('exits 3 with the hint when nothing answers', async () => {
+    const client = new FakeManagementClient('http://127.0.0.1:1/v1');
+    client.healthError = new GatewayUnreachableError('http://127.0.0.1:1/v1');
+    const fake = fakeContext({ env: { SAGE_HOME: mkdtempSync(join(tmpdir(), 'sage-cli-gw-')) }, client });
+    const output = createOutput(fake.terminal, { json: true });
+    const error = await gatewayStatus(fake.context, output, { apiBase: 'http://127.0.0.1:1/v1' }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(GatewayUnreachableError.isInstance(error)).toBe(true);
+    expect(JSON.parse(fake.stdout())).toMatchObject({
+      running: false,
+      healthy: false,
+      url: 'http://127.0.0.1:1/v1',
+    });
+  });
+});

@@ -1,0 +1,112 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fakeContext } from '../__fixtures__/fake-context.js';
+import { createOutput } from '../output/print.js';
+import { runForegroundGateway } from './foreground-gateway.js';
+import type { ForegroundGatewayStartOptions, GatewayModule } from './gateway-module.js';
+import { readPidFile, writePidFile } from './pid-file.js';
+
+function fakeGatewayModule() {
+  const started: ForegroundGatewayStartOptions[] = [];
+  const closed: Array<{ stopEngines?: boolean } | undefined> = [];
+  const module: GatewayModule = {
+    async startGateway(options) {
+      started.push(options);
+      return {
+        url: `http://127.0.0.1:${options.port || 43_210}`,
+        host: options.host,
+        port: options.port || 43_210,
+        close: async (closeOptions) => {
+          closed.push(closeOptions);
+        },
+      };
+    },
+  };
+  return { module, started, closed };
+}
+
+async function eventually(check: () => Promise<boolean>): Promise<void> {
+  for (let attempt = 0; attempt < 500; attempt += 1) {
+    if (await check()) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error('condition not met');
+}
+
+describe('runForegroundGateway', () => {
+  it('records itself in the pid file while it runs and stops its engines on SIGTERM', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'sage-cli-fg-'));
+    const fake = fakeContext({ env: { SAGE_HOME: home } });
+    const gateway = fakeGatewayModule();
+    const running = runForegroundGateway(fake.context, createOutput(fake.terminal, {}), {
+      launch: { host: '127.0.0.1', port: 0, preset: 'local', policy: 'fifo', insecure: false },
+      loadGatewayModule: async () => gateway.module,
+    });
+    await eventually(async () => (await readPidFile(join(home, 'gateway.pid'))) !== null);
+    const record = await readPidFile(join(home, 'gateway.pid'));
+    expect(record).toMatchObject({ pid: process.pid, port: 43_210, url: 'http://127.0.0.1:43210/v1' });
+    expect(record?.args).toContain('43210');
+    expect(gateway.started[0]).toMatchObject({
+      host: '127.0.0.1',
+      port: 0,
+      preset: expect.objectContaining({ name: 'local' }),
+      managerOptions: { scheduling: { policy: 'fifo' } },
+    });
+    fake.raise('SIGTERM');
+    await running;
+    expect(gateway.closed).toEqual([{ stopEngines: true }]);
+    expect(await readPidFile(join(home, 'gateway.pid'))).toBeNull();
+    expect(fake.listenerCount()).toBe(0);
+    expect(fake.stdout()).toContain('gateway listening on http://127.0.0.1:43210/v1');
+  });
+
+  it('keeps the engines on SIGUSR2 (`sage gateway stop --keep-engines`)', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'sage-cli-fg-'));
+    const fake = fakeContext({ env: { SAGE_HOME: home } });
+    const gateway = fakeGatewayModule();
+    const running = runForegroundGateway(fake.context, createOutput(fake.terminal, {}), {
+      launch: { host: '127.0.0.1', port: 9999, insecure: false },
+      loadGatewayModule: async () => gateway.module,
+    });
+    await eventually(async () => (await readPidFile(join(home, 'gateway.pid'))) !== null);
+    fake.raise('SIGUSR2');
+    await running;
+    expect(gateway.closed).toEqual([{ stopEngines: false }]);
+  });
+
+  it('refuses to start beside a live gateway of the same state directory', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'sage-cli-fg-'));
+    await writePidFile(join(home, 'gateway.pid'), {
+      pid: process.ppid,
+      host: '127.0.0.1',
+      port: 8889,
+      url: 'http://127.0.0.1:8889/v1',
+      startedAt: new Date().toISOString(),
+      args: [],
+      logPath: null,
+    });
+    const fake = fakeContext({ env: { SAGE_HOME: home } });
+    const gateway = fakeGatewayModule();
+    await expect(
+      runForegroundGateway(fake.context, createOutput(fake.terminal, {}), {
+        launch: { host: '127.0.0.1', port: 8889, insecure: false },
+        loadGatewayModule: async () => gateway.module,
+      }),
+    ).rejects.toThrow(/a gateway is already running .*pid \d+/);
+    expect(gateway.started).toHaveLength(0);
+  });
+
+  it('fails before starting anything when the preset is unknown', async () => {
+    const fake = fakeContext({ env: { SAGE_HOME: mkdtempSync(join(tmpdir(), 'sage-cli-fg-')) } });
+    const gateway = fakeGatewayModule();
+    await expect(
+      runForegroundGateway(fake.context, createOutput(fake.terminal, {}), {
+        launch: { host: '127.0.0.1', port: 8889, preset: 'fastest', insecure: false },
+        loadGatewayModule: async () => gateway.module,
+      }),
+    ).rejects.toThrow("no preset 'fastest'");
+    expect(gateway.started).toHaveLength(0);
+  });
+});
