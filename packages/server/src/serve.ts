@@ -110,8 +110,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
   const logger = options.logger ?? pino({ level: config.logLevel });
   const ownsManager = options.manager === undefined;
   const manager =
-    options.manager ??
-    new ControlPlaneManager({ ...toManagerOptions(config, logger), ...options.managerOptions });
+    options.manager ?? new ControlPlaneManager(managerOptions(config, logger, options.managerOptions));
   await manager.start();
   const app = createGateway({ manager, config, logger });
   const server = createAdaptorServer({ fetch: app.fetch, serverOptions: { keepAliveTimeout: 65_000 } });
