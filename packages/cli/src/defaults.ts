@@ -17,8 +17,15 @@ export const CLI_DEFAULTS = {
   pidFileName: 'gateway.pid',
   /** File (in the state directory) that a background gateway writes its output to. */
   logFileName: 'gateway.log',
-  /** How long `sage gateway start` waits for `/health` to answer. */
+  /** How long `sage gateway start` waits for the gateway to answer `/health`. */
   gatewayStartTimeoutMs: 120_000,
+  /**
+   * The same with `--preset`/`--preset-file`: the gateway answers once the preset's engines are
+   * RUNNING, which it allows 600 s (its `readyTimeoutMs`); a minute more for the rest.
+   */
+  gatewayPresetStartTimeoutMs: 660_000,
+  /** pino level of the gateway run by `sage llm serve` when `SAGE_LOG_LEVEL` is unset (its own lines stay readable). */
+  serveLogLevel: 'warn',
   /** How long `sage gateway stop` waits for the gateway process to exit (engines stop first). */
   gatewayStopTimeoutMs: 90_000,
   /** Poll interval while waiting for a gateway, an engine or a process. */

@@ -52,7 +52,7 @@ describe('runForegroundGateway', () => {
       host: '127.0.0.1',
       port: 0,
       preset: expect.objectContaining({ name: 'local' }),
-      managerOptions: { scheduling: { policy: 'fifo' } },
+      policy: 'fifo',
     });
     fake.raise('SIGTERM');
     await running;

@@ -5,12 +5,8 @@ import { CliExitError } from '../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import type { Output } from '../output/print.js';
 import { foregroundArgs, type GatewayLaunch } from './gateway-launch.js';
-import {
-  apiBaseOf,
-  type GatewayModuleLoader,
-  loadGatewayModule,
-  type StartedGateway,
-} from './gateway-module.js';
+import { apiBaseFor } from '../api/api-base.js';
+import { type GatewayModuleLoader, loadGatewayModule, type StartedGateway } from './gateway-module.js';
 import { readLiveGateway, removePidFile, writePidFile } from './pid-file.js';
 import { gatewayPaths } from './state-directory.js';
 
@@ -27,6 +23,8 @@ export interface ForegroundGatewayOptions {
   /** Runs once the gateway listens (e.g. `sage llm serve` waits for its engines and prints a curl example). */
   onReady?: (gateway: StartedGateway, apiBase: string) => Promise<void>;
   loadGatewayModule?: GatewayModuleLoader;
+  /** A pino logger for the gateway (`sage llm serve` passes a quieter one). */
+  logger?: unknown;
 }
 
 /** The preset named by the launch, validated here so a typo fails before anything starts. */
@@ -110,9 +108,10 @@ export async function runForegroundGateway(
       ...(launch.config === undefined ? {} : { config: launch.config }),
       ...(preset === undefined ? {} : { preset: { ...preset } }),
       insecure: launch.insecure,
-      ...(launch.policy === undefined ? {} : { managerOptions: { scheduling: { policy: launch.policy } } }),
+      ...(launch.policy === undefined ? {} : { policy: launch.policy }),
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
     });
-    const apiBase = apiBaseOf(gateway);
+    const apiBase = apiBaseFor(gateway.host, gateway.port);
     await writePidFile(paths.pidFile, {
       pid: process.pid,
       host: gateway.host,
@@ -123,6 +122,7 @@ export async function runForegroundGateway(
       logPath: options.logPath ?? null,
     });
     output.note(`gateway listening on ${apiBase} (pid ${process.pid}); Ctrl-C stops it and its engines`);
+    if (preset !== undefined) output.note(`preset ${preset.name}: ${preset.engines.length} engine(s) RUNNING`);
     options.onReady?.(gateway, apiBase).catch((error: unknown) => {
       output.warn(`sage: ${error instanceof Error ? error.message : String(error)}`);
     });

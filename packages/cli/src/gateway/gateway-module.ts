@@ -7,10 +7,13 @@ export interface ForegroundGatewayStartOptions {
   port: number;
   /** Path of `sage.yaml`. */
   config?: string;
-  /** A built-in preset name or a validated preset object. */
+  /** A built-in preset name or a validated preset object; `startGateway` resolves once its engines are RUNNING. */
   preset?: string | Record<string, unknown>;
+  /** The default scheduling policy. */
+  policy?: string;
   insecure?: boolean;
-  managerOptions?: { scheduling?: { policy?: string } };
+  /** A pino logger; default: the gateway's own (level from `SAGE_LOG_LEVEL` or the config file). */
+  logger?: unknown;
 }
 
 export interface StartedGateway {
@@ -30,8 +33,3 @@ export type GatewayModuleLoader = () => Promise<GatewayModule>;
 export const loadGatewayModule: GatewayModuleLoader = async () =>
   (await import('@sage/server')) as unknown as GatewayModule;
 
-/** The API base (`…/v1`) of a started gateway. */
-export function apiBaseOf(gateway: Pick<StartedGateway, 'url'>): string {
-  const url = gateway.url.replace(/\/+$/, '');
-  return url.endsWith('/v1') ? url : `${url}/v1`;
-}

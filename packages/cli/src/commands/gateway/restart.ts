@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
+import { CLI_DEFAULTS } from '../../defaults.js';
 import { startBackgroundGateway } from '../../gateway/background-gateway.js';
 import { foregroundArgs, parseGatewayLaunch } from '../../gateway/gateway-launch.js';
 import { readLiveGateway } from '../../gateway/pid-file.js';
@@ -29,7 +30,9 @@ export async function restartGateway(
     await stopGateway(context, { ...output, result: () => {} }, { keepEngines: options.keepEngines });
   }
   output.note('starting the gateway…');
-  reportStarted(output, await startBackgroundGateway(context, output, { args }));
+  const withPreset = args.includes('--preset') || args.includes('--preset-file');
+  const timeoutMs = withPreset ? CLI_DEFAULTS.gatewayPresetStartTimeoutMs : CLI_DEFAULTS.gatewayStartTimeoutMs;
+  reportStarted(output, await startBackgroundGateway(context, output, { args, timeoutMs }));
 }
 
 export function registerGatewayRestart(gateway: Command, context: CliContext): void {

@@ -46,8 +46,16 @@ export async function startGateway(
     await runForegroundGateway(context, output, { launch, logPath: flags.logPath ?? null });
     return;
   }
-  output.note(`starting a gateway on ${launch.host}:${launch.port}…`);
-  const record = await startBackgroundGateway(context, output, { args: foregroundArgs(launch) });
+  const withPreset = launch.preset !== undefined || launch.presetFile !== undefined;
+  output.note(
+    withPreset
+      ? `starting a gateway on ${launch.host}:${launch.port} and its preset's engines…`
+      : `starting a gateway on ${launch.host}:${launch.port}…`,
+  );
+  const record = await startBackgroundGateway(context, output, {
+    args: foregroundArgs(launch),
+    timeoutMs: withPreset ? CLI_DEFAULTS.gatewayPresetStartTimeoutMs : CLI_DEFAULTS.gatewayStartTimeoutMs,
+  });
   reportStarted(output, record);
 }
 

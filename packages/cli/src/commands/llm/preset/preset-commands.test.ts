@@ -127,7 +127,7 @@ describe('preset apply', () => {
     expect(client.callsOf('applyPreset')).toHaveLength(0);
   });
 
-  it('a failed apply exits 1, names the failing engine’s error and says it rolled back', async () => {
+  it('a failed apply exits 1 with the gateway’s message and the failing engine’s last error', async () => {
     const client = new FakeManagementClient();
     client.enginesDuringApply = [
       engineInfo({
@@ -150,7 +150,7 @@ describe('preset apply', () => {
     }).catch((caught: unknown) => caught);
     expect(CliExitError.isInstance(error)).toBe(true);
     expect((error as Error).message).toBe(
-      "preset local was not applied: engine 'embed' FAILED; the engines it started were stopped",
+      "preset local was not applied: preset 'local': engine 'embed' (model sage/tiny-embed) failed: exit code 1; stopped engine-7",
     );
     expect(capture.stderr()).toContain('embed (engine-8): exit code 1: refusing to start');
   });
