@@ -137,7 +137,9 @@ describe('sage llm engine start in GPU mock mode', () => {
     for (const { engineId, gpu } of started) expect(onGpus.includes(engineId)).toBe(gpu);
 
     const table = await sageAt('llm', 'engine', 'list');
-    expect(table.stdout).toMatch(/^ID\s+MODEL\s+KIND\s+BACKEND\s+STATE\s+PORT\s+GPUS\s+PID\s+UPTIME\s+RESTARTS/);
+    expect(table.stdout).toMatch(
+      /^ID\s+MODEL\s+KIND\s+BACKEND\s+STATE\s+PORT\s+GPUS\s+PID\s+UPTIME\s+RESTARTS/,
+    );
     expect(table.stdout).toContain('CPU');
   });
 
@@ -211,7 +213,15 @@ describe('sage llm preset apply', () => {
   }
 
   it('--dry-run prints the plan and starts nothing', async () => {
-    const result = await sageAt('llm', 'preset', 'apply', '--file', writePreset('plan-only'), '--dry-run', '--json');
+    const result = await sageAt(
+      'llm',
+      'preset',
+      'apply',
+      '--file',
+      writePreset('plan-only'),
+      '--dry-run',
+      '--json',
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(jsonOf<{ engines: unknown[] }>(result).engines).toHaveLength(2);
     expect((await listEngines()).some((engine) => engine.metadata?.preset === 'plan-only')).toBe(false);
@@ -230,7 +240,15 @@ describe('sage llm preset apply', () => {
   });
 
   it('--no-rollback keeps the engines that started', async () => {
-    const result = await sageAt('llm', 'preset', 'apply', '--file', writePreset('keep'), '--yes', '--no-rollback');
+    const result = await sageAt(
+      'llm',
+      'preset',
+      'apply',
+      '--file',
+      writePreset('keep'),
+      '--yes',
+      '--no-rollback',
+    );
     expect(result.code).toBe(1);
     const good = (await listEngines()).filter(
       (engine) => engine.metadata?.preset === 'keep' && engine.model_id === 'fake/good',
@@ -241,7 +259,9 @@ describe('sage llm preset apply', () => {
 
 describe('sage gateway stop', () => {
   it('stops the gateway and its engines; then commands exit 3 with the hint', async () => {
-    const running = (await listEngines()).filter((engine) => engine.status === 'RUNNING' && engine.pid !== null);
+    const running = (await listEngines()).filter(
+      (engine) => engine.status === 'RUNNING' && engine.pid !== null,
+    );
     expect(running.length).toBeGreaterThan(0);
     const stopped = await sage('gateway', 'stop', '--json');
     expect(stopped.code, stopped.stderr).toBe(0);

@@ -21,28 +21,17 @@ export const createInferenceClient: InferenceClientFactory = async (options) => 
   return UnifiedInferenceClient.create({ controlPlaneUrl: options.controlPlaneUrl });
 };
 
-function field(error: unknown, name: string): unknown {
-  return typeof error === 'object' && error !== null ? (error as Record<string, unknown>)[name] : undefined;
-}
-
 /**
  * The client's typed errors as CLI exits: `SageConnectionError` → 3 with the hint,
- * `SageApiError` / `SageTimeoutError` → 1 with the status and code. Others pass through.
+ * `SageApiError` / `SageTimeoutError` → 1 with their message. Others pass through. Matched by
+ * name, so this module does not load the client.
  */
 export function toCliError(error: unknown, apiBase: string): unknown {
   if (!(error instanceof Error)) return error;
   if (error.name === 'SageConnectionError') return new GatewayUnreachableError(apiBase, { cause: error });
-  if (error.name === 'SageApiError') {
-    const status = field(error, 'status');
-    const code = field(error, 'code');
-    const detail = [status === undefined ? null : `HTTP ${status}`, typeof code === 'string' ? code : null]
-      .filter((part) => part !== null)
-      .join(', ');
-    return new CliExitError(EXIT_CODES.failed, detail ? `${error.message} (${detail})` : error.message, {
-      cause: error,
-    });
-  }
-  if (error.name === 'SageTimeoutError')
+  // The client's messages already carry the HTTP status, OpenAI code and request id.
+  if (error.name === 'SageApiError' || error.name === 'SageTimeoutError') {
     return new CliExitError(EXIT_CODES.failed, error.message, { cause: error });
+  }
   return error;
 }

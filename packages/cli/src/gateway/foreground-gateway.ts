@@ -1,11 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { getBuiltinPreset, loadPresetFile, type Preset } from '@sage/presets';
+import { apiBaseFor } from '../api/api-base.js';
 import type { CliContext } from '../context.js';
 import { CliExitError } from '../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import type { Output } from '../output/print.js';
 import { foregroundArgs, type GatewayLaunch } from './gateway-launch.js';
-import { apiBaseFor } from '../api/api-base.js';
 import { type GatewayModuleLoader, loadGatewayModule, type StartedGateway } from './gateway-module.js';
 import { readLiveGateway, removePidFile, writePidFile } from './pid-file.js';
 import { gatewayPaths } from './state-directory.js';
@@ -122,7 +122,8 @@ export async function runForegroundGateway(
       logPath: options.logPath ?? null,
     });
     output.note(`gateway listening on ${apiBase} (pid ${process.pid}); Ctrl-C stops it and its engines`);
-    if (preset !== undefined) output.note(`preset ${preset.name}: ${preset.engines.length} engine(s) RUNNING`);
+    if (preset !== undefined)
+      output.note(`preset ${preset.name}: ${preset.engines.length} engine(s) RUNNING`);
     options.onReady?.(gateway, apiBase).catch((error: unknown) => {
       output.warn(`sage: ${error instanceof Error ? error.message : String(error)}`);
     });

@@ -32,4 +32,3 @@ export type GatewayModuleLoader = () => Promise<GatewayModule>;
 
 export const loadGatewayModule: GatewayModuleLoader = async () =>
   (await import('@sage/server')) as unknown as GatewayModule;
-

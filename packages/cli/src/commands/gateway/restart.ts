@@ -31,7 +31,9 @@ export async function restartGateway(
   }
   output.note('starting the gateway…');
   const withPreset = args.includes('--preset') || args.includes('--preset-file');
-  const timeoutMs = withPreset ? CLI_DEFAULTS.gatewayPresetStartTimeoutMs : CLI_DEFAULTS.gatewayStartTimeoutMs;
+  const timeoutMs = withPreset
+    ? CLI_DEFAULTS.gatewayPresetStartTimeoutMs
+    : CLI_DEFAULTS.gatewayStartTimeoutMs;
   reportStarted(output, await startBackgroundGateway(context, output, { args, timeoutMs }));
 }
 

@@ -12,7 +12,7 @@ export async function showGpus(client: ManagementClient, output: Output): Promis
   output.result(body, () => {
     if (body.gpus.length === 0) {
       return body.mock
-        ? `no GPUs (mock mode with ${ENV.gpuMockCount}=0): engines run on CPU`
+        ? `no GPUs (nvidia-smi is missing or ${ENV.disableNvml} is set, and ${ENV.gpuMockCount} is 0): engines run on CPU`
         : 'no GPUs found: engines run on CPU';
     }
     const note = body.mock ? `\n(mock GPUs: ${ENV.disableNvml} is set or nvidia-smi is missing)` : '';

@@ -1,5 +1,5 @@
 import { DEFAULT_PRESET_NAME, getBuiltinPreset, loadPresetFile, type Preset } from '@sage/presets';
-import { type EngineInfoWire, ENV } from '@sage/protocol';
+import { ENV, type EngineInfoWire } from '@sage/protocol';
 import type { Command } from 'commander';
 import type { ManagementClient } from '../../api/management-types.js';
 import type { CliContext } from '../../context.js';
