@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GATEWAY_DEFAULTS } from '../src/index.js';
-import { startTestGateway, type TestGateway } from './support/gateway-harness.js';
+import { readJson, startTestGateway, type TestGateway } from './support/gateway-harness.js';
 
 let harness: TestGateway;
 
@@ -13,7 +13,7 @@ afterAll(async () => {
   await harness?.close();
 });
 
-function post(path: string, body: BodyInit, headers: Record<string, string> = {}) {
+function post(path: string, body: string | ReadableStream<Uint8Array>, headers: Record<string, string> = {}) {
   return fetch(`${harness.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -26,7 +26,7 @@ async function expectOpenAiError(response: Response, status: number, param?: str
   expect(response.status).toBe(status);
   expect(response.headers.get('x-sage-error-source')).toBe('gateway');
   expect(response.headers.get('x-request-id')).toBeTruthy();
-  const body = await response.json();
+  const body = await readJson(response);
   expect(Object.keys(body.error).sort()).toEqual(['code', 'message', 'param', 'type']);
   if (param !== undefined) expect(body.error.param).toBe(param);
   return body.error as { message: string; code: string | null };

@@ -2,7 +2,7 @@ import type { EngineStatus } from '@sage/protocol';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveGatewayConfig } from '../src/index.js';
-import { startTestGateway, type TestGateway, waitFor } from './support/gateway-harness.js';
+import { readJson, startTestGateway, type TestGateway, waitFor } from './support/gateway-harness.js';
 
 const harnesses: TestGateway[] = [];
 
@@ -113,6 +113,6 @@ describe('failover before the first byte, never after', () => {
     const down = await chat(harness, 'fake/down');
     expect(down.status).toBe(503);
     expect(down.headers.get('x-sage-error-source')).toBe('engine');
-    expect((await down.json()).error.message).toBe('fake failure');
+    expect((await readJson(down)).error.message).toBe('fake failure');
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveGatewayConfig } from '../src/index.js';
-import { startTestGateway, type TestGateway, waitFor } from './support/gateway-harness.js';
+import { readJson, startTestGateway, type TestGateway, waitFor } from './support/gateway-harness.js';
 
 let harness: TestGateway;
 
@@ -286,7 +286,7 @@ describe('API keys', () => {
       expect((await get('/v1/models', 'sk-user-key-00001')).status).toBe(200);
       const forbidden = await get('/v1/management/engines', 'sk-user-key-00001');
       expect(forbidden.status).toBe(403);
-      expect((await forbidden.json()).error.code).toBe('insufficient_permissions');
+      expect((await readJson(forbidden)).error.code).toBe('insufficient_permissions');
       expect((await get('/v1/management/engines', 'sk-admin-key-0001')).status).toBe(200);
       expect((await get('/health')).status).toBe(200);
       expect((await get('/metrics')).status).toBe(200);

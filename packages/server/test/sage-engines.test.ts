@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from './support/gateway-harness.js';
+import { readJson, startTestGateway, type TestGateway } from './support/gateway-harness.js';
 import {
   createOpenApiValidator,
   hasOpenApiSpec,
@@ -62,7 +62,7 @@ describe.skipIf(!existsSync(engineBin))('the official openai client against the 
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ prompt: 'once upon a time', max_tokens: 4 }),
     });
-    const completion = await response.json();
+    const completion = await readJson(response);
     expect(validate('CreateCompletionResponse', completion)).toEqual([]);
     expect(completion.model).toBe('sage/tiny-chat');
   });

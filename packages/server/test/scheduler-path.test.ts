@@ -1,6 +1,6 @@
 import type { SchedulingDecisionEvent } from '@sage/control-plane';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway, waitFor } from './support/gateway-harness.js';
+import { readJson, startTestGateway, type TestGateway, waitFor } from './support/gateway-harness.js';
 
 const harnesses: TestGateway[] = [];
 
@@ -53,13 +53,13 @@ describe('every inference request goes through the scheduler', () => {
     const third = await chat(harness);
     expect(third.status).toBe(429);
     expect(third.headers.get('retry-after')).toBe('1');
-    expect((await third.json()).error.code).toBe('rate_limit_exceeded');
+    expect((await readJson(third)).error.code).toBe('rate_limit_exceeded');
 
     const timedOut = await second;
     expect(timedOut.status).toBe(503);
     expect(timedOut.headers.get('retry-after')).toBe('1');
     expect(timedOut.headers.get('x-sage-error-source')).toBe('gateway');
-    expect((await timedOut.json()).error.code).toBe('queue_timeout');
+    expect((await readJson(timedOut)).error.code).toBe('queue_timeout');
     expect((await first).status).toBe(200);
   });
 
@@ -86,7 +86,7 @@ describe('every inference request goes through the scheduler', () => {
 
     const invalid = await chat(harness, { 'X-Request-Priority': 'urgent' });
     expect(invalid.status).toBe(400);
-    expect((await invalid.json()).error.param).toBe('x-request-priority');
+    expect((await readJson(invalid)).error.param).toBe('x-request-priority');
   });
 
   it('answers each of 200 concurrent requests exactly once against 2 engines of capacity 4', async () => {
@@ -102,7 +102,7 @@ describe('every inference request goes through the scheduler', () => {
     });
     const ids = Array.from({ length: 200 }, (_, index) => `burst-${index}`);
     const responses = await Promise.all(ids.map((id) => chat(harness, { 'X-Request-ID': id })));
-    const bodies = await Promise.all(responses.map((response) => response.json()));
+    const bodies = await Promise.all(responses.map((response) => readJson(response)));
     expect(responses.map((response) => response.status)).toEqual(ids.map(() => 200));
     expect(responses.map((response) => response.headers.get('x-request-id'))).toEqual(ids);
     expect(new Set(bodies.map((body) => body.id)).size).toBe(200);

@@ -124,3 +124,12 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
   }
   throw new Error(`condition not met within ${timeoutMs}ms`);
 }
+
+/** A JSON response body, loosely typed for assertions. */
+// biome-ignore lint/suspicious/noExplicitAny: test assertions read arbitrary JSON
+export type JsonBody = Record<string, any>;
+
+/** The body of `response` as JSON. */
+export async function readJson(response: Response): Promise<JsonBody> {
+  return (await response.json()) as JsonBody;
+}

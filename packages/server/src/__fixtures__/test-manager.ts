@@ -1,0 +1,65 @@
+import {
+  ControlPlaneManager,
+  type ControlPlaneManagerOptions,
+  type EngineRecord,
+  GPUResourceManager,
+} from '@sage/control-plane';
+import type { EngineStatus } from '@sage/protocol';
+
+const mockGpuEnv = { SAGE_DISABLE_NVML: '1', SAGE_GPU_MOCK_COUNT: '1', SAGE_GPU_MOCK_MEMORY_GB: '24' };
+
+/**
+ * A manager for unit tests: never started, no processes, an in-memory registry store and one
+ * mock GPU. Engines are never spawned, so routes see an empty (or hand-made) registry.
+ */
+export function createTestManager(options: Partial<ControlPlaneManagerOptions> = {}): ControlPlaneManager {
+  return new ControlPlaneManager({
+    stateDir: '/nonexistent/sage-unit-test',
+    env: mockGpuEnv,
+    gpu: new GPUResourceManager({ env: mockGpuEnv }),
+    store: { load: async () => [], save: async () => {} },
+    ...options,
+  });
+}
+
+/** Put a hand-made engine record in the manager's registry (no process behind it). */
+export function addEngineRecord(
+  manager: ControlPlaneManager,
+  engine: {
+    engineId: string;
+    modelId: string;
+    kind?: 'llm' | 'embedding';
+    status: EngineStatus;
+    label?: string;
+  },
+): void {
+  const record: EngineRecord = {
+    engineId: engine.engineId,
+    request: {
+      modelId: engine.modelId,
+      engineKind: engine.kind ?? 'llm',
+      tensorParallelSize: 1,
+      pipelineParallelSize: 1,
+      maxConcurrentRequests: 4,
+      ...(engine.label === undefined ? {} : { engineLabel: engine.label }),
+    },
+    backend: 'fake',
+    status: engine.status,
+    host: '127.0.0.1',
+    port: 1,
+    gpuIds: [],
+    device: 'cpu',
+    reservedMemoryGbPerGpu: 0,
+    pid: null,
+    command: [],
+    env: {},
+    logPath: '/nonexistent/engine.log',
+    restartCount: 0,
+    lastExitCode: null,
+    lastError: null,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    spawnedAt: null,
+    resourcesHeld: false,
+  };
+  manager.registry.add(record);
+}

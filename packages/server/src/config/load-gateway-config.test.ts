@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { RequestScheduler } from '@sage/control-plane';
+import { ConfigValidationError } from '@sage/presets';
+import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { GATEWAY_DEFAULTS } from '../defaults.js';
+import { GatewayConfigSchema } from './gateway-config-schema.js';
+import { parseGatewayConfig } from './load-gateway-config.js';
+import { toManagerOptions } from './manager-options.js';
+
+const examplePath = fileURLToPath(new URL('../../../../examples/sage.example.yaml', import.meta.url));
+
+function parseError(text: string): ConfigValidationError {
+  try {
+    parseGatewayConfig(text, { file: 'sage.yaml' });
+  } catch (error) {
+    if (ConfigValidationError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigValidationError');
+}
+
+/** Every key of the schema, as `section.key` paths (array items under their list's key). */
+function schemaKeys(schema: z.ZodType, prefix = ''): string[] {
+  const inner = (schema as { unwrap?: () => z.ZodType }).unwrap?.() ?? schema;
+  const def = (
+    inner as { def: { type: string; shape?: Record<string, z.ZodType>; element?: z.ZodType; in?: z.ZodType } }
+  ).def;
+  if (def.type === 'pipe' && def.in) return schemaKeys(def.in, prefix);
+  if (def.type === 'array' && def.element) return schemaKeys(def.element, prefix);
+  if (def.type !== 'object' || !def.shape) return [];
+  return Object.entries(def.shape).flatMap(([key, value]) => {
+    const path = prefix === '' ? key : `${prefix}.${key}`;
+    return [path, ...schemaKeys(value, path)];
+  });
+}
+
+describe('sage.yaml', () => {
+  it('parses a file over the defaults, in camelCase, keeping backend definitions as written', () => {
+    const config = parseGatewayConfig(
+      [
+        'port: 9001',
+        'api_keys:',
+        '  - key: sk-0123456789',
+        '    admin: true',
+        'scheduling:',
+        '  policy: fifo',
+        '  queue_timeout_ms: 500',
+        'health:',
+        '  interval_ms: 2000',
+        'backends:',
+        '  - name: echo',
+        "    command: [echo, '{model}']",
+      ].join('\n'),
+      { file: 'sage.yaml' },
+    );
+    expect(config.port).toBe(9001);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.apiKeys).toEqual([{ key: 'sk-0123456789', admin: true }]);
+    expect(config.scheduling).toEqual({ policy: 'fifo', queueTimeoutMs: 500 });
+    expect(config.health).toMatchObject({ intervalMs: 2000, requestFailureThreshold: 3 });
+    expect(config.backends[0]).toMatchObject({
+      name: 'echo',
+      command: ['echo', '{model}'],
+      startup_timeout_ms: 120_000,
+    });
+    expect(config.bodyLimitBytes).toBe(GATEWAY_DEFAULTS.bodyLimitBytes);
+  });
+
+  it.each([
+    ['an unknown key', 'scheduling:\n  polcy: fifo\n', 2, 3, 'scheduling.polcy'],
+    ['a wrong type', 'port: eighty\n', 1, 7, 'port'],
+    ['an unknown policy', 'scheduling:\n  policy: fastest\n', 2, 11, 'scheduling.policy'],
+    ['a short key', 'api_keys:\n  - key: abc\n', 2, 10, 'api_keys.0.key'],
+    ['a bad origin', "cors_origins: ['http://x.test/path']\n", 1, 16, 'cors_origins.0'],
+    ['a built-in backend name', 'backends:\n  - name: vllm\n    command: [x]\n', 2, 11, 'backends.0.name'],
+  ])('reports %s with file:line:col', (_name, text, line, column, path) => {
+    const error = parseError(text);
+    expect({ line: error.line, column: error.column, path: error.path }).toEqual({ line, column, path });
+    expect(error.message).toMatch(new RegExp(`^sage.yaml:${line}:${column}: ${path.replace('.', '\\.')}`));
+  });
+
+  it('reports invalid YAML with its position', () => {
+    const error = parseError('port: 1\n  host: [\n');
+    expect(error.message).toMatch(/^sage\.yaml:\d+:\d+: invalid YAML/);
+  });
+
+  it('parses examples/sage.example.yaml, which mentions every option', () => {
+    const text = readFileSync(examplePath, 'utf8');
+    const config = parseGatewayConfig(text, { file: examplePath });
+    expect(config.apiKeys.length).toBeGreaterThan(0);
+    expect(config.backends.map((backend) => backend.name)).toEqual(['llama-server']);
+    // The policy parameters are valid for their policies, and the backends build.
+    const options = toManagerOptions(config);
+    expect(() => new RequestScheduler({ engines: () => [], ...options.scheduling })).not.toThrow();
+    expect(options.customBackends?.map((backend) => backend.name)).toEqual(['llama-server']);
+    const paths = schemaKeys(GatewayConfigSchema);
+    expect(paths).toEqual(expect.arrayContaining(['health.request_failure_threshold', 'backends.command']));
+    for (const path of paths) {
+      const key = path.split('.').at(-1) ?? path;
+      if (path.startsWith('scheduling.parameters.')) continue;
+      expect(text, `examples/sage.example.yaml should document '${path}'`).toMatch(new RegExp(`\\b${key}:`));
+    }
+  });
+});
