@@ -86,14 +86,12 @@ describe('toCliError', () => {
   it('maps the client’s errors to exit codes', () => {
     const connection = Object.assign(new Error('refused'), { name: 'SageConnectionError' });
     expect(GatewayUnreachableError.isInstance(toCliError(connection, 'http://x/v1'))).toBe(true);
-    const api = Object.assign(new Error("model 'nope' not found"), {
+    const api = Object.assign(new Error("no llm engine serves model 'nope' (HTTP 404, model_not_found)"), {
       name: 'SageApiError',
-      status: 404,
-      code: 'model_not_found',
     });
     const mapped = toCliError(api, 'http://x/v1') as CliExitError;
     expect(mapped.exitCode).toBe(EXIT_CODES.failed);
-    expect(mapped.message).toBe("model 'nope' not found (HTTP 404, model_not_found)");
+    expect(mapped.message).toBe("no llm engine serves model 'nope' (HTTP 404, model_not_found)");
     const other = new TypeError('boom');
     expect(toCliError(other, 'http://x/v1')).toBe(other);
   });

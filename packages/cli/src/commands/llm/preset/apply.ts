@@ -99,14 +99,10 @@ export async function applyPreset(
       if (engine.last_error)
         output.warn(`${presetEngineName(engine)} (${engine.engine_id}): ${engine.last_error}`);
     }
-    const rolledBack = options.rollback ? '; the engines it started were stopped' : '';
-    throw new CliExitError(
-      EXIT_CODES.failed,
-      `preset ${preset.name} was not applied: ${error.message}${rolledBack}`,
-      {
-        cause: error,
-      },
-    );
+    // The gateway's message names the failing engine and the engines it stopped again.
+    throw new CliExitError(EXIT_CODES.failed, `preset ${preset.name} was not applied: ${error.message}`, {
+      cause: error,
+    });
   } finally {
     done = true;
     await watcher.finished;

@@ -139,7 +139,7 @@ describe('preset apply', () => {
     ];
     client.applyResult = new ManagementApiError({
       status: 409,
-      message: "engine 'embed' FAILED",
+      message: "preset 'local': engine 'embed' (model sage/tiny-embed) failed: exit code 1; stopped engine-7",
       code: 'engine_failed',
     });
     const capture = captureTerminal();
