@@ -21,6 +21,8 @@ export const CLIENT_DEFAULTS = {
   embeddedStartupTimeoutMs: 180_000,
   /** Poll interval while embedded mode waits for its engines. */
   embeddedPollIntervalMs: 250,
+  /** Log level of an embedded gateway without a `logger` (`SAGE_LOG_LEVEL` wins). */
+  embeddedLogLevel: 'warn',
 } as const;
 
 /** Environment variables the client reads. */

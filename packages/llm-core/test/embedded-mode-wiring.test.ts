@@ -58,27 +58,38 @@ describe('embedded mode wiring', () => {
     expect(gatewayStandIn.moduleLoaded).toBe(true);
     expect(client.mode).toBe('embedded');
     expect(client.baseUrl).toBe(server.url);
-    expect(gatewayStandIn.startOptions).toEqual([
-      { host: '127.0.0.1', port: 0, preset: 'local', managerOptions: { scheduling: { policy: 'adaptive' } } },
-    ]);
+    expect(gatewayStandIn.startOptions).toHaveLength(1);
+    expect(gatewayStandIn.startOptions[0]).toMatchObject({
+      host: '127.0.0.1',
+      port: 0,
+      preset: 'local',
+      policy: 'adaptive',
+      managerOptions: {},
+    });
+    // A quiet pino logger unless the caller passes one.
+    expect((gatewayStandIn.startOptions[0] as { logger: { level: string } }).logger.level).toBe('warn');
     await client.chat('x');
     expect(server.lastRequest('/v1/chat/completions')?.headers['x-scheduling-policy']).toBeUndefined();
     await client.close();
   });
 
-  it('passes preset, stateDir and schedulingPolicy to the gateway', async () => {
+  it('passes preset, stateDir, schedulingPolicy and logger to the gateway', async () => {
     const preset = { version: 1, name: 'mine', engines: [] };
+    const logger = { level: 'debug' } as never;
     const client = await UnifiedInferenceClient.create({
       embedded: true,
       preset,
       stateDir: '/tmp/sage-state',
       schedulingPolicy: 'fifo',
+      logger,
     });
     expect(gatewayStandIn.startOptions[0]).toEqual({
       host: '127.0.0.1',
       port: 0,
       preset,
-      managerOptions: { stateDir: '/tmp/sage-state', scheduling: { policy: 'fifo' } },
+      policy: 'fifo',
+      managerOptions: { stateDir: '/tmp/sage-state' },
+      logger,
     });
     await client.close();
   });

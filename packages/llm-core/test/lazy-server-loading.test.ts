@@ -47,7 +47,7 @@ describe('remote mode never loads the gateway', () => {
     expect(resolved).toContain('undici');
     // …and nothing of the gateway, the control plane or the presets.
     const serverSide = resolved.filter((entry) =>
-      /@sage\/(server|control-plane|presets)|packages\/(server|control-plane|presets)\/|\/hono\/|@hono\//.test(
+      /@sage\/(server|control-plane|presets)|packages\/(server|control-plane|presets)\/|\/hono\/|@hono\/|^pino$|\/pino\//.test(
         entry,
       ),
     );

@@ -1,4 +1,5 @@
 import type { ChatMessage, EngineInfo, GpuStatus, Priority } from '@sage/protocol';
+import type { Logger } from 'pino';
 
 /** Options of {@link UnifiedInferenceClient.create}. Every field is optional. */
 export interface UnifiedInferenceClientOptions {
@@ -27,6 +28,8 @@ export interface UnifiedInferenceClientOptions {
   apiKey?: string;
   /** Embedded only: state directory (engine logs, registry, locks). Default: `SAGE_HOME`, else `~/.sage`. */
   stateDir?: string;
+  /** Embedded only: pino logger of the gateway and its manager. Default: pino at `SAGE_LOG_LEVEL`, else `warn`. */
+  logger?: Logger;
 }
 
 /** Per-call settings shared by every method. */

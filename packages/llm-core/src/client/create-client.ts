@@ -80,6 +80,8 @@ export async function createClientParts(
     preset: options.preset,
     stateDir: options.stateDir,
     schedulingPolicy: options.schedulingPolicy ?? CLIENT_DEFAULTS.schedulingPolicy,
+    logger: options.logger,
+    environment: dependencies.environment,
     loadGateway: dependencies.loadGateway,
   });
   const transport = new HttpTransport({ baseUrl: embedded.baseUrl, apiKey, timeoutMs });

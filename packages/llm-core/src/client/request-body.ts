@@ -1,5 +1,11 @@
 import { type ChatMessage, camelToSnake } from '@sage/protocol';
-import type { ChatInput, ChatOptions, EmbedOptions, GenerateOptions, StreamOptions } from './client-options.js';
+import type {
+  ChatInput,
+  ChatOptions,
+  EmbedOptions,
+  GenerateOptions,
+  StreamOptions,
+} from './client-options.js';
 
 /** Keys of the per-call options that steer the request, never sent in the body. */
 const CALL_KEYS = new Set([

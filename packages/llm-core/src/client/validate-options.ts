@@ -11,9 +11,10 @@ export const OPTION_NAMES: ReadonlyArray<keyof UnifiedInferenceClientOptions> = 
   'preset',
   'apiKey',
   'stateDir',
+  'logger',
 ];
 
-const EMBEDDED_ONLY: ReadonlyArray<keyof UnifiedInferenceClientOptions> = ['preset', 'stateDir'];
+const EMBEDDED_ONLY: ReadonlyArray<keyof UnifiedInferenceClientOptions> = ['preset', 'stateDir', 'logger'];
 
 function fail(message: string): never {
   throw new TypeError(`UnifiedInferenceClient.create(): ${message}`);

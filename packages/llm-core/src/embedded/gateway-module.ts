@@ -1,19 +1,11 @@
-/**
- * The slice of `@sage/server` that embedded mode uses. Only `start-embedded-control-plane.ts`
- * loads the module, through a dynamic `import()`, so remote mode never loads server code.
- */
-export interface EmbeddedGatewayStartOptions {
-  host: string;
-  port: number;
-  preset?: string | Record<string, unknown>;
-  managerOptions?: { stateDir?: string; scheduling?: { policy?: string } };
-}
+import type { RunningGateway, StartGatewayOptions } from '@sage/server';
 
-export interface EmbeddedGateway {
-  /** `http://127.0.0.1:PORT`; OpenAI routes live under `/v1`. */
-  readonly url: string;
-  close(options?: { stopEngines?: boolean }): Promise<void>;
-}
+/**
+ * The slice of `@sage/server` that embedded mode uses. Only this module names the package, and
+ * only through a dynamic `import()` (types are erased), so remote mode never loads server code.
+ */
+export type EmbeddedGatewayStartOptions = StartGatewayOptions;
+export type EmbeddedGateway = Pick<RunningGateway, 'url' | 'close'>;
 
 export interface GatewayModule {
   startGateway(options: EmbeddedGatewayStartOptions): Promise<EmbeddedGateway>;
@@ -22,5 +14,4 @@ export interface GatewayModule {
 /** Load `@sage/server` on demand (tests may inject a stand-in). */
 export type GatewayModuleLoader = () => Promise<GatewayModule>;
 
-export const loadGatewayModule: GatewayModuleLoader = async () =>
-  (await import('@sage/server')) as unknown as GatewayModule;
+export const loadGatewayModule: GatewayModuleLoader = () => import('@sage/server');

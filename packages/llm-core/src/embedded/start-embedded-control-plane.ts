@@ -1,10 +1,14 @@
-import { DEFAULT_GATEWAY_HOST } from '@sage/protocol';
+import { DEFAULT_GATEWAY_HOST, ENV } from '@sage/protocol';
+import type { Logger } from 'pino';
+import { CLIENT_DEFAULTS } from '../defaults.js';
 import type { EmbeddedGateway, GatewayModuleLoader } from './gateway-module.js';
 
 export interface EmbeddedControlPlaneOptions {
   preset?: string | Record<string, unknown> | undefined;
   stateDir?: string | undefined;
   schedulingPolicy: string;
+  logger?: Logger | undefined;
+  environment: Readonly<Record<string, string | undefined>>;
   loadGateway: GatewayModuleLoader;
 }
 
@@ -23,24 +27,34 @@ async function defaultPresetName(): Promise<string> {
 }
 
 /**
+ * The embedded gateway's logger: the caller's, else pino at `SAGE_LOG_LEVEL` (default `warn`),
+ * so an application's output is not filled with the gateway's info lines.
+ */
+async function embeddedLogger(options: EmbeddedControlPlaneOptions): Promise<Logger> {
+  if (options.logger) return options.logger;
+  const { pino } = await import('pino');
+  return pino({ level: options.environment[ENV.logLevel] || CLIENT_DEFAULTS.embeddedLogLevel });
+}
+
+/**
  * Start a gateway on an ephemeral loopback port with the given preset (default: the built-in
- * offline preset) and scheduling policy.
+ * offline preset) and scheduling policy; `startGateway` waits until the preset's engines run.
  */
 export async function startEmbeddedControlPlane(
   options: EmbeddedControlPlaneOptions,
 ): Promise<EmbeddedControlPlane> {
-  const [server, preset] = await Promise.all([
+  const [server, preset, logger] = await Promise.all([
     options.loadGateway(),
     options.preset === undefined ? defaultPresetName() : Promise.resolve(options.preset),
+    embeddedLogger(options),
   ]);
   const gateway: EmbeddedGateway = await server.startGateway({
     host: DEFAULT_GATEWAY_HOST,
     port: 0,
     preset,
-    managerOptions: {
-      ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }),
-      scheduling: { policy: options.schedulingPolicy },
-    },
+    policy: options.schedulingPolicy,
+    managerOptions: options.stateDir === undefined ? {} : { stateDir: options.stateDir },
+    logger,
   });
   let closing: Promise<void> | undefined;
   return {
