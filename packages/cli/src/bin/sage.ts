@@ -72,4 +72,11 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(EXIT_CODES.ok);
 });
 
-main().then((code) => process.exit(code));
+/** Exit once stdout and stderr have flushed (pipes may still hold a large `--json` answer). */
+function exitAfterFlush(code: number): void {
+  process.stdout.write('', () => {
+    process.stderr.write('', () => process.exit(code));
+  });
+}
+
+main().then(exitAfterFlush);

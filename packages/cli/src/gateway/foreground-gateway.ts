@@ -16,6 +16,11 @@ import { gatewayPaths } from './state-directory.js';
  */
 export const STOP_SIGNALS = { stopEngines: ['SIGINT', 'SIGTERM'], keepEngines: ['SIGUSR2'] } as const;
 
+/** What `sage gateway stop` sends: stop the gateway and its engines. */
+export const STOP_SIGNAL: NodeJS.Signals = 'SIGTERM';
+/** What `sage gateway stop --keep-engines` sends: stop the gateway only. */
+export const KEEP_ENGINES_SIGNAL: NodeJS.Signals = 'SIGUSR2';
+
 export interface ForegroundGatewayOptions {
   launch: GatewayLaunch;
   /** The log file a background parent sends this process's output to (recorded in the pid file). */

@@ -3,7 +3,7 @@ import type { CliContext } from '../../context.js';
 import { CLI_DEFAULTS } from '../../defaults.js';
 import { CliExitError } from '../../errors.js';
 import { EXIT_CODES } from '../../exit-codes.js';
-import { STOP_SIGNALS } from '../../gateway/foreground-gateway.js';
+import { KEEP_ENGINES_SIGNAL, STOP_SIGNAL } from '../../gateway/foreground-gateway.js';
 import { isProcessAlive, readLiveGateway, removePidFile } from '../../gateway/pid-file.js';
 import { gatewayPaths } from '../../gateway/state-directory.js';
 import { waitUntil } from '../../gateway/wait-until.js';
@@ -38,7 +38,7 @@ export async function stopGateway(
   }
   const kill = options.kill ?? ((pid, signal) => process.kill(pid, signal));
   const isAlive = options.isAlive ?? isProcessAlive;
-  const signal = options.keepEngines ? STOP_SIGNALS.keepEngines[0] : STOP_SIGNALS.stopEngines[1];
+  const signal = options.keepEngines ? KEEP_ENGINES_SIGNAL : STOP_SIGNAL;
   output.note(
     options.keepEngines
       ? `stopping the gateway (pid ${record.pid}); engines keep running…`
