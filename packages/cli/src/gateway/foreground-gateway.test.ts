@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeContext } from '../__fixtures__/fake-context.js';
 import { createOutput } from '../output/print.js';
-import { runForegroundGateway } from './foreground-gateway.js';
+import { runForegroundGateway, validateLaunch } from './foreground-gateway.js';
 import type { ForegroundGatewayStartOptions, GatewayModule } from './gateway-module.js';
 import { readPidFile, writePidFile } from './pid-file.js';
 
@@ -22,6 +22,11 @@ function fakeGatewayModule() {
           closed.push(closeOptions);
         },
       };
+    },
+    async loadGatewayConfig(path) {
+      if (path.endsWith('missing.yaml')) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+      if (path.endsWith('bad.yaml')) throw new Error('bad.yaml:3:7: scheduling.policy: Invalid option');
+      return {};
     },
   };
   return { module, started, closed };
@@ -108,5 +113,27 @@ describe('runForegroundGateway', () => {
       }),
     ).rejects.toThrow("no preset 'fastest'");
     expect(gateway.started).toHaveLength(0);
+  });
+});
+
+describe('validateLaunch', () => {
+  const base = { host: '127.0.0.1', port: 8889, insecure: false };
+  const load = async () => fakeGatewayModule().module;
+
+  it('accepts a built-in preset and a valid config', async () => {
+    await expect(
+      validateLaunch({ ...base, preset: 'local', config: '/etc/sage.yaml' }, load),
+    ).resolves.toBeUndefined();
+  });
+
+  it('names the flag of a missing file and passes config errors through', async () => {
+    await expect(validateLaunch({ ...base, config: '/x/missing.yaml' }, load)).rejects.toThrow(
+      '--config: no such file: /x/missing.yaml',
+    );
+    await expect(validateLaunch({ ...base, config: '/x/bad.yaml' }, load)).rejects.toThrow('bad.yaml:3:7');
+    await expect(validateLaunch({ ...base, presetFile: '/x/none.yaml' }, load)).rejects.toThrow(
+      '--preset-file: no such file: /x/none.yaml',
+    );
+    await expect(validateLaunch({ ...base, preset: 'fastest' }, load)).rejects.toThrow("no preset 'fastest'");
   });
 });

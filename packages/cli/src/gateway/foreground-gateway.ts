@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { getBuiltinPreset, loadPresetFile, type Preset } from '@sage/presets';
 import { apiBaseFor } from '../api/api-base.js';
 import type { CliContext } from '../context.js';
-import { CliExitError } from '../errors.js';
+import { CliExitError, usageError } from '../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import type { Output } from '../output/print.js';
 import { foregroundArgs, type GatewayLaunch } from './gateway-launch.js';
@@ -33,10 +33,41 @@ export interface ForegroundGatewayOptions {
 }
 
 /** The preset named by the launch, validated here so a typo fails before anything starts. */
-async function presetOf(launch: GatewayLaunch): Promise<Preset | undefined> {
-  if (launch.presetFile !== undefined) return loadPresetFile(launch.presetFile);
+export async function presetOf(launch: GatewayLaunch): Promise<Preset | undefined> {
+  if (launch.presetFile !== undefined) {
+    try {
+      return await loadPresetFile(launch.presetFile);
+    } catch (error) {
+      throw missingFileAsUsage(error, '--preset-file', launch.presetFile);
+    }
+  }
   if (launch.preset !== undefined) return getBuiltinPreset(launch.preset);
   return undefined;
+}
+
+/** A file that does not exist is a usage error naming the flag; other errors pass through. */
+export function missingFileAsUsage(error: unknown, flag: string, path: string): unknown {
+  return (error as { code?: unknown } | null)?.code === 'ENOENT'
+    ? usageError(`${flag}: no such file: ${path}`)
+    : error;
+}
+
+/**
+ * Check the launch's preset and `sage.yaml` before a background gateway is spawned, so a typo
+ * is a usage error here (exit code 2) rather than a line in the gateway's log.
+ */
+export async function validateLaunch(
+  launch: GatewayLaunch,
+  load: GatewayModuleLoader = loadGatewayModule,
+): Promise<void> {
+  await presetOf(launch);
+  if (launch.config === undefined) return;
+  const module = await load();
+  try {
+    await module.loadGatewayConfig(launch.config);
+  } catch (error) {
+    throw missingFileAsUsage(error, '--config', launch.config);
+  }
 }
 
 /**
@@ -107,7 +138,8 @@ export async function runForegroundGateway(
   const signals = waitForStopSignal(context, output);
   try {
     const module = await (options.loadGatewayModule ?? loadGatewayModule)();
-    const gateway = await module.startGateway({
+    // A second Ctrl-C while the gateway starts (a preset may take minutes) exits at once.
+    const starting = module.startGateway({
       host: launch.host,
       port: launch.port,
       ...(launch.config === undefined ? {} : { config: launch.config }),
@@ -116,6 +148,7 @@ export async function runForegroundGateway(
       ...(launch.policy === undefined ? {} : { policy: launch.policy }),
       ...(options.logger === undefined ? {} : { logger: options.logger }),
     });
+    const gateway = await Promise.race([starting, signals.forced]);
     const apiBase = apiBaseFor(gateway.host, gateway.port);
     await writePidFile(paths.pidFile, {
       pid: process.pid,

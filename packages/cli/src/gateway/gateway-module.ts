@@ -26,6 +26,8 @@ export interface StartedGateway {
 
 export interface GatewayModule {
   startGateway(options: ForegroundGatewayStartOptions): Promise<StartedGateway>;
+  /** Read and validate a `sage.yaml` (throws `ConfigValidationError` with file:line:column). */
+  loadGatewayConfig(path: string): Promise<unknown>;
 }
 
 export type GatewayModuleLoader = () => Promise<GatewayModule>;

@@ -3,7 +3,7 @@ import { type Command, Option } from 'commander';
 import type { CliContext } from '../../context.js';
 import { CLI_DEFAULTS, CLI_ENV } from '../../defaults.js';
 import { startBackgroundGateway } from '../../gateway/background-gateway.js';
-import { runForegroundGateway } from '../../gateway/foreground-gateway.js';
+import { runForegroundGateway, validateLaunch } from '../../gateway/foreground-gateway.js';
 import { foregroundArgs, type GatewayStartFlags, parseGatewayLaunch } from '../../gateway/gateway-launch.js';
 import type { GatewayPidRecord } from '../../gateway/pid-file.js';
 import type { Output } from '../../output/print.js';
@@ -46,6 +46,7 @@ export async function startGateway(
     await runForegroundGateway(context, output, { launch, logPath: flags.logPath ?? null });
     return;
   }
+  await validateLaunch(launch);
   const withPreset = launch.preset !== undefined || launch.presetFile !== undefined;
   output.note(
     withPreset

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { resolveApiBase } from '../../api/api-base.js';
 import type { CliContext } from '../../context.js';
-import { GatewayUnreachableError } from '../../errors.js';
+import { CliExitError, GatewayUnreachableError } from '../../errors.js';
+import { EXIT_CODES } from '../../exit-codes.js';
 import { readLiveGateway } from '../../gateway/pid-file.js';
 import { gatewayPaths } from '../../gateway/state-directory.js';
 import { formatUptime } from '../../output/format.js';
@@ -71,6 +72,12 @@ export async function gatewayStatus(
       ['log', status.log_path ?? '-'],
     ]);
   });
+  if (!healthy && managed) {
+    throw new CliExitError(
+      EXIT_CODES.gatewayUnreachable,
+      `the gateway (pid ${record.pid}) at ${url} does not answer /health: still starting, or stuck; see \`sage gateway logs\``,
+    );
+  }
   if (!healthy) throw new GatewayUnreachableError(url);
   return status;
 }
