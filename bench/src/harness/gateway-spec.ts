@@ -1,0 +1,43 @@
+import type { EngineStartOptions } from '@sage/control-plane';
+
+/** An engine the gateway process starts (through a custom backend) before it reports ready. */
+export interface EngineSpec {
+  modelId: string;
+  /** Custom backend name, as declared in {@link GatewaySpec.backends}. */
+  backend: string;
+  options?: EngineStartOptions;
+}
+
+/** A custom backend: argv template with `{host}`, `{port}`, `{model}`, `{device}` placeholders. */
+export interface BackendSpec {
+  name: string;
+  command: string[];
+}
+
+/** What `gateway-process.ts` is asked to run; passed as JSON in `SAGE_BENCH_GATEWAY`. */
+export interface GatewaySpec {
+  backends: BackendSpec[];
+  engines: EngineSpec[];
+  /** pino level of the gateway's own log (written to the child's stdout, which the bench discards). */
+  logLevel: 'info' | 'warn' | 'silent';
+  /** `health` section of the gateway configuration (camelCase, as `GatewayConfig.health`). */
+  health?: Record<string, number | boolean>;
+  scheduling?: { policy?: string; queueCapacity?: number; queueTimeoutMs?: number };
+  /** First port of the engine port range (50 ports), away from the defaults. */
+  portRangeStart: number;
+  /** Mock GPUs (SAGE_DISABLE_NVML=1) for engines that ask for one. */
+  mockGpuCount?: number;
+}
+
+/** One line the gateway process writes to its result channel (fd 3), as JSON. */
+export type GatewayMessage =
+  | { type: 'ready'; url: string; pid: number; engines: ReadyEngine[]; coldStartMs: number[] }
+  | { type: 'state'; at: number; engineId: string; from: string; to: string; reason: string }
+  | { type: 'error'; message: string };
+
+export interface ReadyEngine {
+  engineId: string;
+  modelId: string;
+  port: number;
+  pid: number | null;
+}
