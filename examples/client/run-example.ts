@@ -1,6 +1,6 @@
 // Shared by the client examples: run `main`, print a SageApiError's status, code and request id,
 // and exit non-zero on any error (so CI notices).
-import { SageApiError } from '@sage/llm-core';
+import { SageApiError, SageError } from '@sage/llm-core';
 
 export async function runExample(main: () => Promise<void>): Promise<void> {
   try {
@@ -10,6 +10,8 @@ export async function runExample(main: () => Promise<void>): Promise<void> {
       console.error(
         `API error ${error.status} ${error.code ?? ''} (request ${error.requestId}): ${error.message}`,
       );
+    } else if (SageError.isInstance(error) || error instanceof TypeError) {
+      console.error(`${error.name}: ${error.message}`);
     } else {
       console.error(error);
     }
