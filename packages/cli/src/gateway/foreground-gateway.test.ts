@@ -23,6 +23,7 @@ function fakeGatewayModule() {
         },
       };
     },
+    defaultGatewayConfig: () => ({ host: '127.0.0.1', port: 8889, logLevel: 'info' }),
     async loadGatewayConfig(path) {
       if (path.endsWith('missing.yaml')) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
       if (path.endsWith('bad.yaml')) throw new Error('bad.yaml:3:7: scheduling.policy: Invalid option');

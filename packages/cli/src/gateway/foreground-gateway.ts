@@ -6,7 +6,12 @@ import { CliExitError, usageError } from '../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import type { Output } from '../output/print.js';
 import { foregroundArgs, type GatewayLaunch } from './gateway-launch.js';
-import { type GatewayModuleLoader, loadGatewayModule, type StartedGateway } from './gateway-module.js';
+import {
+  type GatewayModule,
+  type GatewayModuleLoader,
+  loadGatewayModule,
+  type StartedGateway,
+} from './gateway-module.js';
 import { readLiveGateway, removePidFile, writePidFile } from './pid-file.js';
 import { gatewayPaths } from './state-directory.js';
 
@@ -28,8 +33,11 @@ export interface ForegroundGatewayOptions {
   /** Runs once the gateway listens (e.g. `sage llm serve` waits for its engines and prints a curl example). */
   onReady?: (gateway: StartedGateway, apiBase: string) => Promise<void>;
   loadGatewayModule?: GatewayModuleLoader;
-  /** A pino logger for the gateway (`sage llm serve` passes a quieter one). */
-  logger?: unknown;
+  /**
+   * The gateway's log level when neither `SAGE_LOG_LEVEL` nor a config file sets one
+   * (`sage llm serve` passes `warn`, so its own lines stay readable).
+   */
+  defaultLogLevel?: string;
 }
 
 /** The preset named by the launch, validated here so a typo fails before anything starts. */
@@ -68,6 +76,20 @@ export async function validateLaunch(
   } catch (error) {
     throw missingFileAsUsage(error, '--config', launch.config);
   }
+}
+
+/**
+ * What `startGateway` gets as `config`: the `sage.yaml` path; or, for a default log level, the
+ * default configuration with that level (the environment still wins over it).
+ */
+function configOf(
+  launch: GatewayLaunch,
+  options: ForegroundGatewayOptions,
+  module: GatewayModule,
+): { config?: string | Record<string, unknown> } {
+  if (launch.config !== undefined) return { config: launch.config };
+  if (options.defaultLogLevel === undefined) return {};
+  return { config: { ...module.defaultGatewayConfig(), logLevel: options.defaultLogLevel } };
 }
 
 /**
@@ -142,11 +164,10 @@ export async function runForegroundGateway(
     const starting = module.startGateway({
       host: launch.host,
       port: launch.port,
-      ...(launch.config === undefined ? {} : { config: launch.config }),
+      ...configOf(launch, options, module),
       ...(preset === undefined ? {} : { preset: { ...preset } }),
       insecure: launch.insecure,
       ...(launch.policy === undefined ? {} : { policy: launch.policy }),
-      ...(options.logger === undefined ? {} : { logger: options.logger }),
     });
     const gateway = await Promise.race([starting, signals.forced]);
     const apiBase = apiBaseFor(gateway.host, gateway.port);

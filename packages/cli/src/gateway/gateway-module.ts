@@ -5,15 +5,13 @@
 export interface ForegroundGatewayStartOptions {
   host: string;
   port: number;
-  /** Path of `sage.yaml`. */
-  config?: string;
+  /** Path of `sage.yaml`, or a resolved configuration (`defaultGatewayConfig()` with changes). */
+  config?: string | Record<string, unknown>;
   /** A built-in preset name or a validated preset object; `startGateway` resolves once its engines are RUNNING. */
   preset?: string | Record<string, unknown>;
   /** The default scheduling policy. */
   policy?: string;
   insecure?: boolean;
-  /** A pino logger; default: the gateway's own (level from `SAGE_LOG_LEVEL` or the config file). */
-  logger?: unknown;
 }
 
 export interface StartedGateway {
@@ -28,6 +26,8 @@ export interface GatewayModule {
   startGateway(options: ForegroundGatewayStartOptions): Promise<StartedGateway>;
   /** Read and validate a `sage.yaml` (throws `ConfigValidationError` with file:line:column). */
   loadGatewayConfig(path: string): Promise<unknown>;
+  /** The configuration before any file or environment variable. */
+  defaultGatewayConfig(): Record<string, unknown>;
 }
 
 export type GatewayModuleLoader = () => Promise<GatewayModule>;

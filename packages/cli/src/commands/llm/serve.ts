@@ -1,5 +1,5 @@
 import { DEFAULT_PRESET_NAME, getBuiltinPreset, loadPresetFile, type Preset } from '@sage/presets';
-import { ENV, type EngineInfoWire } from '@sage/protocol';
+import type { EngineInfoWire } from '@sage/protocol';
 import type { Command } from 'commander';
 import type { ManagementClient } from '../../api/management-types.js';
 import type { CliContext } from '../../context.js';
@@ -103,15 +103,13 @@ export async function serve(
     context.cwd,
   );
   const preset = launch.presetFile ? await loadPresetFile(launch.presetFile) : getBuiltinPreset(presetFlag);
-  const { pino } = await import('pino');
-  const level = context.env[ENV.logLevel] || CLI_DEFAULTS.serveLogLevel;
   output.note(
     `starting a gateway on ${launch.host}:${launch.port} with preset ${preset.name} ` +
       `(${preset.engines.map((engine) => engine.model).join(', ')}); it answers once the engines are RUNNING…`,
   );
   await runForegroundGateway(context, output, {
     launch,
-    logger: pino({ level }),
+    defaultLogLevel: CLI_DEFAULTS.serveLogLevel,
     ...(options.loadGatewayModule ? { loadGatewayModule: options.loadGatewayModule } : {}),
     onReady: async (_gateway, apiBase) => {
       const client = context.createClient(apiBase);

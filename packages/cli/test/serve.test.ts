@@ -1,0 +1,100 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, freePort, jsonOf, runSage, sageBinPath } from './sage-process.js';
+
+/**
+ * End to end: the README's run command, `sage llm serve`, on the offline `local` preset (the tiny
+ * `sage` engines on CPU), then `sage llm chat` and `sage llm embed` through
+ * `UnifiedInferenceClient.create()`, then Ctrl-C.
+ */
+
+const home = mkdtempSync(join(tmpdir(), 'sage-cli-serve-'));
+const env: NodeJS.ProcessEnv = { ...process.env, SAGE_HOME: home, SAGE_CONTROL_PLANE_URL: '' };
+let serve: ChildProcess;
+let output = '';
+let apiBase = '';
+
+async function waitFor(check: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline || serve.exitCode !== null)
+      throw new Error(`sage llm serve did not get ready:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+beforeAll(async () => {
+  assertBuilt();
+  const port = await freePort();
+  apiBase = `http://127.0.0.1:${port}/v1`;
+  serve = spawn(process.execPath, [sageBinPath, 'llm', 'serve', '--port', String(port)], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  serve.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  serve.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  await waitFor(() => output.includes('Ctrl-C stops the gateway and its engines.'));
+});
+
+afterAll(() => {
+  if (serve.exitCode === null) serve.kill('SIGKILL');
+});
+
+describe('sage llm serve', () => {
+  it('prints the URL and a curl example once the local preset is RUNNING', () => {
+    expect(output).toContain(`ready: ${apiBase} (preset local)`);
+    expect(output).toContain(`curl ${apiBase}/chat/completions`);
+    expect(output).toMatch(/sage\/tiny-chat\s+llm\s+sage\s+RUNNING/);
+    expect(output).toMatch(/sage\/tiny-embed\s+embedding\s+sage\s+RUNNING/);
+  });
+
+  it('answers sage llm chat (plain and streamed) and sage llm embed', async () => {
+    const chat = await runSage(['llm', 'chat', 'Hello!', '--api-base', apiBase, '--json'], env);
+    expect(chat.code, chat.stderr).toBe(0);
+    expect(jsonOf<{ object: string }>(chat).object).toBe('chat.completion');
+
+    const streamed = await runSage(
+      ['llm', 'chat', 'Hello!', '--stream', '--json', '--api-base', apiBase],
+      env,
+    );
+    expect(streamed.code, streamed.stderr).toBe(0);
+    const chunks = streamed.stdout.trim().split('\n');
+    expect(chunks.length).toBeGreaterThan(1);
+    for (const chunk of chunks) expect(JSON.parse(chunk).object).toBe('chat.completion.chunk');
+
+    const embed = await runSage(['llm', 'embed', 'vector me', '--api-base', apiBase, '--json'], env);
+    expect(embed.code, embed.stderr).toBe(0);
+    const body = jsonOf<{ model: string; embeddings: number[][] }>(embed);
+    expect(body.model).toBe('sage/tiny-embed');
+    expect(body.embeddings[0]?.length).toBeGreaterThan(0);
+
+    const unknown = await runSage(
+      ['llm', 'chat', 'Hello!', '--model', 'no/such-model', '--api-base', apiBase],
+      env,
+    );
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('model_not_found');
+  });
+
+  it('stops the gateway and its engines on Ctrl-C', async () => {
+    const engines = jsonOf<{ engines: Array<{ pid: number }> }>(
+      await runSage(['llm', 'engine', 'list', '--json', '--api-base', apiBase], env),
+    ).engines;
+    const exited = new Promise<number | null>((resolve) => serve.once('exit', resolve));
+    serve.kill('SIGINT');
+    expect(await exited).toBe(0);
+    for (const engine of engines) {
+      expect(() => process.kill(engine.pid, 0)).toThrow();
+    }
+    const after = await runSage(['llm', 'chat', 'Hello!', '--api-base', apiBase], env);
+    expect(after.code).toBe(3);
+    expect(after.stderr).toContain(`no gateway at ${apiBase}`);
+  });
+});
