@@ -135,7 +135,9 @@ describe('embedded close()', () => {
     }
   });
 
-  it('starts an engine for a default model the preset does not serve', async () => {
+  it('starts an engine for a default model the preset does not serve, behind API keys, with the given policy', async () => {
+    vi.stubEnv('SAGE_API_KEY', '');
+    vi.stubEnv('SAGE_API_KEYS', 'embedded-test-key');
     const stateDir = await mkdtemp(join(tmpdir(), 'sage-llm-core-defaults-'));
     const embedOnly = {
       version: 1,
@@ -148,8 +150,11 @@ describe('embedded close()', () => {
         stateDir,
         preset: embedOnly,
         defaultLlmModel: chatModel,
+        schedulingPolicy: 'fifo',
       });
       try {
+        expect((await fetch(`${client.baseUrl}/models`)).status).toBe(401);
+        expect((await client.status()).schedulingPolicy).toBe('fifo');
         const engines = (await client.status()).engines;
         expect(engines.map((engine) => [engine.modelId, engine.status]).sort()).toEqual(
           [
@@ -162,6 +167,7 @@ describe('embedded close()', () => {
         await client.close();
       }
     } finally {
+      vi.unstubAllEnvs();
       await rm(stateDir, { recursive: true, force: true });
     }
   });

@@ -53,7 +53,7 @@ describe('embedded mode wiring', () => {
     expect(gatewayStandIn.moduleLoaded).toBe(false);
   });
 
-  it('starts the gateway on an ephemeral loopback port with the local preset and the adaptive policy', async () => {
+  it('starts the gateway on an ephemeral loopback port with the local preset and its default policy', async () => {
     const client = await UnifiedInferenceClient.create({ embedded: true });
     expect(gatewayStandIn.moduleLoaded).toBe(true);
     expect(client.mode).toBe('embedded');
@@ -63,9 +63,10 @@ describe('embedded mode wiring', () => {
       host: '127.0.0.1',
       port: 0,
       preset: 'local',
-      policy: 'adaptive',
       managerOptions: {},
     });
+    // Unset, the gateway's own default applies: SAGE_SCHEDULING_POLICY, else adaptive.
+    expect(gatewayStandIn.startOptions[0]).not.toHaveProperty('policy');
     // A quiet pino logger unless the caller passes one.
     expect((gatewayStandIn.startOptions[0] as { logger: { level: string } }).logger.level).toBe('warn');
     await client.chat('x');
@@ -104,6 +105,15 @@ describe('embedded mode wiring', () => {
     expect(starts.map((request) => [request.url, request.body])).toEqual([
       ['/v1/management/engines?wait=true', { model_id: 'test/other-embed', engine_kind: 'embedding' }],
     ]);
+    await client.close();
+  });
+
+  it('authenticates with the first SAGE_API_KEYS key, which the embedded gateway accepts', async () => {
+    vi.stubEnv('SAGE_API_KEY', '');
+    vi.stubEnv('SAGE_API_KEYS', ' first-key , second-key');
+    const client = await UnifiedInferenceClient.create({ embedded: true });
+    await client.models();
+    expect(server.lastRequest('/v1/models')?.headers.authorization).toBe('Bearer first-key');
     await client.close();
   });
 

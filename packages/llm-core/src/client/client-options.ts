@@ -16,15 +16,19 @@ export interface UnifiedInferenceClientOptions {
   defaultEmbeddingModel?: string;
   /**
    * Scheduling policy (`fifo`, `priority`, `slo_aware`, `cost_optimized`, `adaptive`). Embedded:
-   * the control plane's policy (default `adaptive`). Remote: sent as `X-Scheduling-Policy` on each
-   * request when set; unset, the remote gateway's own policy applies (itself `adaptive` by default).
+   * the control plane's policy (unset: `SAGE_SCHEDULING_POLICY`, else `adaptive`). Remote: sent as
+   * `X-Scheduling-Policy` on each request when set; unset, the remote gateway's own policy applies
+   * (itself `adaptive` unless its operator chose another).
    */
   schedulingPolicy?: string;
   /** Per-request timeout in ms (for streams: the longest wait for the next event). Default 60000. */
   timeoutMs?: number;
   /** Embedded only: preset name, preset file path or preset object. Default: the built-in `local` preset. */
   preset?: string | Record<string, unknown>;
-  /** Sent as `Authorization: Bearer <key>`. Default: `SAGE_API_KEY`. */
+  /**
+   * Sent as `Authorization: Bearer <key>`. Default: `SAGE_API_KEY`; embedded, else the first key
+   * of `SAGE_API_KEYS` (the keys an embedded gateway accepts).
+   */
   apiKey?: string;
   /** Embedded only: state directory (engine logs, registry, locks). Default: `SAGE_HOME`, else `~/.sage`. */
   stateDir?: string;

@@ -1,4 +1,4 @@
-import { fromWire } from '@sage/protocol';
+import { ENV, fromWire } from '@sage/protocol';
 import { CLIENT_DEFAULTS, CLIENT_ENV } from '../defaults.js';
 import { ensureDefaultEngines, type WantedModel } from '../embedded/ensure-default-engines.js';
 import { type GatewayModuleLoader, loadGatewayModule } from '../embedded/gateway-module.js';
@@ -36,6 +36,13 @@ export function readStatus(transport: HttpTransport): Promise<ControlPlaneStatus
   return transport
     .json<unknown>('GET', '/management/status')
     .then((wire) => fromWire<ControlPlaneStatus>(wire));
+}
+
+function firstGatewayKey(keys: string | undefined): string | undefined {
+  return keys
+    ?.split(',')
+    .map((key) => key.trim())
+    .find((key) => key !== '');
 }
 
 function wantedModels(options: UnifiedInferenceClientOptions): WantedModel[] {
@@ -79,12 +86,14 @@ export async function createClientParts(
   const embedded = await startEmbeddedControlPlane({
     preset: options.preset,
     stateDir: options.stateDir,
-    schedulingPolicy: options.schedulingPolicy ?? CLIENT_DEFAULTS.schedulingPolicy,
+    schedulingPolicy: options.schedulingPolicy,
     logger: options.logger,
     environment: dependencies.environment,
     loadGateway: dependencies.loadGateway,
   });
-  const transport = new HttpTransport({ baseUrl: embedded.baseUrl, apiKey, timeoutMs });
+  // An embedded gateway reads SAGE_API_KEYS like any other: then the client uses the first key.
+  const embeddedApiKey = apiKey ?? firstGatewayKey(dependencies.environment[ENV.apiKeys]);
+  const transport = new HttpTransport({ baseUrl: embedded.baseUrl, apiKey: embeddedApiKey, timeoutMs });
   try {
     const status = await waitForEngines(() => readStatus(transport), {
       timeoutMs: CLIENT_DEFAULTS.embeddedStartupTimeoutMs,

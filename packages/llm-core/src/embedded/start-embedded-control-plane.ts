@@ -6,7 +6,8 @@ import type { EmbeddedGateway, GatewayModuleLoader } from './gateway-module.js';
 export interface EmbeddedControlPlaneOptions {
   preset?: string | Record<string, unknown> | undefined;
   stateDir?: string | undefined;
-  schedulingPolicy: string;
+  /** Unset: the gateway's own default (`SAGE_SCHEDULING_POLICY`, else `adaptive`). */
+  schedulingPolicy?: string | undefined;
   logger?: Logger | undefined;
   environment: Readonly<Record<string, string | undefined>>;
   loadGateway: GatewayModuleLoader;
@@ -52,7 +53,7 @@ export async function startEmbeddedControlPlane(
     host: DEFAULT_GATEWAY_HOST,
     port: 0,
     preset,
-    policy: options.schedulingPolicy,
+    ...(options.schedulingPolicy === undefined ? {} : { policy: options.schedulingPolicy }),
     managerOptions: options.stateDir === undefined ? {} : { stateDir: options.stateDir },
     logger,
   });
