@@ -149,11 +149,6 @@ export class FakeManagementClient implements ManagementClient {
     return this.applyResult;
   }
 
-  async setPolicy(policy: string): Promise<unknown> {
-    this.record('setPolicy', policy);
-    return { policy };
-  }
-
   async close(): Promise<void> {
     this.record('close');
   }

@@ -182,10 +182,6 @@ export class HttpManagementClient implements ManagementClient {
     return this.management<PresetApplyWire>('/presets/apply', { method: 'POST', body, timeoutMs: 0 });
   }
 
-  setPolicy(policy: string): Promise<unknown> {
-    return this.management('/policy', { method: 'PUT', body: { policy } });
-  }
-
   async close(): Promise<void> {
     if (this.ownsDispatcher) await this.dispatcher.close();
   }

@@ -68,6 +68,5 @@ export interface ManagementClient {
   status(): Promise<ClusterStatusWire>;
   gpus(): Promise<GpuListWire>;
   applyPreset(request: PresetApplyRequestWire): Promise<PresetApplyWire>;
-  setPolicy(policy: string): Promise<unknown>;
   close(): Promise<void>;
 }

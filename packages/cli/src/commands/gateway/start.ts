@@ -36,7 +36,7 @@ export function reportStarted(output: Output, record: GatewayPidRecord): void {
  * `sage gateway start`: in the background by default (returns once `/health` answers), or in
  * this process with `--foreground` (Ctrl-C stops it and its engines).
  */
-export async function startGateway(
+export async function startGatewayCommand(
   context: CliContext,
   output: Output,
   flags: GatewayStartFlags,
@@ -85,6 +85,6 @@ export function registerGatewayStart(gateway: Command, context: CliContext): voi
     .option('--foreground', 'stay attached; Ctrl-C stops the gateway and its engines')
     .addOption(new Option('--log-path <file>').hideHelp());
   withJson(command).action(async (flags: GatewayStartFlags & { json?: boolean }) => {
-    await startGateway(context, outputFor(context, flags), flags);
+    await startGatewayCommand(context, outputFor(context, flags), flags);
   });
 }
