@@ -7,7 +7,7 @@ import {
   startEmbeddedControlPlane,
 } from '../embedded/start-embedded-control-plane.js';
 import { waitForEngines } from '../embedded/wait-for-engines.js';
-import { HttpTransport } from '../http/http-transport.js';
+import { type CallOptions, HttpTransport } from '../http/http-transport.js';
 import type { ClientMode, ControlPlaneStatus, UnifiedInferenceClientOptions } from './client-options.js';
 import { probeControlPlane } from './probe-control-plane.js';
 import { resolveConnection } from './resolve-connection.js';
@@ -32,9 +32,9 @@ export const defaultCreateDependencies = (): CreateDependencies => ({
   loadGateway: loadGatewayModule,
 });
 
-export function readStatus(transport: HttpTransport): Promise<ControlPlaneStatus> {
+export function readStatus(transport: HttpTransport, call: CallOptions = {}): Promise<ControlPlaneStatus> {
   return transport
-    .json<unknown>('GET', '/management/status')
+    .json<unknown>('GET', '/management/status', undefined, call)
     .then((wire) => fromWire<ControlPlaneStatus>(wire));
 }
 

@@ -33,7 +33,7 @@ import { checkTimeout } from './validate-options.js';
 const constructionToken: unique symbol = Symbol('UnifiedInferenceClient.create');
 
 function callOptions(options: RequestOptions): CallOptions {
-  checkTimeout(options.timeoutMs, 'timeoutMs');
+  checkTimeout(options.timeoutMs, 'per-call options');
   return {
     priority: options.priority,
     sloDeadlineMs: options.sloDeadlineMs,
@@ -148,8 +148,8 @@ export class UnifiedInferenceClient {
   }
 
   /** Engines, GPUs, scheduling policy and queue of the control plane, in camelCase. */
-  status(): Promise<ControlPlaneStatus> {
-    return readStatus(this.#transport);
+  status(options: RequestOptions = {}): Promise<ControlPlaneStatus> {
+    return readStatus(this.#transport, callOptions(options));
   }
 
   /**

@@ -20,11 +20,13 @@ function fail(message: string): never {
   throw new TypeError(`UnifiedInferenceClient.create(): ${message}`);
 }
 
-/** A positive number of milliseconds (Infinity allowed: no timeout). */
-export function checkTimeout(value: unknown, name: string): void {
+/** A positive number of milliseconds (Infinity allowed: no timeout). `where` names the call. */
+export function checkTimeout(value: unknown, where = 'UnifiedInferenceClient.create()'): void {
   if (value === undefined) return;
   if (typeof value !== 'number' || Number.isNaN(value) || value <= 0) {
-    fail(`\`${name}\` must be a positive number of milliseconds, got ${String(value)}`);
+    throw new TypeError(
+      `${where}: \`timeoutMs\` must be a positive number of milliseconds, got ${String(value)}`,
+    );
   }
 }
 
@@ -51,7 +53,7 @@ export function validateOptions(options: UnifiedInferenceClientOptions): void {
   }
   if (options.embedded !== undefined && typeof options.embedded !== 'boolean')
     fail('`embedded` must be a boolean');
-  checkTimeout(options.timeoutMs, 'timeoutMs');
+  checkTimeout(options.timeoutMs);
   if (!options.embedded) {
     for (const key of EMBEDDED_ONLY) {
       if (options[key] !== undefined)
