@@ -1,9 +1,13 @@
 import type { Benchmark } from './benchmark.js';
 import { overheadBenchmark } from './overhead.js';
+import { recoveryBenchmark } from './recovery.js';
+import { streamingBenchmark } from './streaming.js';
 
 /** Every benchmark, by the name `pnpm bench <name>` takes. */
 export const benchmarks = {
   overhead: overheadBenchmark,
+  streaming: streamingBenchmark,
+  recovery: recoveryBenchmark,
 } satisfies Record<string, Benchmark>;
 
 export type BenchmarkName = keyof typeof benchmarks;

@@ -26,14 +26,22 @@ export interface GatewayProcess {
 
 /**
  * Start `gateway-process.ts` in a child process (through tsx) and wait for its `ready` line.
- * The child's own log goes to /dev/null unless `SAGE_BENCH_VERBOSE` is set.
+ * The child's own log goes to /dev/null unless `SAGE_BENCH_VERBOSE` is set. `nodeArgs` go to the
+ * child's node (e.g. `--cpu-prof`).
  */
-export async function spawnGateway(spec: GatewaySpec): Promise<GatewayProcess> {
+export async function spawnGateway(
+  spec: GatewaySpec,
+  options: { nodeArgs?: string[] } = {},
+): Promise<GatewayProcess> {
   const verbose = process.env.SAGE_BENCH_VERBOSE !== undefined;
-  const child: ChildProcess = spawn(process.execPath, ['--import', tsxLoader, entry], {
-    env: { ...process.env, SAGE_BENCH_GATEWAY: JSON.stringify(spec) },
-    stdio: ['ignore', verbose ? 'inherit' : 'ignore', 'inherit', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), '--import', tsxLoader, entry],
+    {
+      env: { ...process.env, SAGE_BENCH_GATEWAY: JSON.stringify(spec) },
+      stdio: ['ignore', verbose ? 'inherit' : 'ignore', 'inherit', 'pipe'],
+    },
+  );
   const states: Extract<GatewayMessage, { type: 'state' }>[] = [];
   const listeners = new Set<() => void>();
   const lines = createInterface({ input: child.stdio[3] as Readable });

@@ -9,7 +9,7 @@ export interface BarChartOptions {
   height?: number;
 }
 
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** A "nice" axis maximum: 1, 2 or 5 × 10^n at or above `value`. */
 export function niceMaximum(value: number): number {
@@ -33,7 +33,7 @@ export function barChartSvg(options: BarChartOptions): string {
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="DejaVu Sans, Arial, sans-serif">`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-    `<text x="${width / 2}" y="28" font-size="18" text-anchor="middle" font-weight="bold">${escape(options.title)}</text>`,
+    `<text x="${width / 2}" y="28" font-size="18" text-anchor="middle" font-weight="bold">${escapeXml(options.title)}</text>`,
   ];
   for (let tick = 0; tick <= 5; tick += 1) {
     const value = (maximum * tick) / 5;
@@ -44,7 +44,7 @@ export function barChartSvg(options: BarChartOptions): string {
     );
   }
   parts.push(
-    `<text transform="translate(18 ${margin.top + plotHeight / 2}) rotate(-90)" font-size="13" text-anchor="middle">${escape(options.yLabel)}</text>`,
+    `<text transform="translate(18 ${margin.top + plotHeight / 2}) rotate(-90)" font-size="13" text-anchor="middle">${escapeXml(options.yLabel)}</text>`,
   );
   options.groups.forEach((group, groupIndex) => {
     const left = margin.left + groupIndex * groupWidth + groupWidth * 0.1;
@@ -58,7 +58,7 @@ export function barChartSvg(options: BarChartOptions): string {
       );
     });
     parts.push(
-      `<text x="${(left + groupWidth * 0.4).toFixed(1)}" y="${margin.top + plotHeight + 18}" font-size="12" text-anchor="middle">${escape(group.label)}</text>`,
+      `<text x="${(left + groupWidth * 0.4).toFixed(1)}" y="${margin.top + plotHeight + 18}" font-size="12" text-anchor="middle">${escapeXml(group.label)}</text>`,
     );
   });
   parts.push(
@@ -69,7 +69,7 @@ export function barChartSvg(options: BarChartOptions): string {
     const ly = height - 22;
     parts.push(
       `<rect x="${x}" y="${ly - 11}" width="14" height="14" fill="${series.color}"/>`,
-      `<text x="${x + 20}" y="${ly}" font-size="13">${escape(series.name)}</text>`,
+      `<text x="${x + 20}" y="${ly}" font-size="13">${escapeXml(series.name)}</text>`,
     );
   });
   parts.push('</svg>');
