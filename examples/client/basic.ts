@@ -2,7 +2,7 @@
 // ask one question, and stop everything again.
 //   npx tsx examples/client/basic.ts
 import { UnifiedInferenceClient } from '@sage/llm-core';
-import { runExample } from './run-example.js';
+import { runExample } from '../lib/run.js';
 
 await runExample(async () => {
   const client = await UnifiedInferenceClient.create({ embedded: true });

@@ -2,7 +2,7 @@
 // in one call, and their cosine similarities.
 //   npx tsx examples/client/embeddings.ts
 import { UnifiedInferenceClient } from '@sage/llm-core';
-import { runExample } from './run-example.js';
+import { runExample } from '../lib/run.js';
 
 function cosine(left: number[], right: number[]): number {
   let dot = 0;

@@ -3,7 +3,7 @@
 //   npx tsx examples/client/remote.ts
 // The URL comes from SAGE_CONTROL_PLANE_URL, else http://127.0.0.1:8889/v1.
 import { UnifiedInferenceClient } from '@sage/llm-core';
-import { runExample } from './run-example.js';
+import { runExample } from '../lib/run.js';
 
 await runExample(async () => {
   const client = await UnifiedInferenceClient.create();

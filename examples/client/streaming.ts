@@ -2,7 +2,7 @@
 // (leaving the loop aborts the HTTP request, so the engine stops generating).
 //   npx tsx examples/client/streaming.ts
 import { UnifiedInferenceClient } from '@sage/llm-core';
-import { runExample } from './run-example.js';
+import { runExample } from '../lib/run.js';
 
 await runExample(async () => {
   const client = await UnifiedInferenceClient.create({ embedded: true });

@@ -1,4 +1,4 @@
-// Shared by the client examples: run `main`, print a SageApiError's status, code and request id,
+// Shared by the examples: run `main`, print a SageApiError's status, code and request id,
 // and exit non-zero on any error (so CI notices).
 import { SageApiError, SageError } from '@sage/llm-core';
 

@@ -1,0 +1,52 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { startGateway } from '@sage/server';
+import { describe, expect, it } from 'vitest';
+
+// Every example runs for real against the tiny offline models (STYLE G17).
+const run = promisify(execFile);
+const root = new URL('..', import.meta.url).pathname;
+const tsx = join(root, 'node_modules/.bin/tsx');
+
+async function runExample(file: string, env: Record<string, string> = {}) {
+  const sageHome = mkdtempSync(join(tmpdir(), 'sage-example-'));
+  return run(tsx, [join(root, 'examples', file)], {
+    cwd: join(root, 'examples'),
+    env: { ...process.env, SAGE_HOME: sageHome, SAGE_LOG_LEVEL: 'warn', ...env },
+    timeout: 120_000,
+  });
+}
+
+describe('examples', () => {
+  it.each(['client/basic.ts', 'client/streaming.ts', 'client/embeddings.ts'])(
+    '%s runs and exits 0',
+    async (file) => {
+      const { stdout } = await runExample(file);
+      expect(stdout.length).toBeGreaterThan(0);
+    },
+  );
+
+  it('client/remote.ts talks to a running gateway', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'sage-example-gateway-'));
+    const gateway = await startGateway({ port: 0, preset: 'local', managerOptions: { stateDir } });
+    try {
+      const { stdout } = await runExample('client/remote.ts', {
+        SAGE_CONTROL_PLANE_URL: `${gateway.url}/v1`,
+      });
+      expect(stdout.length).toBeGreaterThan(0);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('client/remote.ts exits non-zero with the start-a-gateway hint when no gateway answers', async () => {
+    const failure = await runExample('client/remote.ts', {
+      SAGE_CONTROL_PLANE_URL: 'http://127.0.0.1:9/v1',
+    }).catch((error: { code: number; stderr: string }) => error);
+    expect(failure).toMatchObject({ code: 1 });
+    expect((failure as { stderr: string }).stderr).toMatch(/sage gateway start/);
+  });
+});
