@@ -98,7 +98,7 @@ export async function startReliabilityGateway(
   const config = resolveGatewayConfig({}, undefined, {
     host: '127.0.0.1',
     port: 0,
-    logLevel: (process.env.SAGE_TEST_LOG_LEVEL as GatewayConfig['logLevel']) ?? 'silent',
+    logLevel: 'silent',
     ...options.config,
   });
   const gateway = await startGateway({ config, managerOptions });
