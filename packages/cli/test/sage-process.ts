@@ -93,9 +93,10 @@ export function temporarySageHome(): { home: string; configPath: string } {
     [
       'log_level: warn',
       'health:',
-      '  interval_ms: 500',
       '  readiness_poll_ms: 50',
-      '  max_restart_attempts: 1',
+      // Two quick restarts: an engine that exits at start is FAILED within a second, while one
+      // health check missed on a loaded machine does not fail a healthy engine.
+      '  max_restart_attempts: 2',
       '  restart_backoff_base_ms: 50',
       'backends:',
       '  - name: fake',
