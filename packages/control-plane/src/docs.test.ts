@@ -7,9 +7,12 @@ const controlPlaneDoc = readFileSync(new URL('../../../docs/control-plane.md', i
 const enginesDoc = readFileSync(new URL('../../../docs/engines.md', import.meta.url), 'utf8');
 
 describe('docs stay true to the code', () => {
-  it.each(Object.entries(CONTROL_PLANE_DEFAULTS))('docs/control-plane.md lists %s with its default', (name, value) => {
-    expect(controlPlaneDoc).toContain(`| \`${name}\` | \`${value}\` |`);
-  });
+  it.each(Object.entries(CONTROL_PLANE_DEFAULTS))(
+    'docs/control-plane.md lists %s with its default',
+    (name, value) => {
+      expect(controlPlaneDoc).toContain(`| \`${name}\` | \`${value}\` |`);
+    },
+  );
 
   it.each(Object.keys(builtinBackends))('docs/engines.md has a section for the %s backend', (name) => {
     expect(enginesDoc).toMatch(new RegExp(`^#+ .*\`${name}\``, 'm'));

@@ -81,7 +81,10 @@ export class BackendUnavailableError extends SageError {
     readonly backend: string,
     reason: string,
   ) {
-    super({ name: 'BackendUnavailableError', message: `backend '${backend}' cannot start this engine: ${reason}` });
+    super({
+      name: 'BackendUnavailableError',
+      message: `backend '${backend}' cannot start this engine: ${reason}`,
+    });
   }
   static override isInstance(error: unknown): error is BackendUnavailableError {
     return hasMarker(error, backendUnavailable);

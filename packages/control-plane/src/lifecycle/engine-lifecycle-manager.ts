@@ -197,6 +197,19 @@ export class EngineLifecycleManager extends EventEmitter<{ 'engine-exit': [Engin
     return tracked ? readLogTail(tracked.target.logPath, lines) : [];
   }
 
+  /** Send a signal to every engine's process group at once, synchronously (process exit paths). */
+  signalAllSync(signal: NodeJS.Signals = 'SIGTERM'): void {
+    for (const tracked of this.engines.values()) {
+      const pid = tracked.process?.pid;
+      if (!pid || !tracked.process?.isAlive()) continue;
+      try {
+        process.kill(-pid, signal);
+      } catch {
+        // already gone
+      }
+    }
+  }
+
   /** Stop every engine (used at shutdown when engines should not outlive the control plane). */
   async stopAll(): Promise<void> {
     await Promise.all([...this.engines.keys()].map((id) => this.stop(id)));

@@ -20,6 +20,7 @@ import { CONTROL_PLANE_DEFAULTS } from '../defaults.js';
 import { BackendUnavailableError, EngineStartError } from '../errors.js';
 import { GPUResourceManager } from '../gpu/gpu-resource-manager.js';
 import { type EngineExitEvent, EngineLifecycleManager } from '../lifecycle/engine-lifecycle-manager.js';
+import { registerExitCleanup } from '../lifecycle/exit-cleanup.js';
 import type { ProcessExit } from '../lifecycle/process-tree.js';
 import { PortAllocator } from '../ports/port-allocator.js';
 import { RequestScheduler } from '../scheduler/request-scheduler.js';
@@ -70,6 +71,7 @@ export class ControlPlaneManager extends EventEmitter<{
   private readonly now: () => number;
   private readonly engineHost: string;
   private started = false;
+  private unregisterExitCleanup: (() => void) | null = null;
 
   constructor(options: ControlPlaneManagerOptions = {}) {
     super();
@@ -154,6 +156,9 @@ export class ControlPlaneManager extends EventEmitter<{
       watchStartup: (engineId) => this.supervisor.watchStartup(engineId),
     });
     this.supervisor.start();
+    if (this.options.stopEnginesOnExit) {
+      this.unregisterExitCleanup = registerExitCleanup(() => this.lifecycle.signalAllSync('SIGTERM'));
+    }
   }
 
   /**
@@ -346,6 +351,7 @@ export class ControlPlaneManager extends EventEmitter<{
     }
     await this.registry.flush();
     await this.lifecycle.close();
+    this.unregisterExitCleanup?.();
   }
 
   private startupTimeoutMs(backend: EngineBackend): number {

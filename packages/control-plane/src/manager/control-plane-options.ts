@@ -26,6 +26,12 @@ export interface ControlPlaneManagerOptions {
   drainTimeoutMs?: number;
   /** Overrides each backend's own startup timeout (tests use short ones). */
   startupTimeoutMs?: number;
+  /**
+   * Stop engines when this process exits or is killed by a signal nobody else handles
+   * (embedded mode: engines must not outlive the application). Default false: a gateway's
+   * engines survive a gateway restart and are adopted.
+   */
+  stopEnginesOnExit?: boolean;
   /** Custom backends (from configuration, never from the HTTP API). */
   customBackends?: readonly EngineBackend[];
   /** Environment engines inherit (before each backend's own variables). Default `process.env`. */

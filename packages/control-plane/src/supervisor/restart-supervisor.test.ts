@@ -46,12 +46,22 @@ describe('RestartSupervisor', () => {
   it('restarts a crash-looping engine after 1 s, 2 s, 4 s, then marks it FAILED', async () => {
     const { state, calls, engines } = fakeEngines('STARTING');
     state.alive = false;
-    const supervisor = new RestartSupervisor({ engines, restartBackoffBaseMs: 1000, maxRestartAttempts: 3, readinessPollMs: 10 });
+    const supervisor = new RestartSupervisor({
+      engines,
+      restartBackoffBaseMs: 1000,
+      maxRestartAttempts: 3,
+      readinessPollMs: 10,
+    });
     const start = Date.now();
     supervisor.onProcessExit('e1', 'process exited with code 1');
-    for (let step = 0; step < 100 && state.status !== 'FAILED'; step++) await vi.advanceTimersByTimeAsync(100);
+    for (let step = 0; step < 100 && state.status !== 'FAILED'; step++)
+      await vi.advanceTimersByTimeAsync(100);
     expect(state.relaunches.map((time) => time - start)).toEqual([1000, 3000, 7000]);
-    expect(calls.filter((call) => call.startsWith('restart'))).toEqual(['restart#1@1000', 'restart#2@2000', 'restart#3@4000']);
+    expect(calls.filter((call) => call.startsWith('restart'))).toEqual([
+      'restart#1@1000',
+      'restart#2@2000',
+      'restart#3@4000',
+    ]);
     expect(state.status).toBe('FAILED');
     expect(state.failedReason).toMatch(/gave up after 3 restart attempt/);
     supervisor.close();
@@ -59,7 +69,11 @@ describe('RestartSupervisor', () => {
 
   it('marks an engine UNHEALTHY at the first failed check and restarts it at the threshold', async () => {
     const { state, calls, engines } = fakeEngines('RUNNING');
-    const supervisor = new RestartSupervisor({ engines, consecutiveFailuresThreshold: 2, restartBackoffBaseMs: 10 });
+    const supervisor = new RestartSupervisor({
+      engines,
+      consecutiveFailuresThreshold: 2,
+      restartBackoffBaseMs: 10,
+    });
     state.healthy = false;
     await supervisor.tick();
     expect(state.status).toBe('UNHEALTHY');

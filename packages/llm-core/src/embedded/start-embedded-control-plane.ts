@@ -54,7 +54,11 @@ export async function startEmbeddedControlPlane(
     port: 0,
     preset,
     ...(options.schedulingPolicy === undefined ? {} : { policy: options.schedulingPolicy }),
-    managerOptions: options.stateDir === undefined ? {} : { stateDir: options.stateDir },
+    // Engines die with the application, even when it is killed without close().
+    managerOptions: {
+      stopEnginesOnExit: true,
+      ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }),
+    },
     logger,
   });
   let closing: Promise<void> | undefined;
