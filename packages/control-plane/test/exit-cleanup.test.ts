@@ -13,7 +13,7 @@ import { ControlPlaneManager, createCustomBackend, PortAllocator } from ${JSON.s
 const stateDir = process.argv[1];
 const backend = createCustomBackend({ name: 'fake', command: [process.execPath, ${JSON.stringify(fakeEnginePath)}, '--port', '{port}'] });
 const manager = new ControlPlaneManager({ stateDir, customBackends: [backend], stopEnginesOnExit: true,
-  ports: new PortAllocator({ stateDir, preferred: { llm: [47301], embedding: [47302] }, fallbackRange: { start: 47303, end: 47340 } }) });
+  ports: new PortAllocator({ stateDir, preferred: { llm: [27301], embedding: [27302] }, fallbackRange: { start: 27303, end: 27340 } }) });
 await manager.start();
 const engine = await manager.requestEngineStartup('fake/model', { backend: 'fake', useGpu: false });
 await manager.waitForEngine(engine.engineId, { timeoutMs: 10000 });

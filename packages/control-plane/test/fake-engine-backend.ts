@@ -27,7 +27,7 @@ export function temporaryStateDir(): string {
 
 /** Ports far from the defaults, so tests never meet a real engine on this host. */
 export function testPortRange(offset: number) {
-  const start = 47000 + offset * 50;
+  const start = 27000 + offset * 50;
   return {
     preferred: { llm: [start], embedding: [start + 1] },
     fallbackRange: { start: start + 2, end: start + 49 },

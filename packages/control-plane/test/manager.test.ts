@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import type { EngineStatus } from '@sage/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCustomBackend } from '../src/backends/custom.js';
@@ -87,6 +88,34 @@ describe('ControlPlaneManager with real engine processes', () => {
     });
     expect(restarted.pid).not.toBe(engine.pid);
     expect(manager.listEngines()).toHaveLength(1);
+  });
+
+  it('moves a restarted engine to another port when its port was taken while it was down', async () => {
+    const manager = createManager(temporaryStateDir(), { restartBackoffBaseMs: 500 });
+    await manager.start();
+    const engine = await manager.requestEngineStartup('fake/model', { backend: 'fake', useGpu: false });
+    await manager.waitForEngine(engine.engineId);
+    process.kill(engine.pid as number, 'SIGKILL');
+    const squatter = createServer();
+    await waitFor(
+      () =>
+        new Promise<boolean>((resolve) => {
+          squatter.once('error', () => resolve(false));
+          squatter.listen(engine.port, '127.0.0.1', () => resolve(true));
+        }),
+    );
+    try {
+      await waitFor(
+        () =>
+          manager.getEngine(engine.engineId).status === 'RUNNING' &&
+          manager.getEngine(engine.engineId).restartCount === 1,
+      );
+      const moved = manager.getEngine(engine.engineId);
+      expect(moved.port).not.toBe(engine.port);
+      expect(manager.ports.reservations().has(engine.port)).toBe(false);
+    } finally {
+      squatter.close();
+    }
   });
 
   it('marks a crash-looping engine FAILED after maxRestartAttempts, with its log tail, and frees its port and GPU', async () => {

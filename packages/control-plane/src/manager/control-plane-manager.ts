@@ -454,10 +454,31 @@ export class ControlPlaneManager extends EventEmitter<{
     this.checkProgram(backend, record.request);
     if (!record.resourcesHeld) {
       await this.acquireResources(record, { preferPort: record.port, port: record.request.port });
+    } else {
+      await this.recheckPort(record);
     }
     await this.launch(record, backend);
     this.registry.update(record.engineId, { restartCount: record.restartCount + 1 });
     this.registry.transition(record.engineId, 'spawned', reason);
+  }
+
+  /**
+   * Keep the engine's port when it can still be bound; otherwise (another program took it while
+   * the engine was down) move to a free one, so a restart does not fail on a port it cannot get.
+   */
+  private async recheckPort(record: EngineRecord): Promise<void> {
+    const port = await this.ports.allocate(record.request.engineKind, {
+      owner: record.engineId,
+      prefer: record.port,
+      port: record.request.port,
+    });
+    if (port === record.port) return;
+    this.logger.warn(
+      { engineId: record.engineId, from: record.port, to: port },
+      'engine port taken while it was down: moving',
+    );
+    await this.ports.release(record.port);
+    record.port = port;
   }
 
   private async relaunchAfterAdoption(record: EngineRecord): Promise<void> {

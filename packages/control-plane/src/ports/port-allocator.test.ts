@@ -9,9 +9,9 @@ import { PortAllocator, type PortAllocatorOptions } from './port-allocator.js';
 import { portCandidates } from './port-candidates.js';
 
 // High, test-only ports so the machine's own services are not disturbed.
-const LLM_PORTS = [42_001, 42_002, 42_003];
-const EMBEDDING_PORTS = [42_090, 42_091];
-const FALLBACK = { start: 42_100, end: 42_139 };
+const LLM_PORTS = [22_001, 22_002, 22_003];
+const EMBEDDING_PORTS = [22_090, 22_091];
+const FALLBACK = { start: 22_100, end: 22_139 };
 
 let stateDir: string;
 const servers: Server[] = [];
@@ -28,9 +28,10 @@ afterEach(async () => {
 function allocator(options: Partial<PortAllocatorOptions> = {}): PortAllocator {
   return new PortAllocator({
     stateDir,
-    gatewayPort: 42_999,
+    gatewayPort: 22_999,
     preferred: { llm: LLM_PORTS, embedding: EMBEDDING_PORTS },
     fallbackRange: FALLBACK,
+    hostLockDir: join(stateDir, 'host-locks'),
     ...options,
   });
 }
@@ -193,12 +194,26 @@ describe('PortAllocator', () => {
   it('fails clearly when every candidate port is taken', async () => {
     const ports = allocator({
       preferred: { llm: [], embedding: [] },
-      fallbackRange: { start: 42_200, end: 42_201 },
+      fallbackRange: { start: 22_200, end: 22_201 },
     });
     await ports.allocate('llm', { owner: 'a' });
     await ports.allocate('llm', { owner: 'b' });
     const error = await ports.allocate('llm', { owner: 'c' }).catch((caught) => caught);
     expect(PortUnavailableError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toMatch(/42200-42201/);
+    expect((error as Error).message).toMatch(/22200-22201/);
+  });
+
+  it('two allocators with different state directories on one host never hand out the same port', async () => {
+    const otherStateDir = await mkdtemp(join(tmpdir(), 'sage-ports-other-'));
+    const hostLockDir = join(stateDir, 'host-locks');
+    const first = allocator({ hostLockDir });
+    const second = allocator({ stateDir: otherStateDir, hostLockDir });
+    const ports = await Promise.all(
+      Array.from({ length: 6 }, (_, index) =>
+        (index % 2 === 0 ? first : second).allocate('llm', { owner: `engine-${index}` }),
+      ),
+    );
+    expect(new Set(ports).size).toBe(ports.length);
+    await rm(otherStateDir, { recursive: true, force: true });
   });
 });

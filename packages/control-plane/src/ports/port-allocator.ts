@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   DEFAULT_GATEWAY_PORT,
   type EngineKind,
@@ -24,7 +26,16 @@ export interface PortAllocatorOptions {
   isPortBindable?: (port: number, host: string) => Promise<boolean>;
   /** Whether a pid is alive, to recognise stale locks (default: `process.kill(pid, 0)`). */
   isPidAlive?: (pid: number) => boolean;
+  /**
+   * A lock directory shared by every control plane on this host, whatever its state directory
+   * (two users, two `SAGE_HOME`s): a port is handed out only when it is locked here too.
+   * Default `<os tmpdir>/sage-port-locks`; `null` turns it off.
+   */
+  hostLockDir?: string | null;
 }
+
+/** Default host-wide lock directory (see {@link PortAllocatorOptions.hostLockDir}). */
+export const DEFAULT_HOST_PORT_LOCK_DIR = join(tmpdir(), 'sage-port-locks');
 
 export interface PortAllocateOptions {
   /** Who the port is for, usually the engine id. Recorded in the lock file. */
@@ -53,6 +64,7 @@ export interface PortAllocateOptions {
  */
 export class PortAllocator {
   readonly #locks: PortLockDirectory;
+  readonly #hostLocks: PortLockDirectory | null;
   readonly #gatewayPort: number;
   readonly #host: string;
   readonly #preferred: { llm: readonly number[]; embedding: readonly number[] };
@@ -68,6 +80,15 @@ export class PortAllocator {
       stateDir: options.stateDir,
       isPidAlive: options.isPidAlive ?? isPidAlive,
     });
+    const hostLockDir = options.hostLockDir === undefined ? DEFAULT_HOST_PORT_LOCK_DIR : options.hostLockDir;
+    this.#hostLocks =
+      hostLockDir === null
+        ? null
+        : new PortLockDirectory({
+            stateDir: options.stateDir,
+            directory: hostLockDir,
+            isPidAlive: options.isPidAlive ?? isPidAlive,
+          });
     this.#gatewayPort = options.gatewayPort ?? DEFAULT_GATEWAY_PORT;
     this.#host = options.host ?? '127.0.0.1';
     this.#preferred = options.preferred ?? PREFERRED_ENGINE_PORTS;
@@ -109,7 +130,7 @@ export class PortAllocator {
     if (holder !== undefined) return holder === owner;
     this.#claiming.add(port);
     try {
-      const result = await this.#locks.acquire(port, owner, { acceptSameOwner: true });
+      const result = await this.#lockBoth(port, owner);
       if (result.acquired) this.#reservations.set(port, owner);
       return result.acquired;
     } finally {
@@ -120,7 +141,7 @@ export class PortAllocator {
   /** Give a port back: its lock file and in-memory entry are removed, so it can be handed out again. */
   async release(port: number): Promise<void> {
     if (!this.#reservations.delete(port)) return;
-    await this.#locks.release(port);
+    await this.#unlockBoth(port);
   }
 
   /** Ports this allocator holds, port → owner. */
@@ -140,21 +161,40 @@ export class PortAllocator {
     this.#claiming.add(port);
     try {
       if (!alreadyOurs) {
-        // A lock naming the same owner is this engine's own (left by a gateway that went away).
-        const lock = await this.#locks.acquire(port, owner, { acceptSameOwner: true });
+        const lock = await this.#lockBoth(port, owner);
         if (!lock.acquired) return lock.reason;
       }
       if (!(await this.#isPortBindable(port, this.#host))) {
-        if (!alreadyOurs) await this.#locks.release(port);
+        if (!alreadyOurs) await this.#unlockBoth(port);
         return `something is listening on ${this.#host}:${port}`;
       }
       this.#reservations.set(port, owner);
       return null;
     } catch (error) {
-      if (!alreadyOurs) await this.#locks.release(port).catch(() => undefined);
+      if (!alreadyOurs) await this.#unlockBoth(port).catch(() => undefined);
       throw error;
     } finally {
       this.#claiming.delete(port);
     }
+  }
+
+  /**
+   * Lock a port in the state directory and in the host-wide directory. A lock naming the same
+   * owner is this engine's own (left by a gateway that went away).
+   */
+  async #lockBoth(
+    port: number,
+    owner: string,
+  ): Promise<{ acquired: true } | { acquired: false; reason: string }> {
+    const local = await this.#locks.acquire(port, owner, { acceptSameOwner: true });
+    if (!local.acquired || !this.#hostLocks) return local;
+    const host = await this.#hostLocks.acquire(port, owner, { acceptSameOwner: true });
+    if (!host.acquired) await this.#locks.release(port);
+    return host;
+  }
+
+  async #unlockBoth(port: number): Promise<void> {
+    await this.#locks.release(port);
+    await this.#hostLocks?.release(port);
   }
 }

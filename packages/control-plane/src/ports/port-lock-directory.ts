@@ -34,8 +34,9 @@ export class PortLockDirectory {
   readonly #isPidAlive: (pid: number) => boolean;
   #ready: Promise<unknown> | undefined;
 
-  constructor(options: { stateDir: string; isPidAlive: (pid: number) => boolean }) {
-    this.directory = join(options.stateDir, 'ports');
+  /** `directory` overrides `<stateDir>/ports` (the host-wide lock directory uses it). */
+  constructor(options: { stateDir: string; isPidAlive: (pid: number) => boolean; directory?: string }) {
+    this.directory = options.directory ?? join(options.stateDir, 'ports');
     this.#isPidAlive = options.isPidAlive;
   }
 
@@ -53,7 +54,7 @@ export class PortLockDirectory {
     owner: string,
     options: { acceptSameOwner?: boolean } = {},
   ): Promise<PortLockResult> {
-    this.#ready ??= mkdir(this.directory, { recursive: true });
+    this.#ready ??= mkdir(this.directory, { recursive: true, mode: 0o1777 });
     await this.#ready;
     const record: PortLockRecord = {
       pid: process.pid,
