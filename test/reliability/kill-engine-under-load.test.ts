@@ -8,6 +8,11 @@ import {
 } from './support/reliability-gateway.js';
 
 const gateways: ReliabilityGateway[] = [];
+/**
+ * Process exits are noticed at once; the periodic health check is kept out of the way, because a
+ * check in flight at the kill hits a known supervisor bug (see health-check-race.test.ts).
+ */
+const managerOptions = { healthCheckIntervalMs: 60_000 };
 afterEach(async () => {
   for (const gateway of gateways.splice(0)) await gateway.close();
 });
@@ -55,7 +60,7 @@ function countBy(values: readonly string[]): Record<string, number> {
 
 describe('kill -9 of an engine while 50 clients send requests', () => {
   it('with two engines serving the model, every non-streaming request succeeds', async () => {
-    const gateway = await startReliabilityGateway(0);
+    const gateway = await startReliabilityGateway(0, { managerOptions });
     gateways.push(gateway);
     const engines = await Promise.all([
       gateway.startEngine(MODEL, { extraArgs: ['--latency-ms', '30'] }),
@@ -76,7 +81,7 @@ describe('kill -9 of an engine while 50 clients send requests', () => {
 
   /** Start one engine, run the 50 clients, kill the engine once 60 answers are in. */
   async function oneEngineRun(slot: number) {
-    const gateway = await startReliabilityGateway(slot);
+    const gateway = await startReliabilityGateway(slot, { managerOptions });
     gateways.push(gateway);
     const engine = await gateway.startEngine(MODEL, { extraArgs: ['--latency-ms', '30'] });
     let killed = false;

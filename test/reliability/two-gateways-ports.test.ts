@@ -1,5 +1,7 @@
+import { PortAllocator } from '@sage/control-plane';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  portRange,
   postJson,
   type ReliabilityGateway,
   startReliabilityGateway,
@@ -15,13 +17,22 @@ afterEach(async () => {
 const ENGINES_PER_GATEWAY = 4;
 
 describe('two gateways with different state directories on one host', () => {
-  // Known bug (reported to the control-plane owner): port locks live in <stateDir>/ports, so two
-  // control planes with different state directories do not see each other's claims. Both
-  // bind-test a port as free before either engine has bound it, both hand it out, and one
-  // engine dies with EADDRINUSE (or, worse, its health check reaches the other gateway's engine).
-  // Fix: keep port locks in one host-wide directory (e.g. `${os.tmpdir()}/sage-port-locks-<uid>`),
-  // whatever the state directory, or hold the bound socket until the engine has bound.
-  it.fails('never hand out the same engine port, even when both start engines at once', async () => {
+  // Port locks are host-wide (`<os tmpdir>/sage-port-locks` by default), not per state directory.
+  it('PortAllocators over different state directories never hand out the same port', async () => {
+    const first = new PortAllocator({ stateDir: temporaryStateDir(), ...portRange(11, 4) });
+    const second = new PortAllocator({ stateDir: temporaryStateDir(), ...portRange(11, 4) });
+    const ports = [
+      await first.allocate('llm', { owner: 'engine-a' }),
+      await second.allocate('llm', { owner: 'engine-b' }),
+    ];
+    for (const port of ports) {
+      await first.release(port);
+      await second.release(port);
+    }
+    expect(new Set(ports).size, `ports handed out: ${ports.join(', ')}`).toBe(2);
+  });
+
+  it('two gateways starting engines at once: every engine RUNNING on a port of its own, serving its own process', async () => {
     // The same (small) port range for both, as two users with default settings would have.
     const [first, second] = await Promise.all([
       startReliabilityGateway(7, { managerOptions: { stateDir: temporaryStateDir(), portRangeSize: 12 } }),

@@ -131,7 +131,7 @@ async function run(options: BenchmarkOptions): Promise<void> {
       options: { engineKind: workload.engineKind },
     })),
     logLevel,
-    portRangeStart: 46_100,
+    portRangeStart: 25_100,
   });
   let portkey: PortkeyProcess | undefined;
   try {

@@ -127,7 +127,7 @@ async function measure(settings: RecoverySettings, trials: number, slot: number)
       // Each kill is a fresh first attempt: the counter resets once the engine is stable.
       restartResetAfterMs: 1,
     },
-    portRangeStart: 46_300 + slot * 50,
+    portRangeStart: 25_300 + slot * 50,
   });
   try {
     const engineId = gateway.engines[0]!.engineId;

@@ -97,7 +97,7 @@ async function run(options: BenchmarkOptions): Promise<void> {
       },
     ],
     logLevel: 'info',
-    portRangeStart: 46_200,
+    portRangeStart: 25_200,
   });
   const engine = gateway.engines[0]!;
   const targets = {

@@ -26,7 +26,7 @@ const gateway = await spawnGateway(
     backends: [fakeEngineBackend],
     engines: [{ modelId: workload.model, backend: 'fake', options: { engineKind: workload.engineKind } }],
     logLevel: (flag('log-level', 'info') as 'info') ?? 'info',
-    portRangeStart: 46_150,
+    portRangeStart: 25_150,
   },
   { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] },
 );

@@ -23,7 +23,7 @@ export interface GatewaySpec {
   /** `health` section of the gateway configuration (camelCase, as `GatewayConfig.health`). */
   health?: Record<string, number | boolean>;
   scheduling?: { policy?: string; queueCapacity?: number; queueTimeoutMs?: number };
-  /** First port of the engine port range (50 ports), away from the defaults. */
+  /** First port of the engine port range (50 ports): below the ephemeral range, away from the defaults and the tests. */
   portRangeStart: number;
   /** Mock GPUs (SAGE_DISABLE_NVML=1) for engines that ask for one. */
   mockGpuCount?: number;

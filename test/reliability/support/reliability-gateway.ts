@@ -47,9 +47,9 @@ export function temporaryStateDir(): string {
   return mkdtempSync(join(tmpdir(), 'sage-reliability-'));
 }
 
-/** Engine ports of this suite: 53000 + 50 per slot, away from the defaults and other suites. */
+/** Engine ports of this suite: 24000 + 50 per slot: below the ephemeral range, away from the defaults and other suites. */
 export function portRange(slot: number, size = 50) {
-  const start = 53_000 + slot * 50;
+  const start = 24_000 + slot * 50;
   return { preferred: { llm: [], embedding: [] }, fallbackRange: { start, end: start + size - 1 } };
 }
 

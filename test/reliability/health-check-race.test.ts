@@ -1,0 +1,55 @@
+import { EngineLifecycleManager } from '@sage/control-plane';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ReliabilityGateway, startReliabilityGateway, waitFor } from './support/reliability-gateway.js';
+
+const gateways: ReliabilityGateway[] = [];
+afterEach(async () => {
+  for (const gateway of gateways.splice(0)) await gateway.close();
+});
+
+/** The real lifecycle manager, except that one armed health check waits until the test releases it. */
+class GatedLifecycle extends EngineLifecycleManager {
+  armedFor: string | undefined;
+  entered = false;
+  release: ((healthy: boolean) => void) | undefined;
+
+  override healthCheck(engineId: string, options: { timeoutMs?: number } = {}): Promise<boolean> {
+    if (this.armedFor !== engineId) return super.healthCheck(engineId, options);
+    this.armedFor = undefined;
+    this.entered = true;
+    return new Promise((resolve) => {
+      this.release = resolve;
+    });
+  }
+}
+
+describe('an engine killed while its health check is in flight', () => {
+  // Known bug (reported to the control-plane owner): RestartSupervisor.check() reads the engine's
+  // status before `await healthCheck()` and acts on that stale value after it. When the process
+  // exits during the check, the exit handler moves the engine to RESTARTING; the failed check then
+  // calls markUnhealthy → InvalidTransitionError ("engine state RESTARTING does not allow
+  // 'unhealthy'"), which rejects tick(). tick() runs as `setInterval(() => void this.tick())`, so
+  // the rejection is unhandled: a gateway process started with plain `node` exits on it. This test
+  // catches tick()'s rejection instead, so the suite itself stays green. Fix: re-read the status
+  // after the await (skip unless still RUNNING/UNHEALTHY), and catch in the interval callback.
+  it.fails('does not make the health loop throw', async () => {
+    const lifecycle = new GatedLifecycle({ stopTimeoutMs: 2000, healthCheckTimeoutMs: 1000 });
+    const gateway = await startReliabilityGateway(10, {
+      managerOptions: { lifecycle, healthCheckIntervalMs: 50, restartBackoffBaseMs: 200 },
+    });
+    gateways.push(gateway);
+    const { manager } = gateway.gateway;
+    const rejections: unknown[] = [];
+    const tick = manager.supervisor.tick.bind(manager.supervisor);
+    manager.supervisor.tick = () => tick().catch((error: unknown) => void rejections.push(error));
+
+    const engine = await gateway.startEngine('fake/race');
+    lifecycle.armedFor = engine.engineId;
+    await waitFor(() => lifecycle.entered);
+    process.kill(engine.pid as number, 'SIGKILL');
+    await waitFor(() => manager.getEngine(engine.engineId).status !== 'RUNNING');
+    lifecycle.release?.(false);
+    await waitFor(() => manager.getEngine(engine.engineId).status === 'RUNNING');
+    expect(rejections.map(String)).toEqual([]);
+  });
+});
