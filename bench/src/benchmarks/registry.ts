@@ -1,12 +1,14 @@
 import type { Benchmark } from './benchmark.js';
 import { overheadBenchmark } from './overhead.js';
 import { recoveryBenchmark } from './recovery.js';
+import { schedulingBenchmark } from './scheduling.js';
 import { streamingBenchmark } from './streaming.js';
 
 /** Every benchmark, by the name `pnpm bench <name>` takes. */
 export const benchmarks = {
   overhead: overheadBenchmark,
   streaming: streamingBenchmark,
+  scheduling: schedulingBenchmark,
   recovery: recoveryBenchmark,
 } satisfies Record<string, Benchmark>;
 

@@ -4,6 +4,8 @@
  */
 import type { BenchmarkOptions } from '../benchmarks/benchmark.js';
 import { type BenchmarkName, benchmarks } from '../benchmarks/registry.js';
+import { describeMachine, machineInfo } from '../report/machine-info.js';
+import { updateBenchmarksDoc } from '../report/results.js';
 
 function parse(argv: readonly string[]): { names: string[]; options: BenchmarkOptions } {
   const names: string[] = [];
@@ -55,6 +57,12 @@ async function main(): Promise<number> {
     console.log(`== ${name}`);
     await benchmarks[name as BenchmarkName].run(options);
     console.log(`== ${name} done in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
+  }
+  if (!options.quick) {
+    updateBenchmarksDoc(
+      'machine',
+      `Last run: ${new Date().toISOString().slice(0, 10)} on ${describeMachine(machineInfo())}. Each result file records its own machine and the 1-minute load average when it was written.`,
+    );
   }
   return 0;
 }

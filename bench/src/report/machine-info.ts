@@ -1,4 +1,4 @@
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 
 /** The machine a result was measured on, stored with every result file. */
 export interface MachineInfo {
@@ -7,6 +7,8 @@ export interface MachineInfo {
   memoryGb: number;
   node: string;
   platform: string;
+  /** 1-minute load average when the result was written (other work on the machine). */
+  loadAverage: number;
 }
 
 export function machineInfo(): MachineInfo {
@@ -17,6 +19,7 @@ export function machineInfo(): MachineInfo {
     memoryGb: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
+    loadAverage: Math.round((loadavg()[0] ?? 0) * 100) / 100,
   };
 }
 
