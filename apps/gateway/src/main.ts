@@ -23,9 +23,10 @@ try {
     ...(values.preset === undefined ? {} : { preset: values.preset }),
     ...(values.insecure === undefined ? {} : { insecure: values.insecure }),
   });
-  const stop = () => void gateway.close().then(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const stop = (stopEngines: boolean) => void gateway.close({ stopEngines }).then(() => process.exit(0));
+  process.once('SIGINT', () => stop(true));
+  process.once('SIGTERM', () => stop(true));
+  process.once('SIGUSR2', () => stop(false)); // leave engines running for the next gateway to adopt
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);

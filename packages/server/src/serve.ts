@@ -68,6 +68,18 @@ function managerOptions(
   return { ...base, ...extra, scheduling: { ...base.scheduling, ...extra.scheduling } };
 }
 
+/** Flush buffered log lines, waiting at most a second. */
+function flushLogs(logger: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 1000);
+    timer.unref();
+    logger.flush(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 function listen(
   server: ReturnType<typeof createAdaptorServer>,
   port: number,
@@ -107,7 +119,9 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
   if (!isLoopback(config.host) && config.apiKeys.length === 0 && !config.insecure) {
     throw new InsecureBindError(config.host);
   }
-  const logger = options.logger ?? pino({ level: config.logLevel });
+  // Asynchronous writes keep logging off the request path; close() flushes them.
+  const logger =
+    options.logger ?? pino({ level: config.logLevel }, pino.destination({ dest: 1, sync: false }));
   const ownsManager = options.manager === undefined;
   const manager =
     options.manager ?? new ControlPlaneManager(managerOptions(config, logger, options.managerOptions));
@@ -127,6 +141,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       await closeGateway(app);
       if (ownsManager) await manager.close({ stopEngines: closeOptions.stopEngines ?? true });
       logger.info('gateway-closed');
+      await flushLogs(logger);
     })();
     return closing;
   };
