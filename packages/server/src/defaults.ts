@@ -10,8 +10,12 @@ export const GATEWAY_DEFAULTS = {
   maxAttempts: 3,
   /** Consecutive server-side failures (5xx, refused or reset connections) that mark a RUNNING engine UNHEALTHY. */
   requestFailureThreshold: 3,
-  /** Idle keep-alive connections to an engine are closed after this many ms. */
-  keepAliveTimeoutMs: 30_000,
+  /**
+   * Idle keep-alive connections to an engine are closed after this many ms: below the engines' own
+   * idle timeout (uvicorn and Node close after 5 s), so the gateway never reuses a socket the
+   * engine is closing. An engine's `Keep-Alive: timeout=N` answer header is honoured too.
+   */
+  keepAliveTimeoutMs: 4_000,
   /** Most connections the gateway opens to one engine (further requests wait for a free connection). */
   connectionsPerEngine: 256,
   /** Time to wait for an engine's response headers before the attempt counts as failed. */

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RequestScheduler } from '@sage/control-plane';
 import { ConfigValidationError } from '@sage/presets';
@@ -66,6 +68,16 @@ describe('sage.yaml', () => {
       startup_timeout_ms: 120_000,
     });
     expect(config.bodyLimitBytes).toBe(GATEWAY_DEFAULTS.bodyLimitBytes);
+  });
+
+  it('resolves relative preset files and state directories against the file, and ~ to the home folder', () => {
+    const config = parseGatewayConfig('preset: presets/team.yaml\nstate_dir: ./state\n', {
+      file: '/etc/sage/sage.yaml',
+    });
+    expect(config).toMatchObject({ preset: '/etc/sage/presets/team.yaml', stateDir: '/etc/sage/state' });
+    const builtin = parseGatewayConfig('preset: local\nstate_dir: ~/sage-state\n', { file: 'sage.yaml' });
+    expect(builtin.preset).toBe('local');
+    expect(builtin.stateDir).toBe(join(homedir(), 'sage-state'));
   });
 
   it.each([

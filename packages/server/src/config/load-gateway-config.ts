@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseWithSchema } from '@sage/presets';
 import type { GatewayConfig } from './gateway-config.js';
 import { GatewayConfigSchema } from './gateway-config-schema.js';
@@ -15,7 +17,24 @@ import { fromConfigFile, resolveGatewayConfig } from './resolve-gateway-config.j
  */
 export function parseGatewayConfig(text: string, options: { file: string }): GatewayConfig {
   const file = parseWithSchema(text, GatewayConfigSchema, { file: options.file });
-  return resolveGatewayConfig({}, fromConfigFile(file));
+  const config = resolveGatewayConfig({}, fromConfigFile(file));
+  const base = dirname(resolve(options.file));
+  if (config.stateDir !== undefined) config.stateDir = resolvePath(config.stateDir, base);
+  if (typeof config.preset === 'string' && looksLikePath(config.preset)) {
+    config.preset = resolvePath(config.preset, base);
+  }
+  return config;
+}
+
+/** Preset values with a path separator or a preset file extension are files; others are built-in names. */
+function looksLikePath(value: string): boolean {
+  return /[/\\]/.test(value) || /\.(ya?ml|json)$/i.test(value);
+}
+
+/** `~/x` → the home directory; a relative path → relative to the configuration file's folder. */
+function resolvePath(path: string, base: string): string {
+  if (path === '~' || path.startsWith('~/')) return resolve(homedir(), path.slice(2));
+  return isAbsolute(path) ? path : resolve(base, path);
 }
 
 /**
