@@ -88,7 +88,9 @@ export class RestartSupervisor {
   /** Start the periodic health loop. */
   start(): void {
     if (this.loop || this.closed) return;
-    this.loop = setInterval(() => void this.tick(), this.options.healthCheckIntervalMs);
+    this.loop = setInterval(() => {
+      this.tick().catch((error: unknown) => this.logger.error({ err: error }, 'health loop pass failed'));
+    }, this.options.healthCheckIntervalMs);
     this.loop.unref();
   }
 
@@ -189,18 +191,31 @@ export class RestartSupervisor {
       const engines = this.engines
         .list()
         .filter((engine) => engine.status === 'RUNNING' || engine.status === 'UNHEALTHY');
-      await Promise.all(engines.map((engine) => this.check(engine.engineId, engine.status)));
+      // One engine's failure never stops the others' checks.
+      await Promise.all(
+        engines.map((engine) =>
+          this.check(engine.engineId, engine.status).catch((error: unknown) =>
+            this.logger.error({ engineId: engine.engineId, err: error }, 'health check handling failed'),
+          ),
+        ),
+      );
     } finally {
       this.ticking = false;
     }
   }
 
-  private async check(engineId: string, status: EngineStatus): Promise<void> {
+  private async check(engineId: string, initialStatus: EngineStatus): Promise<void> {
+    let status = initialStatus;
     const watch = this.watch(engineId);
     if (watch.busy) return;
     // A restart waits out its backoff; the loop never blocks on it.
     if (!this.engines.isAlive(engineId)) return void this.handleFailure(engineId, 'process is gone');
     const healthy = await this.engines.healthCheck(engineId, this.options.healthCheckTimeoutMs);
+    // The engine may have changed while the check was in flight (its process exited and a
+    // restart began, or it was stopped): act only on the state it is in now.
+    const current = this.engines.list().find((engine) => engine.engineId === engineId)?.status;
+    if (current !== 'RUNNING' && current !== 'UNHEALTHY') return;
+    status = current;
     if (healthy) {
       watch.consecutiveFailures = 0;
       if (status === 'UNHEALTHY') {
