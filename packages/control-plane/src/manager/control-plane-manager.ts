@@ -14,8 +14,7 @@ import {
 import type { Logger } from 'pino';
 import { pino } from 'pino';
 import { BackendRegistry } from '../backends/backend-registry.js';
-import type { EngineBackend, EnginePlacement } from '../backends/engine-backend.js';
-import { buildEngineEnv } from '../backends/engine-env.js';
+import type { EngineBackend } from '../backends/engine-backend.js';
 import { CONTROL_PLANE_DEFAULTS } from '../defaults.js';
 import { BackendUnavailableError, EngineStartError } from '../errors.js';
 import { GPUResourceManager } from '../gpu/gpu-resource-manager.js';
@@ -32,8 +31,7 @@ import { FileRegistryStore } from '../state/registry-store.js';
 import { RestartSupervisor, type SupervisedEngines } from '../supervisor/restart-supervisor.js';
 import { adoptPersistedEngines } from './adoption.js';
 import type { ControlPlaneManagerOptions } from './control-plane-options.js';
-import { findProgram } from './find-program.js';
-import { decideGpu } from './gpu-decision.js';
+import { EngineLauncher } from './engine-launcher.js';
 import { defaultStateDir } from './state-dir.js';
 
 /** Engines that exit with this code (EX_CONFIG) at start cannot work as configured: FAILED at once, no retries. */
@@ -66,6 +64,7 @@ export class ControlPlaneManager extends EventEmitter<{
   readonly supervisor: RestartSupervisor;
   /** Queue → policy → engine for every inference request (SPEC section 7). */
   readonly scheduler: RequestScheduler;
+  private readonly launcher: EngineLauncher;
   private readonly logger: Logger;
   private readonly options: ControlPlaneManagerOptions;
   private readonly now: () => number;
@@ -98,6 +97,15 @@ export class ControlPlaneManager extends EventEmitter<{
           : { healthCheckTimeoutMs: options.healthCheckTimeoutMs }),
       });
     this.backends = new BackendRegistry(options.customBackends ?? []);
+    this.launcher = new EngineLauncher({
+      gpu: this.gpu,
+      ports: this.ports,
+      lifecycle: this.lifecycle,
+      stateDir: this.stateDir,
+      env: options.env ?? process.env,
+      logger: this.logger,
+      now: this.now,
+    });
     this.registry = new EngineRegistry(options.store ?? new FileRegistryStore(this.stateDir), this.logger);
     this.scheduler = new RequestScheduler({
       engines: () => this.schedulableEngines(),
@@ -175,7 +183,7 @@ export class ControlPlaneManager extends EventEmitter<{
         `it serves ${backend.kinds.join(', ')} engines, not ${request.engineKind}`,
       );
     }
-    this.checkProgram(backend, request);
+    this.launcher.checkProgram(backend, request);
     const engineId = `engine-${randomUUID().slice(0, 8)}`;
     const record: EngineRecord = {
       engineId,
@@ -198,11 +206,11 @@ export class ControlPlaneManager extends EventEmitter<{
       spawnedAt: null,
       resourcesHeld: false,
     };
-    await this.acquireResources(record, { port: request.port });
+    await this.launcher.acquireResources(record, { port: request.port });
     try {
-      await this.launch(record, backend);
+      await this.launcher.launch(record, backend);
     } catch (error) {
-      await this.releaseResources(record);
+      await this.launcher.releaseResources(record);
       throw error;
     }
     this.registry.add(record);
@@ -358,127 +366,23 @@ export class ControlPlaneManager extends EventEmitter<{
     return this.options.startupTimeoutMs ?? backend.startupTimeoutMs;
   }
 
-  private checkProgram(backend: EngineBackend, request: EngineStartRequest): void {
-    const program = backend.program?.(request);
-    if (program && !findProgram(program, (this.options.env ?? process.env).PATH)) {
-      throw new BackendUnavailableError(backend.name, `program '${program}' was not found on this host`);
-    }
-  }
-
-  /** Reserve GPUs (SPEC C) and a port for a record; `preferPort` keeps a restarted engine's port. */
-  private async acquireResources(
-    record: EngineRecord,
-    options: { port?: number | undefined; preferPort?: number },
-  ): Promise<void> {
-    const { request } = record;
-    const hostGpus = await this.gpu.getSystemStatus();
-    const decision = decideGpu(request, hostGpus.length);
-    if (decision.useGpu) {
-      const perGpuGb =
-        request.requiredMemoryGb ?? this.gpu.estimateModelMemory(request.modelId, request.tensorParallelSize);
-      const pinned = request.gpuIds ?? (record.gpuIds.length > 0 ? record.gpuIds : undefined);
-      record.gpuIds = await this.gpu.allocateResources(perGpuGb, decision.gpuCount, {
-        owner: record.engineId,
-        ...(pinned ? { gpuIds: pinned } : {}),
-      });
-      record.reservedMemoryGbPerGpu = perGpuGb;
-      record.device = 'cuda';
-    } else {
-      record.gpuIds = [];
-      record.reservedMemoryGbPerGpu = 0;
-      record.device = 'cpu';
-    }
-    try {
-      record.port = await this.ports.allocate(request.engineKind, {
-        owner: record.engineId,
-        ...(options.port === undefined ? {} : { port: options.port }),
-        ...(options.preferPort === undefined ? {} : { prefer: options.preferPort }),
-      });
-    } catch (error) {
-      this.gpu.releaseResources(record.engineId);
-      throw error;
-    }
-    record.resourcesHeld = true;
-    this.logger.debug(
-      { engineId: record.engineId, decision: decision.reason, port: record.port },
-      'engine-placed',
-    );
-  }
-
-  private async releaseResources(record: EngineRecord): Promise<void> {
-    if (!record.resourcesHeld) return;
-    this.gpu.releaseResources(record.engineId);
-    await this.ports.release(record.port);
-    record.resourcesHeld = false;
-    if (this.registry.find(record.engineId)) this.registry.update(record.engineId, { resourcesHeld: false });
-  }
-
-  /** Build the command from the backend and spawn it. */
-  private async launch(record: EngineRecord, backend: EngineBackend): Promise<void> {
-    const gpus = record.gpuIds.length > 0 ? await this.gpu.getSystemStatus() : [];
-    const totals = gpus.filter((gpu) => record.gpuIds.includes(gpu.index)).map((gpu) => gpu.memoryTotalGb);
-    const placement: EnginePlacement = {
-      host: record.host,
-      port: record.port,
-      gpuIds: record.gpuIds,
-      device: record.device,
-      reservedMemoryGbPerGpu: record.reservedMemoryGbPerGpu,
-      gpuMemoryTotalGb: totals.length > 0 ? Math.min(...totals) : undefined,
-      stateDir: this.stateDir,
-    };
-    const spec = backend.launch(record.request, placement);
-    const env = buildEngineEnv(this.options.env ?? process.env, spec.env);
-    const child = this.lifecycle.spawn({
-      engineId: record.engineId,
-      argv: spec.argv,
-      env,
-      host: record.host,
-      port: record.port,
-      kind: record.request.engineKind,
-      healthPaths: backend.healthPaths(record.request.engineKind),
-      logPath: record.logPath,
-    });
-    record.pid = child.pid;
-    record.command = [...spec.argv];
-    record.env = Object.fromEntries(
-      Object.entries(spec.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
-    );
-    record.spawnedAt = this.now();
-    if (child.pid !== null) this.gpu.attachProcess(record.engineId, child.pid);
-    if (this.registry.find(record.engineId)) this.registry.update(record.engineId, {});
-  }
-
   /** RESTARTING → STARTING with the same id; re-acquires resources released by FAILED/STOPPED. */
   private async relaunch(record: EngineRecord, reason: string): Promise<void> {
     const backend = this.backends.get(record.backend);
-    this.checkProgram(backend, record.request);
+    this.launcher.checkProgram(backend, record.request);
     if (!record.resourcesHeld) {
-      await this.acquireResources(record, { preferPort: record.port, port: record.request.port });
+      await this.launcher.acquireResources(record, { preferPort: record.port, port: record.request.port });
     } else {
-      await this.recheckPort(record);
+      await this.launcher.recheckPort(record);
     }
-    await this.launch(record, backend);
+    await this.launcher.launch(record, backend);
     this.registry.update(record.engineId, { restartCount: record.restartCount + 1 });
     this.registry.transition(record.engineId, 'spawned', reason);
   }
 
-  /**
-   * Keep the engine's port when it can still be bound; otherwise (another program took it while
-   * the engine was down) move to a free one, so a restart does not fail on a port it cannot get.
-   */
-  private async recheckPort(record: EngineRecord): Promise<void> {
-    const port = await this.ports.allocate(record.request.engineKind, {
-      owner: record.engineId,
-      prefer: record.port,
-      port: record.request.port,
-    });
-    if (port === record.port) return;
-    this.logger.warn(
-      { engineId: record.engineId, from: record.port, to: port },
-      'engine port taken while it was down: moving',
-    );
-    await this.ports.release(record.port);
-    record.port = port;
+  private async releaseResources(record: EngineRecord): Promise<void> {
+    await this.launcher.releaseResources(record);
+    if (this.registry.find(record.engineId)) this.registry.update(record.engineId, { resourcesHeld: false });
   }
 
   private async relaunchAfterAdoption(record: EngineRecord): Promise<void> {
@@ -550,7 +454,7 @@ export class ControlPlaneManager extends EventEmitter<{
       },
       relaunch: async (engineId) => {
         const record = this.registry.find(engineId);
-        if (!record || record.status !== 'RESTARTING') return;
+        if (record?.status !== 'RESTARTING') return;
         await this.relaunch(record, 'automatic restart');
       },
       fail: (engineId, reason) => this.failEngine(engineId, reason),
