@@ -27,7 +27,7 @@ export function renderRecoveryMarkdown(results: readonly RecoveryResult[]): stri
     ];
   });
   return [
-    'One fake engine behind the gateway, `kill -9` of its process, then a chat request every ~5 ms until one answers 200. Times are medians, in ms from the kill.',
+    "A fresh fake engine behind the gateway per trial (so each kill meets the first restart attempt and the base backoff), `kill -9` of its process, then chat requests through the gateway one after the other until one answers 200. Times are medians over the trials, in ms from the kill; detected, respawned and RUNNING are the gateway's own engine state changes (to RESTARTING, STARTING, RUNNING).",
     '',
     markdownTable(
       [

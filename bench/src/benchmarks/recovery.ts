@@ -1,7 +1,6 @@
 import { fakeEngineBackend } from '../harness/fake-engine-backend.js';
 import { type GatewayProcess, spawnGateway } from '../harness/spawn-gateway.js';
 import { median, round } from '../harness/stats.js';
-import { waitUntil } from '../harness/wait.js';
 import { updateBenchmarksDoc, writeResults } from '../report/results.js';
 import type { Benchmark, BenchmarkOptions } from './benchmark.js';
 import { renderRecoveryMarkdown } from './recovery-report.js';
@@ -34,7 +33,7 @@ export interface RecoveryTrial {
 
 export interface RecoveryResult {
   settings: RecoverySettings;
-  /** ms from the start request to RUNNING for the same engine, cold, in the same run. */
+  /** Median ms from the start request (management API) to RUNNING of the same engines, in the same run. */
   coldStartMs: number;
   trials: RecoveryTrial[];
   medianServingMs: number;
@@ -61,9 +60,8 @@ export const RECOVERY_SETTINGS: readonly RecoverySettings[] = [
   },
 ];
 
-/** Send a chat request through the gateway every `pollMs` until one answers 200; count the answers. */
-async function pollUntilServing(url: string, answers: Record<string, number>): Promise<number> {
-  const startedAt = performance.now();
+/** Send chat requests through the gateway, one after the other, until one answers 200; count the answers. */
+async function pollUntilServing(url: string, answers: Record<string, number>): Promise<void> {
   for (;;) {
     const status = await fetch(`${url}/v1/chat/completions`, {
       method: 'POST',
@@ -78,62 +76,81 @@ async function pollUntilServing(url: string, answers: Record<string, number>): P
       (error: unknown) => (error instanceof Error ? error.name : 'error'),
     );
     answers[status] = (answers[status] ?? 0) + 1;
-    if (status === '200') return performance.now() - startedAt;
+    if (status === '200') return;
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
 
-async function trial(gateway: GatewayProcess, engineId: string): Promise<RecoveryTrial> {
-  const pid = await currentPid(gateway, engineId);
+interface StartedEngine {
+  engine_id: string;
+  pid: number;
+  status: string;
+}
+
+/** Start a fresh engine for the model through the management API and wait until it is RUNNING. */
+async function startEngine(gateway: GatewayProcess): Promise<{ engine: StartedEngine; coldStartMs: number }> {
+  const startedAt = performance.now();
+  const response = await fetch(`${gateway.url}/v1/management/engines?wait=true&wait_timeout_ms=30000`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model_id: MODEL, backend: 'fake', use_gpu: false }),
+  });
+  const engine = (await response.json()) as StartedEngine;
+  if (response.status !== 201 || engine.status !== 'RUNNING') {
+    throw new Error(`engine did not start: ${response.status} ${JSON.stringify(engine)}`);
+  }
+  return { engine, coldStartMs: performance.now() - startedAt };
+}
+
+/**
+ * One kill -9 of a fresh engine (so every trial is a first restart attempt, with the base
+ * backoff), timed from the kill; the engine is deleted afterwards.
+ */
+async function trial(gateway: GatewayProcess): Promise<RecoveryTrial & { coldStartMs: number }> {
+  const { engine, coldStartMs } = await startEngine(gateway);
   const from = gateway.states.length;
   const answers: Record<string, number> = {};
   const killedAt = Date.now();
-  process.kill(pid, 'SIGKILL');
-  const servingMs = await pollUntilServing(gateway.url, answers);
+  process.kill(engine.pid, 'SIGKILL');
+  await pollUntilServing(gateway.url, answers);
+  const servingMs = Date.now() - killedAt;
   const at = async (to: string) =>
-    (await gateway.waitForState((state) => state.engineId === engineId && state.to === to, { from })).at -
-    killedAt;
-  return {
+    (
+      await gateway.waitForState(
+        // The start's own STARTING → RUNNING may reach the channel after the start call returned.
+        (state) => state.engineId === engine.engine_id && state.to === to && state.at >= killedAt,
+        { from },
+      )
+    ).at - killedAt;
+  const result = {
     detectedMs: await at('RESTARTING'),
     respawnedMs: await at('STARTING'),
     readyMs: await at('RUNNING'),
-    servingMs: round(servingMs, 1),
+    servingMs,
     answers,
+    coldStartMs: round(coldStartMs, 1),
   };
-}
-
-async function currentPid(gateway: GatewayProcess, engineId: string): Promise<number> {
-  let pid: number | undefined;
-  await waitUntil(async () => {
-    const response = await fetch(`${gateway.url}/v1/management/engines/${engineId}`);
-    const engine = (await response.json()) as { status: string; pid: number | null };
-    pid = engine.status === 'RUNNING' && engine.pid ? engine.pid : undefined;
-    return pid !== undefined;
-  }, 30_000);
-  return pid as number;
+  await fetch(`${gateway.url}/v1/management/engines/${engine.engine_id}`, { method: 'DELETE' });
+  return result;
 }
 
 async function measure(settings: RecoverySettings, trials: number, slot: number): Promise<RecoveryResult> {
   const gateway = await spawnGateway({
     backends: [fakeEngineBackend],
-    engines: [{ modelId: MODEL, backend: 'fake' }],
+    engines: [],
     logLevel: 'warn',
     health: {
       intervalMs: settings.healthCheckIntervalMs,
       restartBackoffBaseMs: settings.restartBackoffBaseMs,
       readinessPollMs: settings.readinessPollMs,
       consecutiveFailuresThreshold: settings.consecutiveFailuresThreshold,
-      maxRestartAttempts: trials + 2,
-      // Each kill is a fresh first attempt: the counter resets once the engine is stable.
-      restartResetAfterMs: 1,
     },
     portRangeStart: 25_300 + slot * 50,
   });
   try {
-    const engineId = gateway.engines[0]!.engineId;
-    const results: RecoveryTrial[] = [];
+    const results: Array<RecoveryTrial & { coldStartMs: number }> = [];
     for (let index = 0; index < trials; index += 1) {
-      const result = await trial(gateway, engineId);
+      const result = await trial(gateway);
       console.log(
         `[recovery] ${settings.name} #${index + 1}: detected ${result.detectedMs} ms, respawned ${result.respawnedMs} ms, ` +
           `ready ${result.readyMs} ms, serving ${result.servingMs} ms (${JSON.stringify(result.answers)})`,
@@ -141,7 +158,7 @@ async function measure(settings: RecoverySettings, trials: number, slot: number)
       results.push(result);
     }
     const medianServingMs = median(results.map((result) => result.servingMs));
-    const coldStartMs = round(gateway.coldStartMs[0] ?? Number.NaN, 1);
+    const coldStartMs = round(median(results.map((result) => result.coldStartMs)), 1);
     return {
       settings,
       coldStartMs,

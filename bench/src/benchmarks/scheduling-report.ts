@@ -20,20 +20,18 @@ export function renderSchedulingMarkdown(
     entry.strategies.map((result) => {
       const compared = result.vsRoundRobin;
       const baseline = result.strategy === 'round_robin';
-      const p = (priority: keyof typeof result.perClass) =>
-        `${cell(result.perClass[priority].p50, 0)} / ${cell(result.perClass[priority].p99, 0)}`;
+      const p = (sample: { p50: number; p99: number }) => `${cell(sample.p50, 0)} / ${cell(sample.p99, 0)}`;
       return [
         `${entry.load} (${entry.requestsPerSecond}/s)`,
         result.strategy,
-        p('critical'),
-        p('high'),
-        p('normal'),
-        p('background'),
+        p(result.urgent),
+        p(result.perClass.normal),
+        p(result.bulk),
         `${(result.sloAttainment * 100).toFixed(1)}%`,
         baseline
           ? '–'
           : `${compared.sloAttainmentDelta >= 0 ? '+' : ''}${(compared.sloAttainmentDelta * 100).toFixed(1)} pt`,
-        baseline ? '–' : ratioCell(compared.criticalP99Ratio),
+        baseline ? '–' : ratioCell(compared.urgentP99Ratio),
         baseline ? '–' : ratioCell(compared.throughputRatio),
         baseline ? '–' : ratioCell(compared.costRatio),
         String(result.failures),
@@ -41,19 +39,18 @@ export function renderSchedulingMarkdown(
     }),
   );
   return [
-    `Fleet: ${fleet}; capacity ≈ ${settings.fleetCapacityRequestsPerSecond} requests/s for the mean request. ${settings.requestsPerRun} requests per run, Poisson arrivals; the same requests for every strategy at a load. Latencies in ms (p50 / p99) from the scheduled send time to the last byte.`,
+    `Fleet: ${fleet}; capacity ≈ ${settings.fleetCapacityRequestsPerSecond} requests/s for the mean request. ${settings.requestsPerRun} requests per run, Poisson arrivals; the same requests for every strategy at a load. Latencies in ms (p50 / p99) from the scheduled send time to the last byte; per-class figures (critical alone is 5 % of the requests, too few for a p99) are in \`scheduling.json\`. Throughput = answered requests ÷ time from the first send to the last answer. Cost = engine price × service time per request.`,
     '',
     markdownTable(
       [
         'load',
         'strategy',
-        'critical',
-        'high',
+        'critical + high',
         'normal',
-        'background',
+        'low + background',
         'SLO met',
         'SLO vs RR',
-        'critical p99 vs RR',
+        'critical + high p99 vs RR',
         'throughput vs RR',
         'cost vs RR',
         'failed',

@@ -27,6 +27,10 @@ export interface StrategyResult {
   strategy: string;
   load: number;
   perClass: Record<PriorityClass, Percentiles>;
+  /** critical + high (20 % of requests): enough samples for a p99 at a few hundred requests. */
+  urgent: Percentiles;
+  /** low + background. */
+  bulk: Percentiles;
   /** Share of requests with a deadline that were answered 200 within it. */
   sloAttainment: number;
   sloByClass: Partial<Record<PriorityClass, number>>;
@@ -107,6 +111,8 @@ function summarise(
       ),
     ]),
   ) as Record<PriorityClass, Percentiles>;
+  const latenciesOf = (classes: readonly PriorityClass[]) =>
+    ok.filter((outcome) => classes.includes(outcome.request.priority)).map((outcome) => outcome.latencyMs);
   const met = (outcome: Outcome) =>
     outcome.status === 200 && outcome.latencyMs <= (outcome.request.deadlineMs ?? Number.POSITIVE_INFINITY);
   const withDeadline = outcomes.filter((outcome) => outcome.request.deadlineMs !== undefined);
@@ -135,6 +141,8 @@ function summarise(
     strategy,
     load,
     perClass,
+    urgent: percentiles(latenciesOf(['critical', 'high'])),
+    bulk: percentiles(latenciesOf(['low', 'background'])),
     sloAttainment: round(withDeadline.filter(met).length / Math.max(1, withDeadline.length), 4),
     sloByClass,
     throughput: round(ok.length / seconds, 2),

@@ -27,10 +27,9 @@ export interface LoadResult {
 }
 
 export interface ComparedToBaseline {
-  criticalP99Ratio: number;
-  highP99Ratio: number;
+  urgentP99Ratio: number;
   normalP99Ratio: number;
-  backgroundP99Ratio: number;
+  bulkP99Ratio: number;
   sloAttainmentDelta: number;
   throughputRatio: number;
   costRatio: number;
@@ -39,10 +38,9 @@ export interface ComparedToBaseline {
 function compare(result: StrategyResult, baseline: StrategyResult): ComparedToBaseline {
   const ratio = (a: number, b: number) => round(a / b, 3);
   return {
-    criticalP99Ratio: ratio(result.perClass.critical.p99, baseline.perClass.critical.p99),
-    highP99Ratio: ratio(result.perClass.high.p99, baseline.perClass.high.p99),
+    urgentP99Ratio: ratio(result.urgent.p99, baseline.urgent.p99),
     normalP99Ratio: ratio(result.perClass.normal.p99, baseline.perClass.normal.p99),
-    backgroundP99Ratio: ratio(result.perClass.background.p99, baseline.perClass.background.p99),
+    bulkP99Ratio: ratio(result.bulk.p99, baseline.bulk.p99),
     sloAttainmentDelta: round(result.sloAttainment - baseline.sloAttainment, 4),
     throughputRatio: ratio(result.throughput, baseline.throughput),
     costRatio: ratio(result.costPerRequest, baseline.costPerRequest),
@@ -130,7 +128,7 @@ async function run(options: BenchmarkOptions): Promise<void> {
       };
       for (const result of entry.strategies) {
         console.log(
-          `[scheduling] load ${load} ${result.strategy.padEnd(14)} critical p99 ${result.perClass.critical.p99.toFixed(0)} ms, ` +
+          `[scheduling] load ${load} ${result.strategy.padEnd(14)} urgent p99 ${result.urgent.p99.toFixed(0)} ms, ` +
             `SLO ${(result.sloAttainment * 100).toFixed(1)}%, ${result.throughput} req/s, cost ${result.costPerRequest}, ` +
             `failures ${result.failures}, share ${JSON.stringify(result.engineShare)}`,
         );
