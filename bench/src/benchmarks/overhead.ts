@@ -175,7 +175,7 @@ async function run(options: BenchmarkOptions): Promise<void> {
     if (options.quick) return log('--quick: nothing written');
     log(`results written to ${writeResults(name, settings, cells)}`);
     updateBenchmarksDoc(name, markdown);
-    log(`chart written to ${renderOverheadChart(cells)}`);
+    log(`chart written to ${renderOverheadChart(cells, name)}`);
   } finally {
     await portkey?.close();
     await gateway.close();

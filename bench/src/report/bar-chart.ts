@@ -64,8 +64,9 @@ export function barChartSvg(options: BarChartOptions): string {
   parts.push(
     `<line x1="${margin.left}" x2="${width - margin.right}" y1="${margin.top + plotHeight}" y2="${margin.top + plotHeight}" stroke="#333333"/>`,
   );
+  const legendStep = Math.min(190, (width - margin.left - margin.right) / Math.max(1, options.series.length));
   options.series.forEach((series, index) => {
-    const x = margin.left + index * 190;
+    const x = margin.left + index * legendStep;
     const ly = height - 22;
     parts.push(
       `<rect x="${x}" y="${ly - 11}" width="14" height="14" fill="${series.color}"/>`,

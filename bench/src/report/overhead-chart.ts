@@ -6,8 +6,8 @@ import { writeChart } from './svg-to-png.js';
 
 const COLORS = { sageP50: '#2b6cb0', sageP99: '#90cdf4', portkeyP50: '#c05621', portkeyP99: '#fbd38d' };
 
-/** `docs/benchmarks/overhead.png`: latency each gateway adds at 500 req/s, per workload and concurrency. */
-export function renderOverheadChart(cells: readonly OverheadCell[]): string {
+/** `docs/benchmarks/<name>.png`: latency each gateway adds at 500 req/s, per workload and concurrency. */
+export function renderOverheadChart(cells: readonly OverheadCell[], name: string): string {
   const peer = cells.some((entry) => entry.derived.portkey !== undefined);
   const series = [
     { name: 'sage added p50', color: COLORS.sageP50 },
@@ -32,5 +32,5 @@ export function renderOverheadChart(cells: readonly OverheadCell[]): string {
       ],
     })),
   });
-  return writeChart(join(resultsDir, 'overhead'), svg);
+  return writeChart(join(resultsDir, name), svg);
 }
