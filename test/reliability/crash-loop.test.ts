@@ -14,9 +14,7 @@ afterEach(async () => {
 describe('a crash-looping engine', () => {
   it('ends FAILED after maxRestartAttempts with its log tail, while the other engines keep serving', async () => {
     const gateway = await startReliabilityGateway(5, {
-      // Crashes are noticed as process exits; a health check in flight at a crash hits a known
-      // supervisor bug (see health-check-race.test.ts), so the periodic check stays out of the way.
-      managerOptions: { maxRestartAttempts: 3, restartBackoffBaseMs: 50, healthCheckIntervalMs: 60_000 },
+      managerOptions: { maxRestartAttempts: 3, restartBackoffBaseMs: 50, healthCheckIntervalMs: 100 },
     });
     gateways.push(gateway);
     await gateway.startEngine('fake/good');
@@ -64,7 +62,7 @@ describe('a crash-looping engine', () => {
 
   it('an engine that cannot start at all ends FAILED with its own error output, quickly', async () => {
     const gateway = await startReliabilityGateway(6, {
-      managerOptions: { maxRestartAttempts: 2, restartBackoffBaseMs: 50, healthCheckIntervalMs: 60_000 },
+      managerOptions: { maxRestartAttempts: 2, restartBackoffBaseMs: 50, healthCheckIntervalMs: 100 },
     });
     gateways.push(gateway);
     const { manager } = gateway.gateway;

@@ -24,14 +24,11 @@ class GatedLifecycle extends EngineLifecycleManager {
 }
 
 describe('an engine killed while its health check is in flight', () => {
-  // Known bug (reported to the control-plane owner): RestartSupervisor.check() reads the engine's
-  // status before `await healthCheck()` and acts on that stale value after it. When the process
-  // exits during the check, the exit handler moves the engine to RESTARTING; the failed check then
-  // calls markUnhealthy → InvalidTransitionError ("engine state RESTARTING does not allow
-  // 'unhealthy'"), which rejects tick(). tick() runs as `setInterval(() => void this.tick())`, so
-  // the rejection is unhandled: a gateway process started with plain `node` exits on it. This test
-  // catches tick()'s rejection instead, so the suite itself stays green. Fix: re-read the status
-  // after the await (skip unless still RUNNING/UNHEALTHY), and catch in the interval callback.
+  // Found by this suite, fixed in 5838ba7: RestartSupervisor.check() used the status read before
+  // `await healthCheck()`; when the process exited during the check, the failed check called
+  // markUnhealthy on a RESTARTING engine → InvalidTransitionError out of tick(), which runs as
+  // `setInterval(() => void this.tick())`: an unhandled rejection that ends a gateway process.
+  // The test catches tick()'s rejections itself, so a regression fails here, not the suite.
   it('does not make the health loop throw', async () => {
     const lifecycle = new GatedLifecycle({ stopTimeoutMs: 2000, healthCheckTimeoutMs: 1000 });
     const gateway = await startReliabilityGateway(10, {
