@@ -71,6 +71,7 @@ export class ControlPlaneManager extends EventEmitter<{
   private readonly engineHost: string;
   private started = false;
   private unregisterExitCleanup: (() => void) | null = null;
+  private schedulableCache: { version: number; engines: readonly SchedulableEngine[] } | null = null;
 
   constructor(options: ControlPlaneManagerOptions = {}) {
     super();
@@ -131,8 +132,10 @@ export class ControlPlaneManager extends EventEmitter<{
   }
 
   /** What the scheduler sees of each engine (GPU count and price for cost decisions). */
-  schedulableEngines(): SchedulableEngine[] {
-    return this.registry.list().map((record) => {
+  schedulableEngines(): readonly SchedulableEngine[] {
+    // On the request path: rebuilt only when the registry changed since the last call.
+    if (this.schedulableCache?.version === this.registry.version) return this.schedulableCache.engines;
+    const engines = this.registry.list().map((record): SchedulableEngine => {
       const price = record.request.metadata?.price_per_gpu_hour;
       return {
         engineId: record.engineId,
@@ -145,6 +148,8 @@ export class ControlPlaneManager extends EventEmitter<{
         ...(typeof price === 'number' ? { pricePerGpuHour: price } : {}),
       };
     });
+    this.schedulableCache = { version: this.registry.version, engines };
+    return engines;
   }
 
   /** Prepare the state directory, adopt engines an earlier gateway left running, start the health loop. */

@@ -12,6 +12,7 @@ import type {
   Lease,
   LeaseOutcome,
   RequestSchedulerOptions,
+  SchedulableEngine,
   ScheduleRequest,
   SchedulerSnapshot,
   SchedulingDecisionEvent,
@@ -169,6 +170,12 @@ export class RequestScheduler {
       detachAbort: () => {},
     };
     this.#queue.add(waiter);
+    // Fast path: nothing else waits, so decide now, in this tick, with the engine list already
+    // read; a request granted here never needs a timer, an abort listener or a microtask.
+    if (this.#queue.size === 1 && !this.#dispatchPending) {
+      this.#dispatch(engines);
+      if (this.#queue.get(waiter.request.requestId) !== waiter) return promise;
+    }
     const timer = setTimeout(() => this.#expire(waiter), this.#queueTimeoutMs);
     timer.unref?.();
     waiter.timer = timer;
@@ -178,7 +185,7 @@ export class RequestScheduler {
       waiter.detachAbort = () => signal.removeEventListener('abort', onAbort);
     }
     this.#logger.debug({ requestId: request.requestId, model, depth: this.#queue.size }, 'request-queued');
-    this.#scheduleDispatch();
+    if (this.#queue.size > 1) this.#scheduleDispatch();
     return promise;
   }
 
@@ -191,13 +198,13 @@ export class RequestScheduler {
     });
   }
 
-  #dispatch(): void {
+  #dispatch(engines?: readonly SchedulableEngine[]): void {
     if (this.#queue.size === 0) return;
     let decisions: DispatchDecision[];
     try {
       decisions = planDispatch({
         entries: this.#queue.items(),
-        engines: this.#options.engines(),
+        engines: engines ?? this.#options.engines(),
         loads: this.#loads,
         policy: this.#policies.get(this.#policyName),
         policyByName: (name) => this.#policies.get(name),

@@ -21,6 +21,12 @@ export interface EngineStateChange {
  */
 export class EngineRegistry extends EventEmitter<{ 'engine-state-change': [EngineStateChange] }> {
   private readonly records = new Map<string, EngineRecord>();
+  /** Increments on every change, so readers can cache views of the registry. */
+  private changes = 0;
+
+  get version(): number {
+    return this.changes;
+  }
 
   constructor(
     private readonly store: RegistryStore,
@@ -80,6 +86,7 @@ export class EngineRegistry extends EventEmitter<{ 'engine-state-change': [Engin
   }
 
   private persist(): void {
+    this.changes += 1;
     this.store.save(this.list()).catch((error: unknown) => {
       this.logger.error({ err: error }, 'engine registry could not be saved');
     });
