@@ -112,7 +112,7 @@ describe('kill -9 of an engine while 50 clients send requests', () => {
   // ('engines-excluded') and #giveUp throws EngineUnreachableError. Expected: re-queue the request
   // until the same engine id is RUNNING again (within the queue timeout), or answer 503 with
   // Retry-After. Remove `.fails` once fixed.
-  it.fails('with one engine, requests in flight at the kill complete after the restart or get 503 with Retry-After', async () => {
+  it('with one engine, requests in flight at the kill complete after the restart or get 503 with Retry-After', async () => {
     const { answers } = await oneEngineRun(2);
     const unexpected = answers
       .filter((answer) => typeof answer === 'string' || (answer.status !== 200 && answer.status !== 503))

@@ -55,6 +55,8 @@ export interface InferenceForwarderOptions {
 
 interface Progress {
   tried: string[];
+  /** The pid each tried engine had when it failed: a restarted engine is a new chance. */
+  triedPids: Map<string, number | null>;
   queueMs: number;
   /** Time spent waiting on engines in attempts that failed. */
   failedEngineMs: number;
@@ -63,6 +65,13 @@ interface Progress {
 }
 
 const encoder = new TextEncoder();
+
+/** How long a request whose every engine died waits for the manager to notice before giving up. */
+const STATE_CHANGE_WAIT_MS = 2_000;
+
+function isExhausted(error: unknown): boolean {
+  return EngineUnavailableError.isInstance(error) && error.reason === 'engines-excluded';
+}
 
 /**
  * Forwards inference requests: scheduler lease → engine pool → response, with failover. An engine
@@ -86,6 +95,7 @@ export class InferenceForwarder {
   async forward(request: InferenceRequest): Promise<Response> {
     const progress: Progress = {
       tried: [],
+      triedPids: new Map(),
       queueMs: 0,
       failedEngineMs: 0,
       lastFailure: undefined,
@@ -117,20 +127,32 @@ export class InferenceForwarder {
     const { hints } = request;
     const waitStarted = performance.now();
     const elapsed = waitStarted - request.startedAt;
-    try {
-      const lease = await this.#options.manager.scheduler.acquire(
+    const acquire = (retry: string) =>
+      this.#options.manager.scheduler.acquire(
         {
-          requestId: attempt === 1 ? request.schedulingId : `${request.schedulingId}~${attempt}`,
+          requestId: attempt === 1 ? request.schedulingId : `${request.schedulingId}~${attempt}${retry}`,
           model: request.model,
           kind: request.route.kind,
           priority: hints.priority,
           deadlineMs: hints.deadlineMs === undefined ? undefined : Math.max(1, hints.deadlineMs - elapsed),
           policy: hints.policy,
           estimatedTokens: request.estimatedTokens,
-          excludeEngineIds: progress.tried,
+          excludeEngineIds: this.#stillFailing(progress),
         },
         request.signal,
       );
+    try {
+      let lease: Lease;
+      try {
+        lease = await acquire('');
+      } catch (error) {
+        // Every engine of the model failed us. When the failure was the connection (the engine
+        // died), its restart is usually already under way: give the manager a moment to notice,
+        // then queue for the restarted engine instead of failing the request.
+        if (!isExhausted(error) || progress.lastFailure?.type !== 'connection') throw error;
+        await this.#waitForStateChange(progress, request.signal);
+        lease = await acquire('r');
+      }
       progress.queueMs += performance.now() - waitStarted;
       progress.model = lease.engine.modelId;
       this.#options.metrics.queueWait.observe(
@@ -140,10 +162,47 @@ export class InferenceForwarder {
       return lease;
     } catch (error) {
       progress.queueMs += performance.now() - waitStarted;
-      const exhausted = EngineUnavailableError.isInstance(error) && error.reason === 'engines-excluded';
-      if (progress.lastFailure && exhausted) return undefined;
+      if (progress.lastFailure && isExhausted(error)) return undefined;
       throw error;
     }
+  }
+
+  /**
+   * Tried engines still running the process that failed us: the ones to avoid. An engine whose
+   * process has exited (pid cleared) or been replaced by a restart is a new chance.
+   */
+  #stillFailing(progress: Progress): string[] {
+    return progress.tried.filter((engineId) => {
+      const pid = this.#options.manager.registry.find(engineId)?.pid ?? null;
+      return pid === null ? false : pid === progress.triedPids.get(engineId);
+    });
+  }
+
+  /**
+   * Resolves once a tried engine's failed process is gone (the manager noticed the exit and a
+   * restart is under way), after a short bound, or on client abort.
+   */
+  #waitForStateChange(progress: Progress, signal: AbortSignal): Promise<void> {
+    const { manager } = this.#options;
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        manager.off('engine-state-change', onChange);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const onChange = (change: { engineId: string }) => {
+        if (
+          progress.tried.includes(change.engineId) &&
+          this.#stillFailing(progress).length < progress.tried.length
+        )
+          done();
+      };
+      const timer = setTimeout(done, STATE_CHANGE_WAIT_MS);
+      manager.on('engine-state-change', onChange);
+      signal.addEventListener('abort', done, { once: true });
+      if (this.#stillFailing(progress).length < progress.tried.length) done();
+    });
   }
 
   /** One engine. Returns the response to send, or undefined to fail over. */
@@ -159,6 +218,7 @@ export class InferenceForwarder {
     if (!record || record.port === 0) {
       lease.release({ ok: false });
       progress.tried.push(engineId);
+      progress.triedPids.set(engineId, record?.pid ?? null);
       return undefined;
     }
     const upstreamAbort = new AbortController();
@@ -278,6 +338,10 @@ export class InferenceForwarder {
   #recordFailure(request: InferenceRequest, progress: Progress, failure: UpstreamFailure): void {
     const reason = failureReason(failure);
     progress.tried.push(failure.engineId);
+    progress.triedPids.set(
+      failure.engineId,
+      this.#options.manager.registry.find(failure.engineId)?.pid ?? null,
+    );
     progress.lastFailure = failure;
     this.#options.health.failure(failure.engineId, reason);
     this.#options.metrics.failovers.inc({ route: request.route.path, engine_id: failure.engineId, reason });
