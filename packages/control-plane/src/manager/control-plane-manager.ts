@@ -315,6 +315,17 @@ export class ControlPlaneManager extends EventEmitter<{
     return removed;
   }
 
+  /**
+   * Report that requests to a RUNNING engine keep failing on the server side (the gateway saw
+   * 5xx answers or broken connections): the engine becomes UNHEALTHY, gets no new traffic, and
+   * the health loop restores or restarts it. Returns false when the engine was not RUNNING.
+   */
+  reportEngineFailure(engineId: string, reason: string): boolean {
+    if (this.registry.find(engineId)?.status !== 'RUNNING') return false;
+    this.registry.transition(engineId, 'unhealthy', reason);
+    return true;
+  }
+
   listEngines(): EngineInfo[] {
     const now = this.now();
     return this.registry.list().map((record) => toEngineInfo(record, now));

@@ -35,17 +35,9 @@ export class EngineHealthReporter {
       return;
     }
     this.#failures.delete(engineId);
-    const record = this.#manager.registry.find(engineId);
-    if (record?.status !== 'RUNNING') return;
     const detail = `${count} consecutive failed requests (last: ${reason})`;
-    try {
-      this.#manager.registry.transition(engineId, 'unhealthy', detail);
+    if (this.#manager.reportEngineFailure(engineId, detail)) {
       this.#logger.warn({ engineId, reason: detail }, 'engine-marked-unhealthy');
-    } catch (error) {
-      this.#logger.debug(
-        { engineId, err: error },
-        'engine state changed before it could be marked unhealthy',
-      );
     }
   }
 }

@@ -38,14 +38,3 @@ export function createOpenApiValidator(): (schemaName: string, value: unknown) =
     return (validate.errors ?? []).map((error) => `${error.instancePath || '(root)'} ${error.message}`);
   };
 }
-
-/**
- * Known gap of the engines (not the gateway, which passes bodies through unchanged): the fake and
- * the tiny sage engines leave out `message.refusal`, which OpenAI's schema requires.
- */
-export const MISSING_REFUSAL = "must have required property 'refusal'";
-
-/** Schema problems other than {@link MISSING_REFUSAL}. */
-export function withoutKnownEngineGaps(problems: string[]): string[] {
-  return problems.filter((problem) => !problem.endsWith(MISSING_REFUSAL));
-}

@@ -28,7 +28,7 @@ function chatFormat(model: string, created: number, includeUsage: boolean): Gene
       choices: [
         {
           index: 0,
-          message: { role: 'assistant', content: result.text },
+          message: { role: 'assistant', content: result.text, refusal: null },
           finish_reason: result.finishReason,
           logprobs: null,
         },
