@@ -63,7 +63,7 @@ describe('embedded mode wiring', () => {
       host: '127.0.0.1',
       port: 0,
       preset: 'local',
-      managerOptions: {},
+      managerOptions: { stopEnginesOnExit: true },
     });
     // Unset, the gateway's own default applies: SAGE_SCHEDULING_POLICY, else adaptive.
     expect(gatewayStandIn.startOptions[0]).not.toHaveProperty('policy');
@@ -89,7 +89,7 @@ describe('embedded mode wiring', () => {
       port: 0,
       preset,
       policy: 'fifo',
-      managerOptions: { stateDir: '/tmp/sage-state' },
+      managerOptions: { stopEnginesOnExit: true, stateDir: '/tmp/sage-state' },
       logger,
     });
     await client.close();
