@@ -1,19 +1,8 @@
-import { fakeEnginePath } from '@sage/testing';
+import { fakeEngineBackendOptions } from '@sage/testing';
 import type { BackendSpec } from './gateway-spec.js';
 
 /** The project's fake engine (`@sage/testing`) as a custom backend; per-engine flags go in `extraArgs`. */
 export const fakeEngineBackend: BackendSpec = {
-  name: 'fake',
-  command: [
-    process.execPath,
-    fakeEnginePath,
-    '--host',
-    '{host}',
-    '--port',
-    '{port}',
-    '--model',
-    '{model}',
-    '--device',
-    '{device}',
-  ],
+  ...fakeEngineBackendOptions,
+  command: [...fakeEngineBackendOptions.command],
 };

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fakeEnginePath } from '@sage/testing';
+import { fakeEngineBackendOptions } from '@sage/testing';
 
 /** The built `sage` bin: end-to-end tests run what users run. */
 export const sageBinPath = fileURLToPath(new URL('../dist/bin/sage.js', import.meta.url));
@@ -76,18 +76,7 @@ export function freePort(): Promise<number> {
 export function temporarySageHome(): { home: string; configPath: string } {
   const home = mkdtempSync(join(tmpdir(), 'sage-cli-e2e-'));
   const configPath = join(home, 'sage.yaml');
-  const command = [
-    process.execPath,
-    fakeEnginePath,
-    '--host',
-    '{host}',
-    '--port',
-    '{port}',
-    '--model',
-    '{model}',
-    '--device',
-    '{device}',
-  ];
+  const command = fakeEngineBackendOptions.command;
   writeFileSync(
     configPath,
     [

@@ -1,24 +1,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fakeEnginePath } from '@sage/testing';
+import { fakeEngineBackendOptions } from '@sage/testing';
 import { createCustomBackend } from '../src/backends/custom.js';
 
 /** A custom backend that runs the fake engine; per-engine failure flags go in `extraArgs`. */
 export const fakeBackend = createCustomBackend({
-  name: 'fake',
-  command: [
-    process.execPath,
-    fakeEnginePath,
-    '--host',
-    '{host}',
-    '--port',
-    '{port}',
-    '--model',
-    '{model}',
-    '--device',
-    '{device}',
-  ],
+  ...fakeEngineBackendOptions,
+  command: [...fakeEngineBackendOptions.command],
 });
 
 export function temporaryStateDir(): string {

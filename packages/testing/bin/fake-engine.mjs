@@ -172,7 +172,12 @@ async function inference(request, response, route) {
     if (!body.stream) {
       const text = pieces.join('');
       const choice = isChat
-        ? { index: 0, message: { role: 'assistant', content: text, refusal: null }, finish_reason: 'stop', logprobs: null }
+        ? {
+            index: 0,
+            message: { role: 'assistant', content: text, refusal: null },
+            finish_reason: 'stop',
+            logprobs: null,
+          }
         : { index: 0, text, finish_reason: 'stop', logprobs: null };
       return sendJson(response, 200, {
         id,

@@ -1,7 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   type ControlPlaneManagerOptions,
   createCustomBackend,
@@ -11,26 +10,13 @@ import {
   PortAllocator,
 } from '@sage/control-plane';
 import { type GatewayConfig, type RunningGateway, resolveGatewayConfig, startGateway } from '@sage/server';
+import { fakeEngineBackendOptions } from '@sage/testing';
 
-/** The fake engine of `@sage/testing` (a file path: the root package does not depend on it). */
-export const fakeEnginePath = fileURLToPath(
-  new URL('../../../packages/testing/bin/fake-engine.mjs', import.meta.url),
-);
+export { fakeEnginePath } from '@sage/testing';
 
 export const fakeBackendOptions = {
-  name: 'fake',
-  command: [
-    process.execPath,
-    fakeEnginePath,
-    '--host',
-    '{host}',
-    '--port',
-    '{port}',
-    '--model',
-    '{model}',
-    '--device',
-    '{device}',
-  ],
+  ...fakeEngineBackendOptions,
+  command: [...fakeEngineBackendOptions.command],
 };
 
 /** Mock GPUs: no nvidia-smi is run. */

@@ -9,26 +9,15 @@ import {
   GPUResourceManager,
   PortAllocator,
 } from '@sage/control-plane';
-import { fakeEnginePath } from '@sage/testing';
+import { fakeEngineBackendOptions } from '@sage/testing';
 import OpenAI from 'openai';
 import { pino } from 'pino';
 import { type RunningGateway, type StartGatewayOptions, startGateway } from '../../src/index.js';
 
 /** A custom backend that runs the fake engine; per-engine flags go in `extraArgs`. */
 export const fakeBackendOptions = {
-  name: 'fake',
-  command: [
-    process.execPath,
-    fakeEnginePath,
-    '--host',
-    '{host}',
-    '--port',
-    '{port}',
-    '--model',
-    '{model}',
-    '--device',
-    '{device}',
-  ],
+  ...fakeEngineBackendOptions,
+  command: [...fakeEngineBackendOptions.command],
 };
 
 /** Mock GPUs for `use_gpu` tests (no nvidia-smi is run). */
