@@ -42,6 +42,34 @@ describe('examples', () => {
     }
   });
 
+  it('custom-backend/sage.yaml starts a gateway whose engine runs the custom command', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'sage-example-custom-'));
+    const previous = process.cwd();
+    process.chdir(root);
+    try {
+      const gateway = await startGateway({
+        port: 0,
+        config: join(root, 'examples/custom-backend/sage.yaml'),
+        managerOptions: { stateDir },
+      });
+      try {
+        const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'demo/echo', messages: [{ role: 'user', content: 'echo me' }] }),
+        });
+        const body = (await response.json()) as { choices: Array<{ message: { content: string } }> };
+        expect(response.status).toBe(200);
+        expect(body.choices[0]?.message.content).toBe('echo me');
+        expect(gateway.manager.listEngines()[0]).toMatchObject({ backend: 'echo', status: 'RUNNING' });
+      } finally {
+        await gateway.close();
+      }
+    } finally {
+      process.chdir(previous);
+    }
+  });
+
   it('client/remote.ts exits non-zero with the start-a-gateway hint when no gateway answers', async () => {
     const failure = await runExample('client/remote.ts', {
       SAGE_CONTROL_PLANE_URL: 'http://127.0.0.1:9/v1',
