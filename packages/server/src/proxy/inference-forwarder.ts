@@ -378,7 +378,11 @@ export class InferenceForwarder {
       status,
       durationSeconds: durationMs / 1000,
     });
-    this.#options.logger.info(
+    // A request answered normally is routine (debug); anything else stays visible at info.
+    const level = outcome === 'completed' && status < 400 ? 'debug' : 'info';
+    const { logger } = this.#options;
+    if (!logger.isLevelEnabled(level)) return;
+    logger[level](
       {
         requestId: request.requestId,
         route,
