@@ -6,6 +6,20 @@ import type { GatewayEnv } from '../gateway-env.js';
 /** A client id is kept when it is 1–200 visible ASCII characters; otherwise a new one is made. */
 const ACCEPTABLE_ID = /^[\x21-\x7e]{1,200}$/;
 
+/** Responses built with the request id already among their headers (see {@link withRequestIdHeader}). */
+const stamped = new WeakSet<Response>();
+
+/**
+ * Mark `response` as already carrying `X-Request-ID` (its `init.headers` had it), so
+ * {@link requestId} does not set it again: setting a header on a response built from a plain
+ * header object makes `@hono/node-server` build a `Headers` for it, which costs more than the
+ * rest of writing the answer.
+ */
+export function withRequestIdHeader(response: Response): Response {
+  stamped.add(response);
+  return response;
+}
+
 /** Options of {@link requestId}. */
 export interface RequestIdOptions {
   /** Makes an id for requests without a usable `X-Request-ID` (default: a random UUID). */
@@ -31,6 +45,6 @@ export function requestId(options: RequestIdOptions = {}): MiddlewareHandler<Gat
     const id = given !== undefined && ACCEPTABLE_ID.test(given) ? given : generate();
     c.set('requestId', id);
     await next();
-    c.res.headers.set(HEADERS.requestId, id);
+    if (!stamped.has(c.res)) c.res.headers.set(HEADERS.requestId, id);
   };
 }

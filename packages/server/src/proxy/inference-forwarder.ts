@@ -5,6 +5,7 @@ import { describeError } from '../errors/error-table.js';
 import { ClientDisconnectedError, EngineUnreachableError } from '../errors/gateway-errors.js';
 import type { SchedulingHints } from '../gateway-env.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { withRequestIdHeader } from '../middleware/request-id.js';
 import type { EngineHealthReporter } from './engine-health-reporter.js';
 import type { EnginePools } from './engine-pools.js';
 import { passthroughStream, type StreamOutcome } from './stream-passthrough.js';
@@ -68,6 +69,22 @@ const encoder = new TextEncoder();
 
 /** How long a request whose every engine died waits for the manager to notice before giving up. */
 const STATE_CHANGE_WAIT_MS = 2_000;
+
+/** An engine's answer as the client's response, with the request id among its headers. */
+function answer(
+  request: InferenceRequest,
+  body: Uint8Array | ReadableStream<Uint8Array>,
+  status: number,
+  engineId: string,
+  contentType: string | undefined,
+): Response {
+  return withRequestIdHeader(
+    new Response(body, {
+      status,
+      headers: passthroughHeaders(engineId, status, contentType, request.requestId),
+    }),
+  );
+}
 
 function isExhausted(error: unknown): boolean {
   return EngineUnavailableError.isInstance(error) && error.reason === 'engines-excluded';
@@ -273,7 +290,7 @@ export class InferenceForwarder {
     this.#observeOverhead(request, progress, performance.now() - request.startedAt - engineMs);
     this.#finish(request, progress, engineId, status, 'completed');
     return {
-      response: new Response(body, { status, headers: passthroughHeaders(engineId, status, contentType) }),
+      response: answer(request, body, status, engineId, contentType),
       streaming: false,
     };
   }
@@ -309,14 +326,13 @@ export class InferenceForwarder {
       describeFailure: (error) =>
         `engine ${engineId} failed after the stream began (${failureReason({ type: 'connection', engineId, error })}); not retried`,
     });
-    return new Response(body, {
-      status: upstream.statusCode,
-      headers: passthroughHeaders(
-        engineId,
-        upstream.statusCode,
-        headerValue(upstream.headers, 'content-type'),
-      ),
-    });
+    return answer(
+      request,
+      body,
+      upstream.statusCode,
+      engineId,
+      headerValue(upstream.headers, 'content-type'),
+    );
   }
 
   /** No engine left or attempts used up: pass the last engine answer through, or 502. */
@@ -324,10 +340,7 @@ export class InferenceForwarder {
     const failure = progress.lastFailure;
     if (failure?.type === 'status') {
       this.#finish(request, progress, failure.engineId, failure.status, 'failed');
-      return new Response(failure.body, {
-        status: failure.status,
-        headers: passthroughHeaders(failure.engineId, failure.status, failure.contentType),
-      });
+      return answer(request, failure.body, failure.status, failure.engineId, failure.contentType);
     }
     throw new EngineUnreachableError(
       progress.tried,

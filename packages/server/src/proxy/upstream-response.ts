@@ -16,16 +16,18 @@ export function isEventStream(contentType: string | undefined): boolean {
 
 /**
  * Headers of a response the gateway passes through from an engine: the engine's content type,
- * which engine answered, and — on an error status — `X-Sage-Error-Source: engine`.
+ * which engine answered, the request id, and — on an error status — `X-Sage-Error-Source: engine`.
  */
 export function passthroughHeaders(
   engineId: string,
   status: number,
   contentType: string | undefined,
+  requestId: string,
 ): Record<string, string> {
   const headers: Record<string, string> = {
     'content-type': contentType ?? 'application/json',
     [HEADERS.engineId]: engineId,
+    [HEADERS.requestId]: requestId,
   };
   if (status >= 400) headers[HEADERS.errorSource] = 'engine';
   if (isEventStream(contentType)) {
