@@ -28,6 +28,9 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 EXIT_FAILURE = 1
+# EX_CONFIG: this host cannot run the engine as asked (no torch, no CUDA); the control plane
+# marks the engine FAILED at once instead of retrying.
+EXIT_CONFIGURATION = 78
 # Cap on tokens per input when the tokenizer reports no usable maximum (its "unset" value is huge).
 FALLBACK_MAX_LENGTH = 512
 MAX_BODY_BYTES = 32 * 1024 * 1024
@@ -64,11 +67,11 @@ def log(level: int, message: str, **fields: object) -> None:
     LOG.log(level, message, extra={"fields": fields})
 
 
-def fail(message: str) -> None:
+def fail(message: str, code: int = EXIT_FAILURE) -> None:
     """Print a clear message and exit non-zero (the control plane shows the log tail)."""
     log(logging.CRITICAL, message)
     print(f"hf-embed: {message}", file=sys.stderr, flush=True)
-    os._exit(EXIT_FAILURE)
+    os._exit(code)
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
@@ -126,7 +129,8 @@ class Embedder:
             fail(
                 f"torch and transformers are required but could not be imported ({error}). "
                 "Install them on this host, e.g. `python3 -m pip install torch transformers` "
-                "(for a GPU, the CUDA build of torch), or use the sage backend with a GGUF model."
+                "(for a GPU, the CUDA build of torch), or use the sage backend with a GGUF model.",
+                EXIT_CONFIGURATION,
             )
             return
         if self.arguments.device == "cuda" and not torch.cuda.is_available():
@@ -134,7 +138,8 @@ class Embedder:
                 "CUDA is unavailable: --device cuda was asked for but torch.cuda.is_available() is false "
                 f"(CUDA_VISIBLE_DEVICES={os.environ.get('CUDA_VISIBLE_DEVICES')!r}, torch {torch.__version__}). "
                 "Install a CUDA build of torch with a working NVIDIA driver, or start with --device cpu. "
-                "The server does not fall back to CPU."
+                "The server does not fall back to CPU.",
+                EXIT_CONFIGURATION,
             )
             return
         started = time.time()
