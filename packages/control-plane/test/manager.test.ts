@@ -123,6 +123,34 @@ describe('ControlPlaneManager with real engine processes', () => {
     }
   });
 
+  it('marks an engine FAILED when its fixed port stays taken, retrying each relaunch with backoff', async () => {
+    const manager = createManager(temporaryStateDir());
+    await manager.start();
+    const engine = await manager.requestEngineStartup('fake/model', {
+      backend: 'fake',
+      useGpu: false,
+      port: 27090,
+    });
+    await manager.waitForEngine(engine.engineId);
+    process.kill(engine.pid as number, 'SIGKILL');
+    const squatter = createServer();
+    await waitFor(
+      () =>
+        new Promise<boolean>((resolve) => {
+          squatter.once('error', () => resolve(false));
+          squatter.listen(27090, '127.0.0.1', () => resolve(true));
+        }),
+    );
+    try {
+      await waitFor(() => manager.getEngine(engine.engineId).status === 'FAILED');
+      const failed = manager.getEngine(engine.engineId);
+      expect(failed.lastError).toMatch(/relaunch failed: .*27090/);
+      expect(manager.ports.reservations().has(27090)).toBe(false);
+    } finally {
+      squatter.close();
+    }
+  });
+
   it('marks a crash-looping engine FAILED after maxRestartAttempts, with its log tail, and frees its port and GPU', async () => {
     const manager = createManager(temporaryStateDir());
     await manager.start();

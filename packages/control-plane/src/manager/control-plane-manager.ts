@@ -391,6 +391,14 @@ export class ControlPlaneManager extends EventEmitter<{
     } else {
       await this.launcher.recheckPort(record);
     }
+    if (this.registry.find(record.engineId)?.status !== 'RESTARTING') {
+      // Stopped (or failed) while its port and GPUs were being re-acquired: spawn nothing, hold nothing.
+      await this.launcher.releaseResources({ ...record, resourcesHeld: true });
+      throw new EngineStartError(
+        record.engineId,
+        `engine ${record.engineId} left RESTARTING during its relaunch`,
+      );
+    }
     await this.launcher.launch(record, backend);
     this.registry.update(record.engineId, { restartCount: record.restartCount + 1 });
     this.registry.transition(record.engineId, 'spawned', reason);
@@ -420,9 +428,11 @@ export class ControlPlaneManager extends EventEmitter<{
     const description = describeExit(event.exit);
     if (event.exit.exitCode === EXIT_CODE_CONFIGURATION_ERROR && record.status === 'STARTING') {
       this.supervisor.forget(event.engineId);
-      void this.failEngine(
+      this.failEngine(
         event.engineId,
         `${description}: the engine reported a configuration error, not retrying`,
+      ).catch((error: unknown) =>
+        this.logger.error({ engineId: event.engineId, err: error }, 'engine could not be marked FAILED'),
       );
       return;
     }
@@ -464,8 +474,11 @@ export class ControlPlaneManager extends EventEmitter<{
         this.registry.transition(engineId, 'unhealthy', reason);
       },
       beginRestart: async (engineId, reason, attempt, delayMs) => {
-        this.registry.update(engineId, { lastError: reason });
-        this.registry.transition(engineId, 'restart', `${reason}; attempt ${attempt} in ${delayMs}ms`);
+        const record = this.registry.update(engineId, { lastError: reason });
+        // Already RESTARTING when the previous relaunch failed: the next attempt keeps the state.
+        if (record.status !== 'RESTARTING') {
+          this.registry.transition(engineId, 'restart', `${reason}; attempt ${attempt} in ${delayMs}ms`);
+        }
         await this.lifecycle.stop(engineId);
       },
       relaunch: async (engineId) => {

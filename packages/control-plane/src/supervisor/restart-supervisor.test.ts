@@ -127,4 +127,44 @@ describe('RestartSupervisor', () => {
     expect(state.relaunches).toHaveLength(0);
     supervisor.close();
   });
+
+  it('treats a failed relaunch as one more attempt: it backs off and tries again, then FAILED', async () => {
+    const { state, calls, engines } = fakeEngines('RUNNING');
+    let relaunchFailures = 0;
+    engines.relaunch = async () => {
+      relaunchFailures += 1;
+      throw new Error('port 8001 is taken');
+    };
+    const supervisor = new RestartSupervisor({ engines, restartBackoffBaseMs: 100, maxRestartAttempts: 3 });
+    state.alive = false;
+    supervisor.onProcessExit('e1', 'exited with code 1');
+    for (let step = 0; step < 100 && state.status !== 'FAILED'; step++) await vi.advanceTimersByTimeAsync(50);
+    expect(relaunchFailures).toBe(3);
+    expect(calls.filter((call) => call.startsWith('restart'))).toEqual([
+      'restart#1@100',
+      'restart#2@200',
+      'restart#3@400',
+    ]);
+    expect(state.failedReason).toMatch(/relaunch failed: port 8001 is taken; gave up after 3/);
+    supervisor.close();
+  });
+
+  it('logs a failure it cannot handle instead of leaving an unhandled rejection', async () => {
+    const { state, engines } = fakeEngines('RUNNING');
+    engines.fail = async () => {
+      throw new Error('engine state STOPPING does not allow fail');
+    };
+    const errors: unknown[] = [];
+    const logger = { error: (...args: unknown[]) => errors.push(args), warn: () => {}, info: () => {} };
+    const supervisor = new RestartSupervisor({
+      engines,
+      autoRestart: false,
+      logger: logger as unknown as ConstructorParameters<typeof RestartSupervisor>[0]['logger'],
+    });
+    state.alive = false;
+    supervisor.onProcessExit('e1', 'exited');
+    await vi.advanceTimersByTimeAsync(10);
+    expect(errors).toHaveLength(1);
+    supervisor.close();
+  });
 });

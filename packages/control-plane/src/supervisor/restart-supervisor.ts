@@ -157,7 +157,7 @@ export class RestartSupervisor {
       const current = this.engines.list().find((engine) => engine.engineId === engineId);
       if (current?.status !== 'STARTING') return;
       if (!this.engines.isAlive(engineId))
-        return void this.handleFailure(engineId, 'process exited during startup');
+        return this.failureDetected(engineId, 'process exited during startup');
       if (await this.engines.healthCheck(engineId, this.options.healthCheckTimeoutMs)) {
         if (watch.startupToken !== token) return;
         watch.consecutiveFailures = 0;
@@ -166,21 +166,26 @@ export class RestartSupervisor {
         return;
       }
       if (this.now() >= deadline) {
-        return void this.handleFailure(
+        return this.failureDetected(
           engineId,
           `not healthy within the startup timeout of ${entry?.startupTimeoutMs}ms`,
         );
       }
-      setTimeout(() => void poll(), this.options.readinessPollMs).unref();
+      setTimeout(run, this.options.readinessPollMs).unref();
     };
-    void poll();
+    const run = (): void => {
+      poll().catch((error: unknown) =>
+        this.logger.error({ engineId, err: error }, 'engine startup check failed'),
+      );
+    };
+    run();
   }
 
   /** The process of an engine exited on its own: restart at once (after the backoff). */
   onProcessExit(engineId: string, description: string): void {
     const status = this.engines.list().find((engine) => engine.engineId === engineId)?.status;
     if (status === undefined || !['STARTING', 'RUNNING', 'UNHEALTHY'].includes(status)) return;
-    void this.handleFailure(engineId, description);
+    this.failureDetected(engineId, description);
   }
 
   /** One pass of the health loop over RUNNING and UNHEALTHY engines. */
@@ -209,7 +214,7 @@ export class RestartSupervisor {
     const watch = this.watch(engineId);
     if (watch.busy) return;
     // A restart waits out its backoff; the loop never blocks on it.
-    if (!this.engines.isAlive(engineId)) return void this.handleFailure(engineId, 'process is gone');
+    if (!this.engines.isAlive(engineId)) return this.failureDetected(engineId, 'process is gone');
     const healthy = await this.engines.healthCheck(engineId, this.options.healthCheckTimeoutMs);
     // The engine may have changed while the check was in flight (its process exited and a
     // restart began, or it was stopped): act only on the state it is in now.
@@ -234,8 +239,15 @@ export class RestartSupervisor {
     const reason = `${watch.consecutiveFailures} consecutive failed health check(s)`;
     if (status === 'RUNNING') this.engines.markUnhealthy(engineId, reason);
     if (watch.consecutiveFailures >= this.options.consecutiveFailuresThreshold) {
-      void this.handleFailure(engineId, reason);
+      this.failureDetected(engineId, reason);
     }
+  }
+
+  /** Start handling a failure from a callback or timer: errors are logged, never left unhandled. */
+  private failureDetected(engineId: string, reason: string): void {
+    this.handleFailure(engineId, reason).catch((error: unknown) =>
+      this.logger.error({ engineId, err: error, reason }, 'engine failure handling failed'),
+    );
   }
 
   private async handleFailure(engineId: string, reason: string): Promise<void> {
@@ -245,41 +257,50 @@ export class RestartSupervisor {
     watch.startupToken += 1;
     watch.runningSince = null;
     try {
-      const processGone = !this.engines.isAlive(engineId);
-      if (!this.options.autoRestart) {
-        if (processGone) await this.engines.fail(engineId, `${reason} (auto restart is off)`);
-        return;
+      let failure = reason;
+      // A relaunch that fails (port taken, GPU memory gone, program removed) is one more attempt:
+      // the engine stays RESTARTING and the next try waits the next backoff, until the cap.
+      for (;;) {
+        const processGone = !this.engines.isAlive(engineId);
+        if (!this.options.autoRestart) {
+          if (processGone) await this.engines.fail(engineId, `${failure} (auto restart is off)`);
+          return;
+        }
+        if (watch.attempts >= this.options.maxRestartAttempts) {
+          await this.engines.fail(engineId, `${failure}; gave up after ${watch.attempts} restart attempt(s)`);
+          return;
+        }
+        watch.attempts += 1;
+        watch.consecutiveFailures = 0;
+        const delayMs = restartBackoffMs(
+          watch.attempts,
+          this.options.restartBackoffBaseMs,
+          this.options.restartBackoffMaxMs,
+        );
+        this.logger.warn(
+          { engineId, attempt: watch.attempts, delayMs, reason: failure },
+          'engine-restart-scheduled',
+        );
+        await this.engines.beginRestart(engineId, failure, watch.attempts, delayMs);
+        await new Promise<void>((resolve) => {
+          watch.cancelBackoff = resolve;
+          watch.timer = setTimeout(resolve, delayMs);
+        });
+        watch.timer = null;
+        watch.cancelBackoff = null;
+        if (this.closed || this.watches.get(engineId) !== watch) return;
+        try {
+          await this.engines.relaunch(engineId);
+          break;
+        } catch (error) {
+          // Stopped or forgotten while relaunching: nothing left to restart.
+          if (this.closed || this.watches.get(engineId) !== watch) return;
+          failure = `relaunch failed: ${(error as Error).message}`;
+        }
       }
-      if (watch.attempts >= this.options.maxRestartAttempts) {
-        await this.engines.fail(engineId, `${reason}; gave up after ${watch.attempts} restart attempt(s)`);
-        return;
-      }
-      watch.attempts += 1;
-      watch.consecutiveFailures = 0;
-      const delayMs = restartBackoffMs(
-        watch.attempts,
-        this.options.restartBackoffBaseMs,
-        this.options.restartBackoffMaxMs,
-      );
-      this.logger.warn({ engineId, attempt: watch.attempts, delayMs, reason }, 'engine-restart-scheduled');
-      await this.engines.beginRestart(engineId, reason, watch.attempts, delayMs);
-      await new Promise<void>((resolve) => {
-        watch.cancelBackoff = resolve;
-        watch.timer = setTimeout(resolve, delayMs);
-      });
-      watch.timer = null;
-      watch.cancelBackoff = null;
-      if (this.closed || this.watches.get(engineId) !== watch) return;
-      try {
-        await this.engines.relaunch(engineId);
-      } catch (error) {
-        watch.busy = false;
-        return this.handleFailure(engineId, `relaunch failed: ${(error as Error).message}`);
-      }
-      watch.busy = false;
-      this.watchStartup(engineId);
     } finally {
       watch.busy = false;
     }
+    this.watchStartup(engineId);
   }
 }
