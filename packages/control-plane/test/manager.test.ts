@@ -151,6 +151,20 @@ describe('ControlPlaneManager with real engine processes', () => {
     }
   });
 
+  it('refuses a manual restart during an automatic one without cancelling it', async () => {
+    const manager = createManager(temporaryStateDir(), { restartBackoffBaseMs: 1000 });
+    await manager.start();
+    const engine = await manager.requestEngineStartup('fake/model', { backend: 'fake', useGpu: false });
+    await manager.waitForEngine(engine.engineId);
+    process.kill(engine.pid as number, 'SIGKILL');
+    await waitFor(() => manager.getEngine(engine.engineId).status === 'RESTARTING');
+    await expect(manager.restartEngine(engine.engineId)).rejects.toThrow(
+      /RESTARTING does not allow 'restart'/,
+    );
+    await manager.waitForEngine(engine.engineId, { timeoutMs: 10_000 });
+    expect(manager.getEngine(engine.engineId).restartCount).toBe(1);
+  });
+
   it('marks a crash-looping engine FAILED after maxRestartAttempts, with its log tail, and frees its port and GPU', async () => {
     const manager = createManager(temporaryStateDir());
     await manager.start();

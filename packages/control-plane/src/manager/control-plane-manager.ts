@@ -16,7 +16,7 @@ import { pino } from 'pino';
 import { BackendRegistry } from '../backends/backend-registry.js';
 import type { EngineBackend } from '../backends/engine-backend.js';
 import { CONTROL_PLANE_DEFAULTS } from '../defaults.js';
-import { BackendUnavailableError, EngineStartError } from '../errors.js';
+import { BackendUnavailableError, EngineStartError, InvalidTransitionError } from '../errors.js';
 import { GPUResourceManager } from '../gpu/gpu-resource-manager.js';
 import { type EngineExitEvent, EngineLifecycleManager } from '../lifecycle/engine-lifecycle-manager.js';
 import { registerExitCleanup } from '../lifecycle/exit-cleanup.js';
@@ -26,7 +26,7 @@ import { RequestScheduler } from '../scheduler/request-scheduler.js';
 import type { SchedulableEngine, SchedulingDecisionEvent } from '../scheduler/scheduler-types.js';
 import { type EngineRecord, toEngineInfo } from '../state/engine-record.js';
 import { EngineRegistry, type EngineStateChange } from '../state/engine-registry.js';
-import { TERMINAL_STATUSES } from '../state/engine-state.js';
+import { canTransition, TERMINAL_STATUSES } from '../state/engine-state.js';
 import { FileRegistryStore } from '../state/registry-store.js';
 import { RestartSupervisor, type SupervisedEngines } from '../supervisor/restart-supervisor.js';
 import { adoptPersistedEngines } from './adoption.js';
@@ -293,10 +293,20 @@ export class ControlPlaneManager extends EventEmitter<{
   /** Restart by hand: same id, same port when still free; resets the restart attempt counter. */
   async restartEngine(engineId: string): Promise<EngineInfo> {
     const record = this.registry.get(engineId);
+    // Checked before the supervisor lets go: a refused restart must not orphan a pending one.
+    if (!canTransition(record.status, 'restart')) throw new InvalidTransitionError(record.status, 'restart');
     this.supervisor.forget(engineId);
     this.registry.transition(engineId, 'restart', 'restart requested');
     await this.lifecycle.stop(engineId);
-    await this.relaunch(record, 'restart requested');
+    try {
+      await this.relaunch(record, 'restart requested');
+    } catch (error) {
+      // Never left RESTARTING with nobody to finish the restart.
+      if (this.registry.find(engineId)?.status === 'RESTARTING') {
+        await this.failEngine(engineId, `restart failed: ${(error as Error).message}`);
+      }
+      throw error;
+    }
     this.supervisor.resetAttempts(engineId);
     this.supervisor.watchStartup(engineId);
     return this.getEngine(engineId);
