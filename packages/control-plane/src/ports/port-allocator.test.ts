@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -215,5 +215,16 @@ describe('PortAllocator', () => {
     );
     expect(new Set(ports).size).toBe(ports.length);
     await rm(otherStateDir, { recursive: true, force: true });
+  });
+
+  it('creates the host-wide lock directory writable by every user, whatever the umask', async () => {
+    const hostLockDir = join(stateDir, 'host-locks');
+    const previous = process.umask(0o022);
+    try {
+      await allocator({ hostLockDir }).allocate('llm', { owner: 'a' });
+    } finally {
+      process.umask(previous);
+    }
+    expect((await stat(hostLockDir)).mode & 0o7777).toBe(0o1777);
   });
 });

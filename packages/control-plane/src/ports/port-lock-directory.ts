@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** What a port lock file holds. */
@@ -32,12 +32,28 @@ export class PortLockDirectory {
   readonly directory: string;
   readonly allocatorId = randomUUID();
   readonly #isPidAlive: (pid: number) => boolean;
+  readonly #shared: boolean;
   #ready: Promise<unknown> | undefined;
 
-  /** `directory` overrides `<stateDir>/ports` (the host-wide lock directory uses it). */
+  /**
+   * `directory` overrides `<stateDir>/ports` (the host-wide lock directory uses it). A directory
+   * given this way is shared by every user of the host: it is created world-writable and sticky.
+   */
   constructor(options: { stateDir: string; isPidAlive: (pid: number) => boolean; directory?: string }) {
     this.directory = options.directory ?? join(options.stateDir, 'ports');
     this.#isPidAlive = options.isPidAlive;
+    this.#shared = options.directory !== undefined;
+  }
+
+  async #prepare(): Promise<void> {
+    if (!this.#shared) {
+      await mkdir(this.directory, { recursive: true });
+      return;
+    }
+    // mkdir's mode is filtered by the umask (1777 becomes 1755), which would lock every other
+    // user out of the host-wide directory: set the mode explicitly on the directory we created.
+    const created = await mkdir(this.directory, { recursive: true, mode: 0o1777 });
+    if (created !== undefined) await chmod(this.directory, 0o1777);
   }
 
   lockPath(port: number): string {
@@ -54,7 +70,10 @@ export class PortLockDirectory {
     owner: string,
     options: { acceptSameOwner?: boolean } = {},
   ): Promise<PortLockResult> {
-    this.#ready ??= mkdir(this.directory, { recursive: true, mode: 0o1777 });
+    this.#ready ??= this.#prepare().catch((error: unknown) => {
+      this.#ready = undefined; // try again on the next call
+      throw error;
+    });
     await this.#ready;
     const record: PortLockRecord = {
       pid: process.pid,
@@ -146,7 +165,13 @@ export class PortLockDirectory {
     try {
       const current = await this.#read(port);
       if (current.raw !== expectedRaw) return false;
-      await unlinkIfPresent(this.lockPath(port));
+      try {
+        await unlinkIfPresent(this.lockPath(port));
+      } catch (error) {
+        // Another user's stale lock in the sticky host-wide directory: not ours to remove.
+        if (errorCode(error) === 'EPERM' || errorCode(error) === 'EACCES') return false;
+        throw error;
+      }
       return await this.#create(port, record);
     } finally {
       await unlinkIfPresent(guard);
