@@ -118,12 +118,13 @@ export class EngineLifecycleManager extends EventEmitter<{ 'engine-exit': [Engin
     if (!tracked || !child || child.pid === null) return tracked?.lastExit ?? null;
     tracked.stopping = true;
     await killProcessGroup(child.pid, options.timeoutMs ?? this.stopTimeoutMs);
+    let timer: NodeJS.Timeout | undefined;
     const exit = await Promise.race([
       child.exited,
-      new Promise<ProcessExit>((resolve) =>
-        setTimeout(() => resolve({ exitCode: null, signal: 'SIGKILL' }), 2_000),
-      ),
-    ]);
+      new Promise<ProcessExit>((resolve) => {
+        timer = setTimeout(() => resolve({ exitCode: null, signal: 'SIGKILL' }), 2_000);
+      }),
+    ]).finally(() => clearTimeout(timer));
     tracked.lastExit = exit;
     tracked.process = null;
     this.logger.info({ engineId, pid: child.pid, ...exit }, 'engine-process-stopped');
