@@ -67,6 +67,25 @@ describe('streaming passthrough', () => {
     await waitFor(async () => (await engineRunning(engine.port)) === 0);
   });
 
+  it('aborts the engine call of a non-streamed request whose client disconnects, and releases its slot', async () => {
+    const engine = await harness.startEngine('fake/slow-answer', { extraArgs: ['--latency-ms', '5000'] });
+    const abort = new AbortController();
+    const pending = fetch(`${harness.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'fake/slow-answer', messages: [{ role: 'user', content: 'x' }] }),
+      signal: abort.signal,
+    }).catch((error: unknown) => error);
+    const { scheduler } = harness.gateway.manager;
+    await waitFor(() => scheduler.load(engine.engineId) === 1);
+    const abortedAt = performance.now();
+    abort.abort();
+    expect(await pending).toBeInstanceOf(Error);
+    await waitFor(() => scheduler.load(engine.engineId) === 0);
+    // Long before the engine would have answered: the gateway dropped the engine call.
+    expect(performance.now() - abortedAt).toBeLessThan(2_000);
+  });
+
   it('drops a queued request whose client went away, without leaking a queue slot', async () => {
     const engine = await harness.startEngine('fake/busy', {
       maxConcurrentRequests: 1,

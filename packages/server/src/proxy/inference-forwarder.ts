@@ -6,6 +6,7 @@ import { ClientDisconnectedError, EngineUnreachableError } from '../errors/gatew
 import type { SchedulingHints } from '../gateway-env.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { withRequestIdHeader } from '../middleware/request-id.js';
+import type { ClientLink } from '../request/client-connection.js';
 import type { EngineHealthReporter } from './engine-health-reporter.js';
 import type { EnginePools } from './engine-pools.js';
 import { passthroughStream, type StreamOutcome } from './stream-passthrough.js';
@@ -39,8 +40,8 @@ export interface InferenceRequest {
   model: string | undefined;
   hints: SchedulingHints;
   estimatedTokens: number | undefined;
-  /** Aborts when the client disconnects. */
-  signal: AbortSignal;
+  /** The client: aborts when it disconnects. */
+  client: ClientLink;
 }
 
 /** What {@link InferenceForwarder} needs. */
@@ -132,7 +133,7 @@ export class InferenceForwarder {
       }
       return this.#giveUp(request, progress);
     } catch (error) {
-      const failure = request.signal.aborted ? new ClientDisconnectedError(error) : error;
+      const failure = request.client.aborted ? new ClientDisconnectedError(error) : error;
       this.#finish(request, progress, '', describeError(failure).mapping.status, 'rejected');
       throw failure;
     } finally {
@@ -156,7 +157,7 @@ export class InferenceForwarder {
           estimatedTokens: request.estimatedTokens,
           excludeEngineIds: this.#stillFailing(progress),
         },
-        request.signal,
+        request.client.signal,
       );
     try {
       let lease: Lease;
@@ -167,7 +168,7 @@ export class InferenceForwarder {
         // died), its restart is usually already under way: give the manager a moment to notice,
         // then queue for the restarted engine instead of failing the request.
         if (!isExhausted(error) || progress.lastFailure?.type !== 'connection') throw error;
-        await this.#waitForStateChange(progress, request.signal);
+        await this.#waitForStateChange(progress, request.client.signal);
         lease = await acquire('r');
       }
       progress.queueMs += performance.now() - waitStarted;
@@ -238,15 +239,11 @@ export class InferenceForwarder {
       progress.triedPids.set(engineId, record?.pid ?? null);
       return undefined;
     }
-    const upstreamAbort = new AbortController();
-    const onClientAbort = () => upstreamAbort.abort(request.signal.reason);
-    request.signal.addEventListener('abort', onClientAbort, { once: true });
-    const detach = () => request.signal.removeEventListener('abort', onClientAbort);
+    const { client } = request;
     const sentAt = performance.now();
     const fail = (failure: UpstreamFailure) => {
-      detach();
       lease.release({ ok: false });
-      if (request.signal.aborted) throw new ClientDisconnectedError(request.signal.reason);
+      if (client.aborted) throw new ClientDisconnectedError(client.reason);
       progress.failedEngineMs += performance.now() - sentAt;
       this.#recordFailure(request, progress, failure);
       return undefined;
@@ -258,7 +255,9 @@ export class InferenceForwarder {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-request-id': request.requestId },
         body: this.#bodyFor(request, lease.engine.modelId),
-        signal: upstreamAbort.signal,
+        // undici aborts the request when the client leaves, and stops listening once the
+        // engine's answer is read (or destroyed).
+        signal: client.upstreamSignal,
       });
     } catch (error) {
       return fail({ type: 'connection', engineId, error });
@@ -271,7 +270,7 @@ export class InferenceForwarder {
     }
     if (isEventStream(contentType) && status < 300) {
       return {
-        response: this.#stream(request, progress, lease, upstream, { sentAt, upstreamAbort, detach }),
+        response: this.#stream(request, progress, lease, upstream, sentAt),
         streaming: true,
       };
     }
@@ -282,7 +281,6 @@ export class InferenceForwarder {
       // Nothing reached the client yet, so a body cut short may still fail over.
       return fail({ type: 'connection', engineId, error });
     }
-    detach();
     const engineMs = performance.now() - sentAt;
     lease.release({ ok: status < 500, latencyMs: engineMs });
     if (status >= 500) health.failure(engineId, `status ${status}`);
@@ -300,7 +298,7 @@ export class InferenceForwarder {
     progress: Progress,
     lease: Lease,
     upstream: Dispatcher.ResponseData,
-    attempt: { sentAt: number; upstreamAbort: AbortController; detach: () => void },
+    sentAt: number,
   ): Response {
     const engineId = lease.engine.engineId;
     const { metrics, health } = this.#options;
@@ -309,11 +307,10 @@ export class InferenceForwarder {
       body: upstream.body,
       onFirstChunk: () => {
         metrics.timeToFirstToken.observe(labels, (performance.now() - request.startedAt) / 1000);
-        this.#observeOverhead(request, progress, attempt.sentAt - request.startedAt);
+        this.#observeOverhead(request, progress, sentAt - request.startedAt);
       },
       onEnd: (outcome: StreamOutcome, error?: unknown) => {
-        attempt.detach();
-        const engineMs = performance.now() - attempt.sentAt;
+        const engineMs = performance.now() - sentAt;
         lease.release({ ok: outcome === 'completed', latencyMs: engineMs });
         if (outcome === 'completed') health.success(engineId);
         if (outcome === 'engine-error')
@@ -321,8 +318,8 @@ export class InferenceForwarder {
         metrics.inFlight.dec();
         this.#finish(request, progress, engineId, upstream.statusCode, outcome);
       },
-      abortUpstream: (reason) => attempt.upstreamAbort.abort(reason),
-      isClientGone: () => request.signal.aborted,
+      abortUpstream: (reason) => upstream.body.destroy(reason instanceof Error ? reason : undefined),
+      isClientGone: () => request.client.aborted,
       describeFailure: (error) =>
         `engine ${engineId} failed after the stream began (${failureReason({ type: 'connection', engineId, error })}); not retried`,
     });

@@ -14,6 +14,7 @@ import type { GatewayEnv } from '../gateway-env.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { schedulingHints } from '../middleware/scheduling-hints.js';
 import type { InferenceForwarder, InferenceRoute } from '../proxy/inference-forwarder.js';
+import { clientLink } from '../request/client-connection.js';
 import { parseJsonBytes, readBodyBytes } from '../request/read-json-body.js';
 
 /** What the OpenAI routes need. */
@@ -115,7 +116,7 @@ export function openAiRoutes(options: OpenAiRoutesOptions): Hono<GatewayEnv> {
         model: typeof json.model === 'string' ? json.model : undefined,
         hints: c.get('hints'),
         estimatedTokens: spec.estimatedTokens(json),
-        signal: c.req.raw.signal,
+        client: clientLink(c),
       });
     });
   }
