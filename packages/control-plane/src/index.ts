@@ -81,6 +81,7 @@ export type { EngineRecord } from './state/engine-record.js';
 export type { EngineStateChange } from './state/engine-registry.js';
 export { type EngineEvent, nextEngineStatus } from './state/engine-state.js';
 export { FileRegistryStore, type RegistryStore } from './state/registry-store.js';
+export { StateDirectoryInUseError, StateDirectoryLock } from './state/state-dir-lock.js';
 export {
   RestartSupervisor,
   type RestartSupervisorOptions,

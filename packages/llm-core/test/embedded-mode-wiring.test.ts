@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { UnifiedInferenceClient } from '@sage/llm-core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { OpenAiTestServer } from './helpers/openai-test-server.js';
@@ -63,8 +64,12 @@ describe('embedded mode wiring', () => {
       host: '127.0.0.1',
       port: 0,
       preset: 'local',
-      managerOptions: { stopEnginesOnExit: true },
+      managerOptions: { stopEnginesOnExit: true, stateDir: expect.stringContaining('sage-embedded-') },
     });
+    // A private state directory, removed by close(): never a running gateway's SAGE_HOME.
+    const stateDir = (gatewayStandIn.startOptions[0] as { managerOptions: { stateDir: string } })
+      .managerOptions.stateDir;
+    expect(existsSync(stateDir)).toBe(true);
     // Unset, the gateway's own default applies: SAGE_SCHEDULING_POLICY, else adaptive.
     expect(gatewayStandIn.startOptions[0]).not.toHaveProperty('policy');
     // A quiet pino logger unless the caller passes one.
@@ -72,6 +77,7 @@ describe('embedded mode wiring', () => {
     await client.chat('x');
     expect(server.lastRequest('/v1/chat/completions')?.headers['x-scheduling-policy']).toBeUndefined();
     await client.close();
+    expect(existsSync(stateDir)).toBe(false);
   });
 
   it('passes preset, stateDir, schedulingPolicy and logger to the gateway', async () => {

@@ -151,7 +151,8 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     address = await listen(server, config.port, config.host);
   } catch (error) {
     await closeGateway(app);
-    if (ownsManager) await manager.close();
+    // Nothing was started yet; engines adopted from an earlier gateway keep running for the next try.
+    if (ownsManager) await manager.close({ stopEngines: false });
     throw error;
   }
   const running: RunningGateway = {

@@ -17,7 +17,9 @@ export interface EngineProcess {
   isAlive(): boolean;
 }
 
+/** True when `pid` names a live process (zombies count as gone; 0, negatives and NaN are never alive). */
 export function isPidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return !isZombie(pid);

@@ -28,6 +28,7 @@ import { type EngineRecord, toEngineInfo } from '../state/engine-record.js';
 import { EngineRegistry, type EngineStateChange } from '../state/engine-registry.js';
 import { canTransition, TERMINAL_STATUSES } from '../state/engine-state.js';
 import { FileRegistryStore } from '../state/registry-store.js';
+import { StateDirectoryLock } from '../state/state-dir-lock.js';
 import { RestartSupervisor, type SupervisedEngines } from '../supervisor/restart-supervisor.js';
 import { adoptPersistedEngines } from './adoption.js';
 import type { ControlPlaneManagerOptions } from './control-plane-options.js';
@@ -71,6 +72,7 @@ export class ControlPlaneManager extends EventEmitter<{
   private readonly engineHost: string;
   private started = false;
   private unregisterExitCleanup: (() => void) | null = null;
+  private readonly stateDirLock: StateDirectoryLock;
   private schedulableCache: { version: number; engines: readonly SchedulableEngine[] } | null = null;
 
   constructor(options: ControlPlaneManagerOptions = {}) {
@@ -97,6 +99,7 @@ export class ControlPlaneManager extends EventEmitter<{
           ? {}
           : { healthCheckTimeoutMs: options.healthCheckTimeoutMs }),
       });
+    this.stateDirLock = new StateDirectoryLock(this.stateDir);
     this.backends = new BackendRegistry(options.customBackends ?? []);
     this.launcher = new EngineLauncher({
       gpu: this.gpu,
@@ -155,6 +158,8 @@ export class ControlPlaneManager extends EventEmitter<{
   /** Prepare the state directory, adopt engines an earlier gateway left running, start the health loop. */
   async start(): Promise<void> {
     if (this.started) return;
+    // One control plane per state directory: a second one would adopt the same engines.
+    await this.stateDirLock.acquire();
     this.started = true;
     await mkdir(join(this.stateDir, 'logs'), { recursive: true });
     await adoptPersistedEngines({
@@ -229,6 +234,7 @@ export class ControlPlaneManager extends EventEmitter<{
 
   /** Resolves when the engine is RUNNING; rejects with EngineStartError when it ends FAILED or STOPPED. */
   waitForEngine(engineId: string, options: { timeoutMs?: number } = {}): Promise<EngineInfo> {
+    const timeoutMs = options.timeoutMs ?? 600_000;
     return new Promise((resolve, reject) => {
       const settle = (): boolean => {
         const record = this.registry.get(engineId);
@@ -253,10 +259,8 @@ export class ControlPlaneManager extends EventEmitter<{
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(
-          new EngineStartError(engineId, `engine ${engineId} not RUNNING within ${options.timeoutMs}ms`),
-        );
-      }, options.timeoutMs ?? 600_000);
+        reject(new EngineStartError(engineId, `engine ${engineId} not RUNNING within ${timeoutMs}ms`));
+      }, timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);
         this.registry.off('engine-state-change', listener);
@@ -376,15 +380,19 @@ export class ControlPlaneManager extends EventEmitter<{
     this.supervisor.close();
     this.scheduler.close();
     if (options.stopEngines ?? true) {
-      for (const record of this.registry.list()) {
-        if (TERMINAL_STATUSES.has(record.status)) continue;
-        await this.requestEngineShutdown(record.engineId).catch((error: unknown) =>
-          this.logger.error({ engineId: record.engineId, err: error }, 'engine could not be stopped'),
-        );
-      }
+      // In parallel: N engines that ignore SIGTERM cost one stop timeout, not N.
+      const live = this.registry.list().filter((record) => !TERMINAL_STATUSES.has(record.status));
+      await Promise.all(
+        live.map((record) =>
+          this.requestEngineShutdown(record.engineId).catch((error: unknown) =>
+            this.logger.error({ engineId: record.engineId, err: error }, 'engine could not be stopped'),
+          ),
+        ),
+      );
     }
     await this.registry.flush();
     await this.lifecycle.close();
+    if (this.started) await this.stateDirLock.release();
     this.unregisterExitCleanup?.();
   }
 

@@ -16,13 +16,4 @@ export function isPortBindable(port: number, host: string): Promise<boolean> {
   });
 }
 
-/** Whether a process with this pid exists (EPERM means it exists but belongs to someone else). */
-export function isPidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export { isPidAlive } from '../lifecycle/process-tree.js';

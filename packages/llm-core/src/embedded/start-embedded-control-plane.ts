@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DEFAULT_GATEWAY_HOST, ENV } from '@sage/protocol';
 import type { Logger } from 'pino';
 import { CLIENT_DEFAULTS } from '../defaults.js';
@@ -49,23 +52,32 @@ export async function startEmbeddedControlPlane(
     options.preset === undefined ? defaultPresetName() : Promise.resolve(options.preset),
     embeddedLogger(options),
   ]);
-  const gateway: EmbeddedGateway = await server.startGateway({
-    host: DEFAULT_GATEWAY_HOST,
-    port: 0,
-    preset,
-    ...(options.schedulingPolicy === undefined ? {} : { policy: options.schedulingPolicy }),
-    // Engines die with the application, even when it is killed without close().
-    managerOptions: {
-      stopEnginesOnExit: true,
-      ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }),
-    },
-    logger,
-  });
+  // A private state directory unless one is given: an embedded control plane must never adopt
+  // (and later stop) the engines of a gateway that runs over the shared SAGE_HOME.
+  const privateStateDir =
+    options.stateDir === undefined ? await mkdtemp(join(tmpdir(), 'sage-embedded-')) : undefined;
+  let gateway: EmbeddedGateway;
+  try {
+    gateway = await server.startGateway({
+      host: DEFAULT_GATEWAY_HOST,
+      port: 0,
+      preset,
+      ...(options.schedulingPolicy === undefined ? {} : { policy: options.schedulingPolicy }),
+      // Engines die with the application, even when it is killed without close().
+      managerOptions: { stopEnginesOnExit: true, stateDir: options.stateDir ?? privateStateDir },
+      logger,
+    });
+  } catch (error) {
+    if (privateStateDir) await rm(privateStateDir, { recursive: true, force: true });
+    throw error;
+  }
   let closing: Promise<void> | undefined;
   return {
     baseUrl: `${gateway.url.replace(/\/+$/, '')}/v1`,
     close: () => {
-      closing ??= gateway.close({ stopEngines: true });
+      closing ??= gateway.close({ stopEngines: true }).then(async () => {
+        if (privateStateDir) await rm(privateStateDir, { recursive: true, force: true });
+      });
       return closing;
     },
   };
