@@ -202,6 +202,7 @@ export class InferenceForwarder {
    */
   #waitForStateChange(progress: Progress, signal: AbortSignal): Promise<void> {
     const { manager } = this.#options;
+    if (signal.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
