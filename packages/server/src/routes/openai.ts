@@ -15,6 +15,7 @@ import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { schedulingHints } from '../middleware/scheduling-hints.js';
 import type { InferenceForwarder, InferenceRoute } from '../proxy/inference-forwarder.js';
 import { clientLink } from '../request/client-connection.js';
+import { quickCheckChat, quickCheckCompletion, quickCheckEmbedding } from '../request/quick-check.js';
 import { parseJsonBytes, readBodyBytes } from '../request/read-json-body.js';
 
 /** What the OpenAI routes need. */
@@ -29,6 +30,8 @@ interface RouteSpec {
   route: InferenceRoute;
   schema: z.ZodType<Record<string, unknown>>;
   what: string;
+  /** True when the parsed body certainly passes `schema` (then zod is skipped). */
+  quickCheck: (body: unknown) => boolean;
   /** Tokens the request may generate, for `cost_optimized`. */
   estimatedTokens: (body: Record<string, unknown>) => number | undefined;
 }
@@ -43,18 +46,21 @@ const ROUTES: readonly RouteSpec[] = [
     route: { path: '/v1/chat/completions', kind: 'llm' },
     schema: ChatCompletionRequest,
     what: 'invalid chat completion request',
+    quickCheck: quickCheckChat,
     estimatedTokens: maxTokens,
   },
   {
     route: { path: '/v1/completions', kind: 'llm' },
     schema: CompletionRequest,
     what: 'invalid completion request',
+    quickCheck: quickCheckCompletion,
     estimatedTokens: maxTokens,
   },
   {
     route: { path: '/v1/embeddings', kind: 'embedding' },
     schema: EmbeddingRequest,
     what: 'invalid embedding request',
+    quickCheck: quickCheckEmbedding,
     estimatedTokens: () => undefined,
   },
 ];
@@ -77,8 +83,9 @@ function listModels(manager: ControlPlaneManager): ModelList {
 
 /**
  * The OpenAI-compatible routes, mounted under `/v1`: models, chat completions, completions and
- * embeddings. Bodies are validated (errors name the field, unknown fields are kept) and then
- * forwarded as received, through the scheduler, to an engine.
+ * embeddings. Bodies are validated (errors name the field, unknown fields are kept; a quick
+ * plain-JS check first, the zod schema when it is not certain) and then forwarded as received,
+ * through the scheduler, to an engine.
  */
 export function openAiRoutes(options: OpenAiRoutesOptions): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
@@ -93,7 +100,12 @@ export function openAiRoutes(options: OpenAiRoutesOptions): Hono<GatewayEnv> {
       let json: Record<string, unknown>;
       try {
         body = await readBodyBytes(c, options.bodyLimitBytes);
-        json = parseOrThrow(spec.schema, parseJsonBytes(body), spec.what);
+        const parsed = parseJsonBytes(body);
+        // The usual body passes a plain-JS check; anything else gets the schema, which writes
+        // the 400 naming the field. Either way the original bytes are what is forwarded.
+        json = spec.quickCheck(parsed)
+          ? (parsed as Record<string, unknown>)
+          : parseOrThrow(spec.schema, parsed, spec.what);
       } catch (error) {
         options.metrics.observeInference({
           route: spec.route.path,
