@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { HEADERS } from '@sage/protocol';
 import type { MiddlewareHandler } from 'hono';
 import type { GatewayEnv } from '../gateway-env.js';
+import { requestHeader } from '../request/node-request.js';
 
 /** A client id is kept when it is 1–200 visible ASCII characters; otherwise a new one is made. */
 const ACCEPTABLE_ID = /^[\x21-\x7e]{1,200}$/;
+const REQUEST_ID_HEADER = HEADERS.requestId.toLowerCase();
 
 /** Responses built with the request id already among their headers (see {@link withRequestIdHeader}). */
 const stamped = new WeakSet<Response>();
@@ -41,7 +43,7 @@ export function requestId(options: RequestIdOptions = {}): MiddlewareHandler<Gat
   if (typeof generate !== 'function') throw new TypeError('requestId: generate must be a function');
   return async (c, next) => {
     c.set('startedAt', performance.now());
-    const given = c.req.header(HEADERS.requestId);
+    const given = requestHeader(c, REQUEST_ID_HEADER);
     const id = given !== undefined && ACCEPTABLE_ID.test(given) ? given : generate();
     c.set('requestId', id);
     await next();

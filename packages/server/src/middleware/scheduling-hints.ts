@@ -1,8 +1,12 @@
 import { HEADERS, PRIORITIES, type Priority, ValidationError } from '@sage/protocol';
 import type { MiddlewareHandler } from 'hono';
 import type { GatewayEnv } from '../gateway-env.js';
+import { requestHeader } from '../request/node-request.js';
 
 const PRIORITY_SET: ReadonlySet<string> = new Set(PRIORITIES);
+const PRIORITY_HEADER = HEADERS.priority.toLowerCase();
+const DEADLINE_HEADER = HEADERS.sloDeadlineMs.toLowerCase();
+const POLICY_HEADER = HEADERS.schedulingPolicy.toLowerCase();
 
 /**
  * Reads `X-Request-Priority` (one of `critical`, `high`, `normal`, `low`, `background`; default
@@ -21,14 +25,14 @@ export function schedulingHints(options: { defaultPriority?: Priority } = {}): M
     throw new TypeError(`schedulingHints: defaultPriority must be one of ${PRIORITIES.join(', ')}`);
   }
   return async (c, next) => {
-    const priority = c.req.header(HEADERS.priority)?.trim().toLowerCase();
+    const priority = requestHeader(c, PRIORITY_HEADER)?.trim().toLowerCase();
     if (priority !== undefined && !PRIORITY_SET.has(priority)) {
       throw new ValidationError({
         message: `${HEADERS.priority} must be one of ${PRIORITIES.join(', ')}, got '${priority}'`,
         path: HEADERS.priority,
       });
     }
-    const deadline = c.req.header(HEADERS.sloDeadlineMs);
+    const deadline = requestHeader(c, DEADLINE_HEADER);
     const deadlineMs = deadline === undefined ? undefined : Number(deadline);
     if (deadlineMs !== undefined && !(Number.isFinite(deadlineMs) && deadlineMs > 0)) {
       throw new ValidationError({
@@ -36,7 +40,7 @@ export function schedulingHints(options: { defaultPriority?: Priority } = {}): M
         path: HEADERS.sloDeadlineMs,
       });
     }
-    const policy = c.req.header(HEADERS.schedulingPolicy)?.trim() || undefined;
+    const policy = requestHeader(c, POLICY_HEADER)?.trim() || undefined;
     c.set('hints', { priority: (priority as Priority | undefined) ?? defaultPriority, deadlineMs, policy });
     await next();
   };

@@ -1,7 +1,7 @@
 import { EventEmitter, setMaxListeners } from 'node:events';
-import { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Context } from 'hono';
+import { nodeIncoming } from './node-request.js';
 
 /**
  * Whether the client of a request is still there. `aborted` and `reason` are read on the
@@ -81,10 +81,10 @@ class SignalLink implements ClientLink {
  * socket is watched (see {@link ConnectionWatch}); otherwise the request's `signal` is used.
  */
 export function clientLink(c: Context): ClientLink {
-  const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming;
+  const incoming = nodeIncoming(c);
   // A socket already destroyed may have emitted `close` before anyone watched it: the
   // request's own signal knows (the adapter recorded the disconnect).
-  if (incoming instanceof IncomingMessage && incoming.httpVersionMajor < 2 && !incoming.socket.destroyed) {
+  if (incoming && incoming.httpVersionMajor < 2 && !incoming.socket.destroyed) {
     const socket = incoming.socket;
     let watch = watches.get(socket);
     if (!watch) {
