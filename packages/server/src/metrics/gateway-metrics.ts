@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
+import { CompactHistogram } from './compact-histogram.js';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 const FIRST_TOKEN_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -21,8 +22,10 @@ export interface InferenceObservation {
 
 /**
  * The gateway's Prometheus metrics, in a registry of its own (never prom-client's global one),
- * so a process can hold several gateways (tests do). Cluster gauges (queue, engine states, GPU
- * memory) are read from the manager at scrape time: see `observeManager`.
+ * so a process can hold several gateways (tests do). The per-request histograms are
+ * {@link CompactHistogram}s: prom-client's exposition, a cheaper observation. Cluster gauges
+ * (queue, engine states, GPU memory) are read from the manager at scrape time: see
+ * `observeManager`.
  *
  * @example
  * ```ts
@@ -43,7 +46,7 @@ export class GatewayMetrics {
   });
 
   /** `sage_gateway_request_duration_seconds{route, model, engine_id}` */
-  readonly requestDuration = new Histogram({
+  readonly requestDuration = new CompactHistogram({
     name: 'sage_gateway_request_duration_seconds',
     help: 'Inference request latency, from arrival at the gateway to the last byte sent',
     labelNames: ['route', 'model', 'engine_id'] as const,
@@ -52,7 +55,7 @@ export class GatewayMetrics {
   });
 
   /** `sage_gateway_time_to_first_token_seconds{route, model, engine_id}` (streamed answers) */
-  readonly timeToFirstToken = new Histogram({
+  readonly timeToFirstToken = new CompactHistogram({
     name: 'sage_gateway_time_to_first_token_seconds',
     help: 'Streamed requests: time from arrival at the gateway to the first chunk from the engine',
     labelNames: ['route', 'model', 'engine_id'] as const,
@@ -61,7 +64,7 @@ export class GatewayMetrics {
   });
 
   /** `sage_gateway_overhead_seconds{route}` */
-  readonly overhead = new Histogram({
+  readonly overhead = new CompactHistogram({
     name: 'sage_gateway_overhead_seconds',
     help: 'Time spent in the gateway outside the engine and outside the queue (streams: up to the first chunk)',
     labelNames: ['route'] as const,
@@ -70,7 +73,7 @@ export class GatewayMetrics {
   });
 
   /** `sage_gateway_queue_wait_seconds{route}` */
-  readonly queueWait = new Histogram({
+  readonly queueWait = new CompactHistogram({
     name: 'sage_gateway_queue_wait_seconds',
     help: 'Time inference requests waited in the scheduler queue for an engine slot',
     labelNames: ['route'] as const,
@@ -103,7 +106,7 @@ export class GatewayMetrics {
   });
 
   /** `sage_scheduler_policy_decision_seconds{policy}` */
-  readonly decisionDuration = new Histogram({
+  readonly decisionDuration = new CompactHistogram({
     name: 'sage_scheduler_policy_decision_seconds',
     help: "Time spent in the scheduling policy's pick for one request",
     labelNames: ['policy'] as const,
