@@ -26,8 +26,8 @@ export interface CompactHistogramOptions<L extends string> {
  * A Prometheus histogram for the request path, exported exactly as prom-client's `Histogram`
  * (same text and JSON; the unit tests compare the two). prom-client hashes the label object and
  * looks each bucket up by a float-valued property name on every observation, which cost several
- * percent of the gateway's CPU; here a label set's series is found by one string key (or held by
- * a child from {@link labels}) and its bucket by index.
+ * percent of the gateway's CPU; here a label set's series is found through one Map per label
+ * (the label strings' hashes are cached, nothing is built per observation) and its bucket by index.
  */
 export class CompactHistogram<L extends string = string> {
   readonly name: string;
@@ -36,10 +36,13 @@ export class CompactHistogram<L extends string = string> {
   readonly aggregator = 'sum';
   readonly labelNames: readonly L[];
   readonly upperBounds: readonly number[];
-  #series = new Map<string, Series>();
-  #children = new Map<string, HistogramChild>();
+  /** Every series, in the order they appeared (the export order). */
+  #series: Series[] = [];
+  /** Label value → … → series, one Map level per label name: no key string built per observation. */
+  #index = new Map<string, unknown>();
 
   constructor(options: CompactHistogramOptions<L>) {
+    if (options.labelNames.length === 0) throw new TypeError(`${options.name}: at least one label name`);
     this.name = options.name;
     this.help = options.help;
     this.labelNames = options.labelNames;
@@ -47,42 +50,29 @@ export class CompactHistogram<L extends string = string> {
     for (const registry of options.registers) registry.registerMetric(this as never);
   }
 
-  /** Observe `value` for the label set `labels` (every label name, string values). */
+  /**
+   * Observe `value` for the label set `labels` (every label name, string values). Labels are
+   * checked when their series is first seen; the types keep later calls in line.
+   */
   observe(labels: Record<L, string>, value: number): void {
-    let key = '';
-    for (const name of this.labelNames) {
-      const labelValue = labels[name];
-      if (typeof labelValue !== 'string') throw new Error(`Invalid label value for ${name}: ${labelValue}`);
-      key += `${labelValue}\u0000`;
-    }
-    for (const name in labels) {
-      if (!this.labelNames.includes(name as L))
-        throw new Error(`Added label "${name}" is not included in initial labelset`);
-    }
-    this.#record(this.#seriesFor(key, labels), value);
+    this.#record(this.#seriesFor(labels), value);
   }
 
-  /** A child for one label set, in the order of `labelNames`; cached, so keep or re-ask freely. */
+  /** A child for one label set, in the order of `labelNames`. */
   labels(...values: string[]): HistogramChild {
-    const key = values.map((value) => `${value}\u0000`).join('');
-    let child = this.#children.get(key);
-    if (!child) {
-      if (values.length !== this.labelNames.length) {
-        throw new Error(
-          `${this.name}: expected ${this.labelNames.length} label values, got ${values.length}`,
-        );
-      }
-      const labels = Object.fromEntries(
-        this.labelNames.map((name, index) => [name, values[index]]),
-      ) as Record<L, string>;
-      child = { observe: (value: number) => this.#record(this.#seriesFor(key, labels), value) };
-      this.#children.set(key, child);
+    if (values.length !== this.labelNames.length) {
+      throw new Error(`${this.name}: expected ${this.labelNames.length} label values, got ${values.length}`);
     }
-    return child;
+    const labels = Object.fromEntries(this.labelNames.map((name, index) => [name, values[index]])) as Record<
+      L,
+      string
+    >;
+    return { observe: (value: number) => this.#record(this.#seriesFor(labels), value) };
   }
 
   reset(): void {
-    this.#series.clear();
+    this.#series = [];
+    this.#index.clear();
   }
 
   /** prom-client's metric protocol: what `Registry.metrics()` prints. */
@@ -95,7 +85,7 @@ export class CompactHistogram<L extends string = string> {
   }> {
     const values: Array<Record<string, unknown>> = [];
     const bucketName = `${this.name}_bucket`;
-    for (const series of this.#series.values()) {
+    for (const series of this.#series) {
       let cumulative = 0;
       this.upperBounds.forEach((upperBound, index) => {
         cumulative += series.buckets[index] as number;
@@ -150,17 +140,40 @@ export class CompactHistogram<L extends string = string> {
     return data;
   }
 
-  #seriesFor(key: string, labels: Record<L, string>): Series {
-    let series = this.#series.get(key);
-    if (!series) {
-      series = {
-        labels: { ...labels },
-        buckets: new Float64Array(this.upperBounds.length),
-        sum: 0,
-        count: 0,
-      };
-      this.#series.set(key, series);
+  #seriesFor(labels: Record<L, string>): Series {
+    const names = this.labelNames;
+    const last = names.length - 1;
+    let node = this.#index;
+    for (let index = 0; index < last; index += 1) {
+      const labelValue = labels[names[index] as L];
+      let next = node.get(labelValue) as Map<string, unknown> | undefined;
+      if (!next) {
+        next = new Map();
+        node.set(labelValue, next);
+      }
+      node = next;
     }
+    const leaf = labels[names[last] as L];
+    return (node.get(leaf) as Series | undefined) ?? this.#newSeries(labels, node, leaf);
+  }
+
+  #newSeries(labels: Record<L, string>, parent: Map<string, unknown>, leaf: string): Series {
+    for (const name of this.labelNames) {
+      if (typeof labels[name] !== 'string')
+        throw new Error(`Invalid label value for ${name}: ${labels[name]}`);
+    }
+    for (const name in labels) {
+      if (!this.labelNames.includes(name as L))
+        throw new Error(`Added label "${name}" is not included in initial labelset`);
+    }
+    const series: Series = {
+      labels: { ...labels },
+      buckets: new Float64Array(this.upperBounds.length),
+      sum: 0,
+      count: 0,
+    };
+    parent.set(leaf, series);
+    this.#series.push(series);
     return series;
   }
 
