@@ -1,4 +1,5 @@
 import type { Registry } from 'prom-client';
+import { SeriesIndex } from './series-index.js';
 
 /** One label set's buckets (not cumulative), sum and count. */
 interface Series {
@@ -26,8 +27,8 @@ export interface CompactHistogramOptions<L extends string> {
  * A Prometheus histogram for the request path, exported exactly as prom-client's `Histogram`
  * (same text and JSON; the unit tests compare the two). prom-client hashes the label object and
  * looks each bucket up by a float-valued property name on every observation, which cost several
- * percent of the gateway's CPU; here a label set's series is found through one Map per label
- * (the label strings' hashes are cached, nothing is built per observation) and its bucket by index.
+ * percent of the gateway's CPU; here a label set's series is found through a {@link SeriesIndex}
+ * (nothing built per observation) and its bucket by index.
  */
 export class CompactHistogram<L extends string = string> {
   readonly name: string;
@@ -36,17 +37,20 @@ export class CompactHistogram<L extends string = string> {
   readonly aggregator = 'sum';
   readonly labelNames: readonly L[];
   readonly upperBounds: readonly number[];
-  /** Every series, in the order they appeared (the export order). */
-  #series: Series[] = [];
-  /** Label value → … → series, one Map level per label name: no key string built per observation. */
-  #index = new Map<string, unknown>();
+  readonly #series: SeriesIndex<L, Series>;
 
   constructor(options: CompactHistogramOptions<L>) {
-    if (options.labelNames.length === 0) throw new TypeError(`${options.name}: at least one label name`);
     this.name = options.name;
     this.help = options.help;
     this.labelNames = options.labelNames;
     this.upperBounds = [...options.buckets].sort((a, b) => a - b);
+    const bucketCount = this.upperBounds.length;
+    this.#series = new SeriesIndex(options.labelNames, (labels) => ({
+      labels,
+      buckets: new Float64Array(bucketCount),
+      sum: 0,
+      count: 0,
+    }));
     for (const registry of options.registers) registry.registerMetric(this as never);
   }
 
@@ -55,7 +59,7 @@ export class CompactHistogram<L extends string = string> {
    * checked when their series is first seen; the types keep later calls in line.
    */
   observe(labels: Record<L, string>, value: number): void {
-    this.#record(this.#seriesFor(labels), value);
+    this.#record(this.#series.get(labels), value);
   }
 
   /** A child for one label set, in the order of `labelNames`. */
@@ -67,12 +71,11 @@ export class CompactHistogram<L extends string = string> {
       L,
       string
     >;
-    return { observe: (value: number) => this.#record(this.#seriesFor(labels), value) };
+    return { observe: (value: number) => this.#record(this.#series.get(labels), value) };
   }
 
   reset(): void {
-    this.#series = [];
-    this.#index.clear();
+    this.#series.clear();
   }
 
   /** prom-client's metric protocol: what `Registry.metrics()` prints. */
@@ -85,7 +88,7 @@ export class CompactHistogram<L extends string = string> {
   }> {
     const values: Array<Record<string, unknown>> = [];
     const bucketName = `${this.name}_bucket`;
-    for (const series of this.#series) {
+    for (const series of this.#series.all) {
       let cumulative = 0;
       this.upperBounds.forEach((upperBound, index) => {
         cumulative += series.buckets[index] as number;
@@ -138,43 +141,6 @@ export class CompactHistogram<L extends string = string> {
       labels: { ...(labels as object), ...(sharedLabels as object) },
     }));
     return data;
-  }
-
-  #seriesFor(labels: Record<L, string>): Series {
-    const names = this.labelNames;
-    const last = names.length - 1;
-    let node = this.#index;
-    for (let index = 0; index < last; index += 1) {
-      const labelValue = labels[names[index] as L];
-      let next = node.get(labelValue) as Map<string, unknown> | undefined;
-      if (!next) {
-        next = new Map();
-        node.set(labelValue, next);
-      }
-      node = next;
-    }
-    const leaf = labels[names[last] as L];
-    return (node.get(leaf) as Series | undefined) ?? this.#newSeries(labels, node, leaf);
-  }
-
-  #newSeries(labels: Record<L, string>, parent: Map<string, unknown>, leaf: string): Series {
-    for (const name of this.labelNames) {
-      if (typeof labels[name] !== 'string')
-        throw new Error(`Invalid label value for ${name}: ${labels[name]}`);
-    }
-    for (const name in labels) {
-      if (!this.labelNames.includes(name as L))
-        throw new Error(`Added label "${name}" is not included in initial labelset`);
-    }
-    const series: Series = {
-      labels: { ...labels },
-      buckets: new Float64Array(this.upperBounds.length),
-      sum: 0,
-      count: 0,
-    };
-    parent.set(leaf, series);
-    this.#series.push(series);
-    return series;
   }
 
   #record(series: Series, value: number): void {

@@ -1,4 +1,5 @@
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Gauge, Registry } from 'prom-client';
+import { CompactCounter } from './compact-counter.js';
 import { CompactHistogram } from './compact-histogram.js';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
@@ -22,10 +23,10 @@ export interface InferenceObservation {
 
 /**
  * The gateway's Prometheus metrics, in a registry of its own (never prom-client's global one),
- * so a process can hold several gateways (tests do). The per-request histograms are
- * {@link CompactHistogram}s: prom-client's exposition, a cheaper observation. Cluster gauges
- * (queue, engine states, GPU memory) are read from the manager at scrape time: see
- * `observeManager`.
+ * so a process can hold several gateways (tests do). The histograms are
+ * {@link CompactHistogram}s and the counters {@link CompactCounter}s: prom-client's exposition,
+ * a cheaper observation. Cluster gauges (queue, engine states, GPU memory) are read from the
+ * manager at scrape time: see `observeManager`.
  *
  * @example
  * ```ts
@@ -38,7 +39,7 @@ export class GatewayMetrics {
   readonly registry = new Registry();
 
   /** `sage_gateway_requests_total{route, model, engine_id, status}` */
-  readonly requests = new Counter({
+  readonly requests = new CompactCounter({
     name: 'sage_gateway_requests_total',
     help: 'Inference requests answered, by route, model, engine and HTTP status',
     labelNames: ['route', 'model', 'engine_id', 'status'] as const,
@@ -82,7 +83,7 @@ export class GatewayMetrics {
   });
 
   /** `sage_gateway_failovers_total{route, engine_id, reason}` */
-  readonly failovers = new Counter({
+  readonly failovers = new CompactCounter({
     name: 'sage_gateway_failovers_total',
     help: 'Requests retried on another engine before any byte reached the client, by the failed engine',
     labelNames: ['route', 'engine_id', 'reason'] as const,
@@ -90,7 +91,7 @@ export class GatewayMetrics {
   });
 
   /** `sage_engine_restarts_total{engine_id, model}` */
-  readonly engineRestarts = new Counter({
+  readonly engineRestarts = new CompactCounter({
     name: 'sage_engine_restarts_total',
     help: 'Engine restarts (automatic and requested) seen by this gateway',
     labelNames: ['engine_id', 'model'] as const,
@@ -98,7 +99,7 @@ export class GatewayMetrics {
   });
 
   /** `sage_scheduler_decisions_total{policy, outcome}` */
-  readonly schedulingDecisions = new Counter({
+  readonly schedulingDecisions = new CompactCounter({
     name: 'sage_scheduler_decisions_total',
     help: 'Scheduler outcomes: dispatched (by deciding policy) or rejected (by error class)',
     labelNames: ['policy', 'outcome'] as const,
