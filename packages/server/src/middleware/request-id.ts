@@ -8,8 +8,9 @@ import { requestHeader } from '../request/node-request.js';
 const ACCEPTABLE_ID = /^[\x21-\x7e]{1,200}$/;
 const REQUEST_ID_HEADER = HEADERS.requestId.toLowerCase();
 
-/** Responses built with the request id already among their headers (see {@link withRequestIdHeader}). */
-const stamped = new WeakSet<Response>();
+/** Marks a response built with the request id already among its headers (see {@link withRequestIdHeader}). */
+const HAS_REQUEST_ID = Symbol('sage.hasRequestId');
+type Stamped = Response & { [HAS_REQUEST_ID]?: true };
 
 /**
  * Mark `response` as already carrying `X-Request-ID` (its `init.headers` had it), so
@@ -18,7 +19,8 @@ const stamped = new WeakSet<Response>();
  * rest of writing the answer.
  */
 export function withRequestIdHeader(response: Response): Response {
-  stamped.add(response);
+  // A property, not a WeakSet: adding to a WeakSet per request costs ~0.5 µs.
+  (response as Stamped)[HAS_REQUEST_ID] = true;
   return response;
 }
 
@@ -47,6 +49,6 @@ export function requestId(options: RequestIdOptions = {}): MiddlewareHandler<Gat
     const id = given !== undefined && ACCEPTABLE_ID.test(given) ? given : generate();
     c.set('requestId', id);
     await next();
-    if (!stamped.has(c.res)) c.res.headers.set(HEADERS.requestId, id);
+    if ((c.res as Stamped)[HAS_REQUEST_ID] !== true) c.res.headers.set(HEADERS.requestId, id);
   };
 }
