@@ -17,7 +17,32 @@ export const ScheduleRequestSchema = z.object({
   excludeEngineIds: z.array(z.string()).readonly().optional(),
 });
 
+const PRIORITY_SET: ReadonlySet<string> = new Set(PRIORITIES);
+const isNonEmptyString = (value: unknown): boolean => typeof value === 'string' && value.length > 0;
+
+/**
+ * True when `request` certainly satisfies {@link ScheduleRequestSchema}: a plain check on the
+ * request path (every request passes here); the schema runs only when this is unsure.
+ */
+function isCertainlyValid(request: ScheduleRequest): boolean {
+  const { deadlineMs, estimatedTokens, excludeEngineIds } = request;
+  return (
+    isNonEmptyString(request.requestId) &&
+    (request.model === undefined || isNonEmptyString(request.model)) &&
+    (request.kind === 'llm' || request.kind === 'embedding') &&
+    PRIORITY_SET.has(request.priority) &&
+    (deadlineMs === undefined ||
+      (typeof deadlineMs === 'number' && deadlineMs > 0 && deadlineMs < Infinity)) &&
+    (request.policy === undefined || isNonEmptyString(request.policy)) &&
+    (estimatedTokens === undefined ||
+      (typeof estimatedTokens === 'number' && estimatedTokens >= 0 && estimatedTokens < Infinity)) &&
+    (excludeEngineIds === undefined ||
+      (Array.isArray(excludeEngineIds) && excludeEngineIds.every((id) => typeof id === 'string')))
+  );
+}
+
 /** @throws ValidationError naming the failing field. */
 export function validateScheduleRequest(request: ScheduleRequest): void {
+  if (isCertainlyValid(request)) return;
   parseOrThrow(ScheduleRequestSchema, request, 'invalid schedule request');
 }
