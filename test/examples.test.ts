@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { loadPresetFile } from '@sage/presets';
 import { startGateway } from '@sage/server';
 import { describe, expect, it } from 'vitest';
 
@@ -67,6 +68,36 @@ describe('examples', () => {
       }
     } finally {
       process.chdir(previous);
+    }
+  });
+
+  it('presets/cpu-only.yaml brings up its engines, served by label and by model', async () => {
+    const preset = await loadPresetFile(join(root, 'examples/presets/cpu-only.yaml'));
+    // The example pins port 8001; CI machines may use it, so let the allocator choose.
+    const engines = preset.engines.map(({ port: _port, ...engine }) => engine);
+    const stateDir = mkdtempSync(join(tmpdir(), 'sage-example-preset-'));
+    const gateway = await startGateway({
+      port: 0,
+      preset: { ...preset, engines },
+      managerOptions: { stateDir },
+    });
+    try {
+      const post = (path: string, body: unknown) =>
+        fetch(`${gateway.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      const chat = await post('/v1/chat/completions', {
+        model: 'cpu-chat',
+        messages: [{ role: 'user', content: 'hi' }],
+        max_tokens: 4,
+      });
+      expect(chat.status).toBe(200);
+      const embeddings = await post('/v1/embeddings', { model: 'sage/tiny-embed', input: 'hi' });
+      expect(embeddings.status).toBe(200);
+    } finally {
+      await gateway.close();
     }
   });
 
