@@ -57,5 +57,5 @@ export const CLI_ENV = {
   /** Default of `--port` for `sage gateway start` and `sage llm serve`. */
   gatewayPort: ENV.gatewayPort,
   /** API key sent as `Authorization: Bearer <key>` (the client library reads the same variable). */
-  apiKey: 'SAGE_API_KEY',
+  apiKey: ENV.apiKey,
 } as const;

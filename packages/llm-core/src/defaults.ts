@@ -30,5 +30,5 @@ export const CLIENT_ENV = {
   /** Base URL of the control plane (`http://host:port/v1`). */
   controlPlaneUrl: ENV.controlPlaneUrl,
   /** API key sent as `Authorization: Bearer <key>`. */
-  apiKey: 'SAGE_API_KEY',
+  apiKey: ENV.apiKey,
 } as const;

@@ -29,6 +29,8 @@ export const ENV = {
   gpuMockMemoryGb: 'SAGE_GPU_MOCK_MEMORY_GB',
   schedulingPolicy: 'SAGE_SCHEDULING_POLICY',
   apiKeys: 'SAGE_API_KEYS',
+  /** The key a client (library or CLI) sends as `Authorization: Bearer <key>`. */
+  apiKey: 'SAGE_API_KEY',
   logLevel: 'SAGE_LOG_LEVEL',
 } as const;
 
