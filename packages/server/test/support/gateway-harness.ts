@@ -32,9 +32,9 @@ export function temporaryStateDir(): string {
   return mkdtempSync(join(tmpdir(), 'sage-server-'));
 }
 
-/** Engine ports far from the defaults and from other packages' tests: 51000 + 50 per slot. */
+/** Engine ports far from the defaults and from other packages' tests: 21000 + 50 per slot (below the ephemeral port range). */
 export function testPortRange(slot: number) {
-  const start = 51_000 + slot * 50;
+  const start = 21_000 + slot * 50;
   return {
     preferred: { llm: [start], embedding: [start + 1] },
     fallbackRange: { start: start + 2, end: start + 49 },
