@@ -18,9 +18,9 @@ import type { EngineBackend } from '../backends/engine-backend.js';
 import { CONTROL_PLANE_DEFAULTS } from '../defaults.js';
 import { BackendUnavailableError, EngineStartError, InvalidTransitionError } from '../errors.js';
 import { GPUResourceManager } from '../gpu/gpu-resource-manager.js';
+import { describeExit } from '../lifecycle/describe-exit.js';
 import { type EngineExitEvent, EngineLifecycleManager } from '../lifecycle/engine-lifecycle-manager.js';
 import { registerExitCleanup } from '../lifecycle/exit-cleanup.js';
-import type { ProcessExit } from '../lifecycle/process-tree.js';
 import { PortAllocator } from '../ports/port-allocator.js';
 import { RequestScheduler } from '../scheduler/request-scheduler.js';
 import type { SchedulableEngine, SchedulingDecisionEvent } from '../scheduler/scheduler-types.js';
@@ -29,6 +29,7 @@ import { EngineRegistry, type EngineStateChange } from '../state/engine-registry
 import { canTransition, TERMINAL_STATUSES } from '../state/engine-state.js';
 import { FileRegistryStore } from '../state/registry-store.js';
 import { StateDirectoryLock } from '../state/state-dir-lock.js';
+import { waitForRunning } from '../state/wait-for-running.js';
 import { RestartSupervisor, type SupervisedEngines } from '../supervisor/restart-supervisor.js';
 import { adoptPersistedEngines } from './adoption.js';
 import type { ControlPlaneManagerOptions } from './control-plane-options.js';
@@ -233,40 +234,9 @@ export class ControlPlaneManager extends EventEmitter<{
   }
 
   /** Resolves when the engine is RUNNING; rejects with EngineStartError when it ends FAILED or STOPPED. */
-  waitForEngine(engineId: string, options: { timeoutMs?: number } = {}): Promise<EngineInfo> {
-    const timeoutMs = options.timeoutMs ?? 600_000;
-    return new Promise((resolve, reject) => {
-      const settle = (): boolean => {
-        const record = this.registry.get(engineId);
-        if (record.status === 'RUNNING') {
-          resolve(this.getEngine(engineId));
-          return true;
-        }
-        if (TERMINAL_STATUSES.has(record.status)) {
-          reject(
-            new EngineStartError(
-              engineId,
-              `engine ${engineId} is ${record.status}: ${record.lastError ?? 'no error recorded'}`,
-            ),
-          );
-          return true;
-        }
-        return false;
-      };
-      if (settle()) return;
-      const listener = (change: EngineStateChange) => {
-        if (change.engineId === engineId && settle()) cleanup();
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new EngineStartError(engineId, `engine ${engineId} not RUNNING within ${timeoutMs}ms`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.registry.off('engine-state-change', listener);
-      };
-      this.registry.on('engine-state-change', listener);
-    });
+  async waitForEngine(engineId: string, options: { timeoutMs?: number } = {}): Promise<EngineInfo> {
+    await waitForRunning(this.registry, engineId, options.timeoutMs ?? 600_000);
+    return this.getEngine(engineId);
   }
 
   /** Stop an engine (after its in-flight requests when `drain`), release its port and GPUs. */
@@ -507,13 +477,6 @@ export class ControlPlaneManager extends EventEmitter<{
       fail: (engineId, reason) => this.failEngine(engineId, reason),
     };
   }
-}
-
-function describeExit(exit: ProcessExit): string {
-  if (exit.spawnError) return `could not start: ${exit.spawnError}`;
-  if (exit.signal) return `process killed by ${exit.signal}`;
-  if (exit.exitCode !== null) return `process exited with code ${exit.exitCode}`;
-  return 'process exited';
 }
 
 function supervisorOptions(options: ControlPlaneManagerOptions) {
