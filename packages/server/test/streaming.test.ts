@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveGatewayConfig } from '../src/index.js';
 import { startTestGateway, type TestGateway, waitFor } from './support/gateway-harness.js';
 
 let harness: TestGateway;
@@ -105,5 +106,38 @@ describe('streaming passthrough', () => {
     const after = await streamChat('fake/busy');
     expect(after.status).toBe(200);
     await after.text();
+  });
+});
+
+describe('streaming passthrough behind a middleware that sets headers (CORS)', () => {
+  it('sends the final headers with the stream, and the chunks as they come', async () => {
+    const config = resolveGatewayConfig({}, undefined, { corsOrigins: ['https://app.example.com'] });
+    const cors = await startTestGateway(13, { config });
+    try {
+      await cors.startEngine('fake/cors-stream', { extraArgs: ['--chunks', '3'] });
+      const response = await fetch(`${cors.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          origin: 'https://app.example.com',
+          'x-request-id': 'cors-stream-1',
+        },
+        body: JSON.stringify({
+          model: 'fake/cors-stream',
+          stream: true,
+          messages: [{ role: 'user', content: 'x' }],
+        }),
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      expect(response.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+      expect(response.headers.get('x-request-id')).toBe('cors-stream-1');
+      expect(response.headers.get('x-sage-engine-id')).toBeTruthy();
+      const text = await response.text();
+      expect(text).toContain('tok0');
+      expect(text).toContain('data: [DONE]');
+    } finally {
+      await cors.close();
+    }
   });
 });

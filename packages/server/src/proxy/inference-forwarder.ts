@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { type ControlPlaneManager, EngineUnavailableError, type Lease } from '@sage/control-plane';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
@@ -9,7 +10,7 @@ import { withRequestIdHeader } from '../middleware/request-id.js';
 import type { ClientLink } from '../request/client-connection.js';
 import type { EngineHealthReporter } from './engine-health-reporter.js';
 import type { EnginePools } from './engine-pools.js';
-import { passthroughStream, type StreamOutcome } from './stream-passthrough.js';
+import { holdStreamFor, type StreamOutcome, StreamRelay } from './stream-passthrough.js';
 import {
   failureReason,
   headerValue,
@@ -42,6 +43,8 @@ export interface InferenceRequest {
   estimatedTokens: number | undefined;
   /** The client: aborts when it disconnects. */
   client: ClientLink;
+  /** The Node HTTP/1 response, when there is one: a streamed answer may be piped straight into it. */
+  outgoing?: ServerResponse | undefined;
 }
 
 /** What {@link InferenceForwarder} needs. */
@@ -74,7 +77,7 @@ const STATE_CHANGE_WAIT_MS = 2_000;
 /** An engine's answer as the client's response, with the request id among its headers. */
 function answer(
   request: InferenceRequest,
-  body: Uint8Array | ReadableStream<Uint8Array>,
+  body: Uint8Array,
   status: number,
   engineId: string,
   contentType: string | undefined,
@@ -304,7 +307,7 @@ export class InferenceForwarder {
     const engineId = lease.engine.engineId;
     const { metrics, health } = this.#options;
     const labels = { route: request.route.path, model: lease.engine.modelId, engine_id: engineId };
-    const body = passthroughStream({
+    const relay = new StreamRelay({
       body: upstream.body,
       onFirstChunk: () => {
         metrics.timeToFirstToken.observe(labels, (performance.now() - request.startedAt) / 1000);
@@ -324,13 +327,16 @@ export class InferenceForwarder {
       describeFailure: (error) =>
         `engine ${engineId} failed after the stream began (${failureReason({ type: 'connection', engineId, error })}); not retried`,
     });
-    return answer(
-      request,
-      body,
-      upstream.statusCode,
+    const status = upstream.statusCode;
+    const headers = passthroughHeaders(
       engineId,
+      status,
       headerValue(upstream.headers, 'content-type'),
+      request.requestId,
     );
+    const response = withRequestIdHeader(new Response(relay.stream, { status, headers }));
+    if (request.outgoing) holdStreamFor(request.outgoing, relay, response, status, headers);
+    return response;
   }
 
   /** No engine left or attempts used up: pass the last engine answer through, or 502. */

@@ -15,6 +15,7 @@ import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { schedulingHints } from '../middleware/scheduling-hints.js';
 import type { InferenceForwarder, InferenceRoute } from '../proxy/inference-forwarder.js';
 import { clientLink } from '../request/client-connection.js';
+import { nodeOutgoing } from '../request/node-request.js';
 import { quickCheckChat, quickCheckCompletion, quickCheckEmbedding } from '../request/quick-check.js';
 import { parseJsonBytes, readBodyBytes } from '../request/read-json-body.js';
 
@@ -129,6 +130,7 @@ export function openAiRoutes(options: OpenAiRoutesOptions): Hono<GatewayEnv> {
         hints: c.get('hints'),
         estimatedTokens: spec.estimatedTokens(json),
         client: clientLink(c),
+        outgoing: nodeOutgoing(c),
       });
     });
   }
