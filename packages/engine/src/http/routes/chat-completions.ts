@@ -4,8 +4,8 @@ import { Hono } from 'hono';
 import { toChatTurns } from '../chat-turns.js';
 import { readJsonBody } from '../read-json-body.js';
 import type { RouteContext } from '../route-context.js';
-import { samplingParams } from '../sampling-params.js';
-import { type GenerationFormat, serveGeneration } from '../serve-generation.js';
+import type { GenerationFormat } from '../serve-generation.js';
+import { respondWithGeneration } from './generation-response.js';
 
 const ENDPOINT = '/v1/chat/completions';
 
@@ -51,20 +51,14 @@ export function chatCompletionsRoute(context: RouteContext): Hono {
     const model = context.state.generationModel(ENDPOINT);
     context.state.checkModelName(request.model);
     const prepared = model.prepareChat(toChatTurns(request.messages));
-    const params = samplingParams(request, prepared.promptTokens, model);
-    const includeUsage = request.stream === true && request.stream_options?.include_usage === true;
-    return serveGeneration({
+    return respondWithGeneration({
+      context,
       endpoint: ENDPOINT,
+      request,
+      model,
       prepared,
-      params,
-      stream: request.stream === true,
-      includeUsage,
-      format: chatFormat(context.state.servedModelName, Math.floor(context.now() / 1000), includeUsage),
-      slots: context.slots,
-      metrics: context.metrics,
-      logger: context.logger,
+      format: chatFormat,
       clientSignal: c.req.raw.signal,
-      shutdownSignal: context.shutdownSignal,
     });
   });
 }

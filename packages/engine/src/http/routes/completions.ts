@@ -4,8 +4,8 @@ import { Hono } from 'hono';
 import { badRequest } from '../http-error.js';
 import { readJsonBody } from '../read-json-body.js';
 import type { RouteContext } from '../route-context.js';
-import { samplingParams } from '../sampling-params.js';
-import { type GenerationFormat, serveGeneration } from '../serve-generation.js';
+import type { GenerationFormat } from '../serve-generation.js';
+import { respondWithGeneration } from './generation-response.js';
 
 const ENDPOINT = '/v1/completions';
 
@@ -43,20 +43,14 @@ export function completionsRoute(context: RouteContext): Hono {
       throw badRequest(`this engine takes one prompt per request, got ${prompts.length}`, 'prompt');
     }
     const prepared = model.prepareCompletion(prompts[0]!);
-    const params = samplingParams(request, prepared.promptTokens, model);
-    const includeUsage = request.stream === true && request.stream_options?.include_usage === true;
-    return serveGeneration({
+    return respondWithGeneration({
+      context,
       endpoint: ENDPOINT,
+      request,
+      model,
       prepared,
-      params,
-      stream: request.stream === true,
-      includeUsage,
-      format: completionFormat(context.state.servedModelName, Math.floor(context.now() / 1000), includeUsage),
-      slots: context.slots,
-      metrics: context.metrics,
-      logger: context.logger,
+      format: completionFormat,
       clientSignal: c.req.raw.signal,
-      shutdownSignal: context.shutdownSignal,
     });
   });
 }
