@@ -11,34 +11,22 @@
 type Body = Record<string, unknown>;
 
 /** Fields of each schema these checks read: the tests fail when a schema gains or loses one. */
+const SAMPLING_FIELDS = [
+  'model',
+  'max_tokens',
+  'temperature',
+  'top_p',
+  'seed',
+  'stop',
+  'stream',
+  'stream_options',
+  'n',
+  'user',
+] as const;
+
 export const QUICK_CHECKED_FIELDS = {
-  chat: [
-    'model',
-    'max_tokens',
-    'temperature',
-    'top_p',
-    'seed',
-    'stop',
-    'stream',
-    'stream_options',
-    'n',
-    'user',
-    'messages',
-    'max_completion_tokens',
-  ],
-  completion: [
-    'model',
-    'max_tokens',
-    'temperature',
-    'top_p',
-    'seed',
-    'stop',
-    'stream',
-    'stream_options',
-    'n',
-    'user',
-    'prompt',
-  ],
+  chat: [...SAMPLING_FIELDS, 'messages', 'max_completion_tokens'],
+  completion: [...SAMPLING_FIELDS, 'prompt'],
   embedding: ['model', 'input', 'encoding_format', 'dimensions', 'user'],
 } as const;
 
