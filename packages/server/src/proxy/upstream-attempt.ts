@@ -1,0 +1,99 @@
+import type { Lease } from '@sage/control-plane';
+import type { Dispatcher } from 'undici';
+import type { EnginePools } from './engine-pools.js';
+import { decideOnAnswer } from './failover-decision.js';
+import type { InferenceRequest } from './inference-request.js';
+import { headerValue, type UpstreamFailure } from './upstream-response.js';
+
+/** Where an engine listens, as the registry has it now. */
+export interface EngineAddress {
+  host: string;
+  port: number;
+}
+
+/** How one attempt on one engine ended. Nothing has reached the client yet in any of them. */
+export type AttemptOutcome =
+  /** The engine has no address any more (it stopped between the decision and the attempt). */
+  | { type: 'skipped'; engineId: string }
+  /** Refused, reset, cut short, or a 502/503 while other attempts remain: fail over. */
+  | { type: 'failed'; failure: UpstreamFailure; engineMs: number }
+  /** A whole answer, any status, to pass through. */
+  | {
+      type: 'answered';
+      engineId: string;
+      status: number;
+      contentType: string | undefined;
+      body: Uint8Array;
+      engineMs: number;
+    }
+  /** A successful event stream, its body not read yet. `sentAt` is when the request went out. */
+  | {
+      type: 'streaming';
+      engineId: string;
+      status: number;
+      contentType: string | undefined;
+      upstream: Dispatcher.ResponseData;
+      sentAt: number;
+    };
+
+const encoder = new TextEncoder();
+
+/** The body for an engine: the original bytes, or — for a label or default model — with the engine's model id. */
+export function bodyFor(request: InferenceRequest, modelId: string): Uint8Array {
+  if (request.model === modelId) return request.body;
+  return encoder.encode(JSON.stringify({ ...request.json, model: modelId }));
+}
+
+/**
+ * One upstream attempt: send `request` to the engine of `lease` through its pool and classify
+ * the answer with {@link decideOnAnswer}. Never throws for an engine's failure (that is a
+ * `failed` outcome); does not release the lease, report health or record metrics — the
+ * forwarder does, from the outcome.
+ */
+export async function attemptUpstream(
+  pools: EnginePools,
+  request: InferenceRequest,
+  lease: Lease,
+  address: EngineAddress | undefined,
+  attempt: number,
+  maxAttempts: number,
+): Promise<AttemptOutcome> {
+  const engineId = lease.engine.engineId;
+  if (!address || address.port === 0) return { type: 'skipped', engineId };
+  const sentAt = performance.now();
+  const failed = (failure: UpstreamFailure): AttemptOutcome => ({
+    type: 'failed',
+    failure,
+    engineMs: performance.now() - sentAt,
+  });
+  let upstream: Dispatcher.ResponseData;
+  try {
+    upstream = await pools.get(engineId, address.host, address.port).request({
+      path: request.route.path,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': request.requestId },
+      body: bodyFor(request, lease.engine.modelId),
+      // undici aborts the request when the client leaves, and stops listening once the
+      // engine's answer is read (or destroyed).
+      signal: request.client.upstreamSignal,
+    });
+  } catch (error) {
+    return failed({ type: 'connection', engineId, error });
+  }
+  const status = upstream.statusCode;
+  const contentType = headerValue(upstream.headers, 'content-type');
+  const decision = decideOnAnswer(status, contentType, attempt, maxAttempts);
+  if (decision === 'stream') return { type: 'streaming', engineId, status, contentType, upstream, sentAt };
+  if (decision === 'fail-over') {
+    const body = await upstream.body.bytes().catch(() => new Uint8Array(0));
+    return failed({ type: 'status', engineId, status, contentType, body });
+  }
+  let body: Uint8Array;
+  try {
+    body = await upstream.body.bytes();
+  } catch (error) {
+    // Nothing reached the client yet, so a body cut short may still fail over.
+    return failed({ type: 'connection', engineId, error });
+  }
+  return { type: 'answered', engineId, status, contentType, body, engineMs: performance.now() - sentAt };
+}
