@@ -1,24 +1,12 @@
 import { z } from 'zod';
 import { fromWire } from './case.js';
 import { PRIORITIES } from './defaults.js';
+import { EngineStatus } from './engine-status.js';
 import { parseOrThrow } from './validate.js';
 
 /** What an engine serves. */
 export const EngineKind = z.enum(['llm', 'embedding']);
 export type EngineKind = z.infer<typeof EngineKind>;
-
-/** Engine states (SPEC section 6). One vocabulary for API, CLI, logs and metrics. */
-export const EngineStatus = z.enum([
-  'STARTING',
-  'RUNNING',
-  'UNHEALTHY',
-  'RESTARTING',
-  'DRAINING',
-  'STOPPING',
-  'STOPPED',
-  'FAILED',
-]);
-export type EngineStatus = z.infer<typeof EngineStatus>;
 
 /** Request priority classes, highest first (SPEC section 5). */
 export const Priority = z.enum(PRIORITIES);

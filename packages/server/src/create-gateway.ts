@@ -1,4 +1,5 @@
 import type { ControlPlaneManager, EngineStateChange } from '@sage/control-plane';
+import { hasLiveProcess } from '@sage/protocol';
 import { Hono } from 'hono';
 import { type Logger, pino } from 'pino';
 import type { GatewayConfig } from './config/gateway-config.js';
@@ -30,9 +31,6 @@ export interface CreateGatewayOptions {
   metrics?: GatewayMetrics;
 }
 
-/** States after which an engine's connections are useless. */
-const GONE = new Set(['STOPPED', 'FAILED', 'RESTARTING']);
-
 /** Resources of each gateway app, released by {@link closeGateway}. */
 const resources = new WeakMap<object, () => Promise<void>>();
 
@@ -58,7 +56,8 @@ export function createGateway(options: CreateGatewayOptions): Hono<GatewayEnv> {
   const detachMetrics = observeManager(metrics, manager);
   const pools = new EnginePools(config.proxy);
   const onStateChange = (change: EngineStateChange) => {
-    if (GONE.has(change.to)) pools.drop(change.engineId);
+    // Its connections reach a process that is gone (or being replaced).
+    if (!hasLiveProcess(change.to)) pools.drop(change.engineId);
   };
   manager.on('engine-state-change', onStateChange);
   const forwarder = new InferenceForwarder({

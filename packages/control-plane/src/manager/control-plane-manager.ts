@@ -8,6 +8,7 @@ import {
   type EngineStartRequest,
   type EngineStartRequestWire,
   type GpuStatus,
+  isTerminal,
   parseEngineStartRequest,
   toWire,
 } from '@sage/protocol';
@@ -26,7 +27,7 @@ import { RequestScheduler } from '../scheduler/request-scheduler.js';
 import type { SchedulableEngine, SchedulingDecisionEvent } from '../scheduler/scheduler-types.js';
 import { type EngineRecord, toEngineInfo } from '../state/engine-record.js';
 import { EngineRegistry, type EngineStateChange } from '../state/engine-registry.js';
-import { canTransition, TERMINAL_STATUSES } from '../state/engine-state.js';
+import { canTransition } from '../state/engine-state.js';
 import { FileRegistryStore } from '../state/registry-store.js';
 import { StateDirectoryLock } from '../state/state-dir-lock.js';
 import { waitForRunning } from '../state/wait-for-running.js';
@@ -243,7 +244,7 @@ export class ControlPlaneManager extends EventEmitter<{
   async requestEngineShutdown(engineId: string, options: { drain?: boolean } = {}): Promise<EngineInfo> {
     const record = this.registry.get(engineId);
     this.supervisor.forget(engineId);
-    if (TERMINAL_STATUSES.has(record.status)) {
+    if (isTerminal(record.status)) {
       await this.lifecycle.stop(engineId);
       await this.releaseResources(record);
       return this.getEngine(engineId);
@@ -290,7 +291,7 @@ export class ControlPlaneManager extends EventEmitter<{
   async pruneEngines(): Promise<string[]> {
     const removed: string[] = [];
     for (const record of this.registry.list()) {
-      if (!TERMINAL_STATUSES.has(record.status)) continue;
+      if (!isTerminal(record.status)) continue;
       await this.lifecycle.remove(record.engineId);
       this.supervisor.forget(record.engineId);
       this.registry.delete(record.engineId);
@@ -351,7 +352,7 @@ export class ControlPlaneManager extends EventEmitter<{
     this.scheduler.close();
     if (options.stopEngines ?? true) {
       // In parallel: N engines that ignore SIGTERM cost one stop timeout, not N.
-      const live = this.registry.list().filter((record) => !TERMINAL_STATUSES.has(record.status));
+      const live = this.registry.list().filter((record) => !isTerminal(record.status));
       await Promise.all(
         live.map((record) =>
           this.requestEngineShutdown(record.engineId).catch((error: unknown) =>

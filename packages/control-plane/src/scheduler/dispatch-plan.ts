@@ -1,3 +1,4 @@
+import { acceptsTraffic } from '@sage/protocol';
 import type { EngineLoadTracker } from './engine-load-tracker.js';
 import { servesModel, unavailability } from './model-resolution.js';
 import type {
@@ -61,7 +62,7 @@ export function resolveDelegate(
  */
 export function planDispatch(input: DispatchPlanInput): DispatchDecision[] {
   const stopwatch = input.stopwatch ?? (() => 0);
-  const running = input.engines.filter((engine) => engine.status === 'RUNNING');
+  const running = input.engines.filter((engine) => acceptsTraffic(engine.status));
   const inFlight = new Map(running.map((engine) => [engine.engineId, input.loads.view(engine).inFlight]));
   const viewOf = (engine: SchedulableEngine): CandidateView =>
     input.loads.view(engine, inFlight.get(engine.engineId) ?? 0);

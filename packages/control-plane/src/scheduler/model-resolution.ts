@@ -1,3 +1,4 @@
+import { isTerminal } from '@sage/protocol';
 import { EngineUnavailableError, ModelNotFoundError } from './scheduler-errors.js';
 import type { SchedulableEngine, SchedulableEngineKind } from './scheduler-types.js';
 
@@ -7,7 +8,7 @@ import type { SchedulableEngine, SchedulableEngineKind } from './scheduler-types
 
 /** STOPPED and FAILED engines no longer make a model known; every other status does. */
 export function isEngineAlive(engine: SchedulableEngine): boolean {
-  return engine.status !== 'STOPPED' && engine.status !== 'FAILED';
+  return !isTerminal(engine.status);
 }
 
 /** `engine` serves `model` (by model id or engine label) for requests of `kind`. */

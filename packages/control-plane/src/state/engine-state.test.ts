@@ -1,6 +1,7 @@
+import { EngineStatus, isSupervised, isTerminal, mayServeAgain } from '@sage/protocol';
 import { describe, expect, it } from 'vitest';
 import { InvalidTransitionError } from '../errors.js';
-import { canTransition, nextEngineStatus } from './engine-state.js';
+import { canTransition, type EngineEvent, nextEngineStatus } from './engine-state.js';
 
 describe('engine state machine', () => {
   it.each([
@@ -30,6 +31,43 @@ describe('engine state machine', () => {
     for (const from of ['STARTING', 'RUNNING', 'UNHEALTHY', 'RESTARTING'] as const) {
       expect(canTransition(from, 'fail')).toBe(true);
       expect(canTransition(from, 'stop')).toBe(true);
+    }
+  });
+});
+
+/** The states an engine reaches from `from` on its own (no operator restart, stop or drain). */
+function reachableWithoutOperator(from: EngineStatus): Set<EngineStatus> {
+  const automatic: EngineEvent[] = ['healthy', 'unhealthy', 'spawned', 'fail', 'stopped'];
+  const seen = new Set<EngineStatus>([from]);
+  const pending = [from];
+  for (let status = pending.pop(); status !== undefined; status = pending.pop()) {
+    for (const event of automatic) {
+      if (!canTransition(status, event)) continue;
+      const to = nextEngineStatus(status, event);
+      if (!seen.has(to)) {
+        seen.add(to);
+        pending.push(to);
+      }
+    }
+  }
+  return seen;
+}
+
+describe('engine status groups agree with the transition table', () => {
+  it.each(EngineStatus.options)(
+    '%s: may serve again exactly when RUNNING is reachable on its own',
+    (status) => {
+      // The supervisor's restart after a failed check is automatic too.
+      const reachable = reachableWithoutOperator(status);
+      if (isSupervised(status)) reachable.add('RUNNING');
+      expect(reachable.has('RUNNING')).toBe(mayServeAgain(status));
+    },
+  );
+
+  it('leaves a terminal state only by an operator restart (stop and stopped keep it)', () => {
+    for (const status of EngineStatus.options.filter(isTerminal)) {
+      expect(nextEngineStatus(status, 'restart')).toBe('RESTARTING');
+      expect([...reachableWithoutOperator(status)].every(isTerminal)).toBe(true);
     }
   });
 });

@@ -54,17 +54,3 @@ export function nextEngineStatus(from: EngineStatus, event: EngineEvent): Engine
 export function canTransition(from: EngineStatus, event: EngineEvent): boolean {
   return TRANSITIONS[from][event] !== undefined;
 }
-
-/** States whose engine has (or is about to have) a live process. */
-export const LIVE_STATUSES: ReadonlySet<EngineStatus> = new Set([
-  'STARTING',
-  'RUNNING',
-  'UNHEALTHY',
-  'RESTARTING',
-  'DRAINING',
-]);
-
-/** States the health loop watches. */
-export const SUPERVISED_STATUSES: ReadonlySet<EngineStatus> = new Set(['STARTING', 'RUNNING', 'UNHEALTHY']);
-
-export const TERMINAL_STATUSES: ReadonlySet<EngineStatus> = new Set(['STOPPED', 'FAILED']);

@@ -1,6 +1,6 @@
+import { acceptsTraffic, isTerminal } from '@sage/protocol';
 import { EngineStartError } from '../errors.js';
 import type { EngineRegistry, EngineStateChange } from './engine-registry.js';
-import { TERMINAL_STATUSES } from './engine-state.js';
 
 /**
  * Resolves when the engine is RUNNING; rejects with {@link EngineStartError} when it ends STOPPED
@@ -10,11 +10,11 @@ export function waitForRunning(registry: EngineRegistry, engineId: string, timeo
   return new Promise((resolve, reject) => {
     const settle = (): boolean => {
       const record = registry.get(engineId);
-      if (record.status === 'RUNNING') {
+      if (acceptsTraffic(record.status)) {
         resolve();
         return true;
       }
-      if (TERMINAL_STATUSES.has(record.status)) {
+      if (isTerminal(record.status)) {
         const reason = record.lastError ?? 'no error recorded';
         reject(new EngineStartError(engineId, `engine ${engineId} is ${record.status}: ${reason}`));
         return true;

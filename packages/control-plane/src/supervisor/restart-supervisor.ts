@@ -1,4 +1,4 @@
-import type { EngineStatus } from '@sage/protocol';
+import { type EngineStatus, isSupervised } from '@sage/protocol';
 import type { Logger } from 'pino';
 import { pino } from 'pino';
 import { CONTROL_PLANE_DEFAULTS } from '../defaults.js';
@@ -184,7 +184,7 @@ export class RestartSupervisor {
   /** The process of an engine exited on its own: restart at once (after the backoff). */
   onProcessExit(engineId: string, description: string): void {
     const status = this.engines.list().find((engine) => engine.engineId === engineId)?.status;
-    if (status === undefined || !['STARTING', 'RUNNING', 'UNHEALTHY'].includes(status)) return;
+    if (status === undefined || !isSupervised(status)) return;
     this.failureDetected(engineId, description);
   }
 

@@ -1,4 +1,11 @@
-import { type EngineInfo, type EngineInfoWire, type EngineKind, fromWire } from '@sage/protocol';
+import {
+  acceptsTraffic,
+  type EngineInfo,
+  type EngineInfoWire,
+  type EngineKind,
+  fromWire,
+  mayServeAgain,
+} from '@sage/protocol';
 import type { ControlPlaneStatus } from '../client/client-options.js';
 import { embeddedStartupError } from './wait-for-engines.js';
 
@@ -7,16 +14,15 @@ export interface WantedModel {
   kind: EngineKind;
 }
 
-/** Engines in these states will not serve traffic again without a new start. */
-const GONE = new Set(['STOPPING', 'STOPPED', 'FAILED']);
-
 /** The wanted models that no live engine of the right kind serves yet. */
 export function missingModels(status: ControlPlaneStatus, wanted: readonly WantedModel[]): WantedModel[] {
   return wanted.filter(
     (model) =>
       !status.engines.some(
         (engine) =>
-          engine.modelId === model.modelId && engine.engineKind === model.kind && !GONE.has(engine.status),
+          engine.modelId === model.modelId &&
+          engine.engineKind === model.kind &&
+          mayServeAgain(engine.status),
       ),
   );
 }
@@ -38,7 +44,7 @@ export async function ensureDefaultEngines(
     const engine = fromWire<EngineInfo>(
       await startEngine({ model_id: model.modelId, engine_kind: model.kind }),
     );
-    if (engine.status !== 'RUNNING') {
+    if (!acceptsTraffic(engine.status)) {
       throw embeddedStartupError(
         `the ${model.kind} engine for '${model.modelId}' is ${engine.status}${engine.lastError ? `: ${engine.lastError}` : ''}`,
       );

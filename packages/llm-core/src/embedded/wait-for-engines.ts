@@ -1,9 +1,6 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import { type EngineInfo, type EngineStatus, SageError } from '@sage/protocol';
+import { acceptsTraffic, type EngineInfo, mayServeAgain, SageError } from '@sage/protocol';
 import type { ControlPlaneStatus } from '../client/client-options.js';
-
-/** States an engine does not leave on its own: waiting longer changes nothing. */
-const SETTLED: ReadonlySet<EngineStatus> = new Set(['RUNNING', 'FAILED', 'STOPPED']);
 
 function describe(engine: EngineInfo): string {
   const log = engine.logPath ? `; log: ${engine.logPath}` : '';
@@ -44,7 +41,10 @@ export async function waitForEngines(
     if (failed.length > 0) {
       throw embeddedStartupError(`engines failed to start: ${failed.map(describe).join('; ')}`);
     }
-    const waiting = status.engines.filter((engine) => !SETTLED.has(engine.status));
+    // Waiting longer changes nothing for an engine that serves already or never will on its own.
+    const waiting = status.engines.filter(
+      (engine) => !acceptsTraffic(engine.status) && mayServeAgain(engine.status),
+    );
     if (waiting.length === 0) return status;
     if (now() - startedAt >= options.timeoutMs) {
       throw embeddedStartupError(

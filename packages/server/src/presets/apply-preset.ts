@@ -1,6 +1,6 @@
 import type { ControlPlaneManager } from '@sage/control-plane';
 import { type Preset, type PresetEngine, toEngineStartRequest } from '@sage/presets';
-import { type EngineInfo, parseEngineStartRequest } from '@sage/protocol';
+import { type EngineInfo, isTerminal, parseEngineStartRequest } from '@sage/protocol';
 import type { Logger } from 'pino';
 import { GATEWAY_DEFAULTS } from '../defaults.js';
 import { PresetApplyError } from '../errors/gateway-errors.js';
@@ -34,8 +34,7 @@ function findExisting(
     .listEngines()
     .find(
       (candidate) =>
-        candidate.status !== 'STOPPED' &&
-        candidate.status !== 'FAILED' &&
+        !isTerminal(candidate.status) &&
         candidate.modelId === engine.model &&
         candidate.metadata?.preset === preset.name &&
         candidate.metadata?.preset_engine === engine.name,

@@ -1,4 +1,5 @@
 import type { ControlPlaneManager } from '@sage/control-plane';
+import { acceptsTraffic } from '@sage/protocol';
 import { Hono } from 'hono';
 import type { GatewayEnv } from '../gateway-env.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
@@ -22,7 +23,7 @@ export function healthRoutes(options: HealthRoutesOptions): Hono<GatewayEnv> {
     let ready = false;
     for (const engine of options.manager.listEngines()) {
       engines[engine.engineId] = engine.status;
-      if (engine.status === 'RUNNING') ready = true;
+      if (acceptsTraffic(engine.status)) ready = true;
     }
     return c.json({ ready, engines }, ready ? 200 : 503);
   });

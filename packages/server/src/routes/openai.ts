@@ -1,5 +1,6 @@
 import type { ControlPlaneManager } from '@sage/control-plane';
 import {
+  acceptsTraffic,
   ChatCompletionRequest,
   CompletionRequest,
   EmbeddingRequest,
@@ -71,7 +72,7 @@ const ROUTES: readonly RouteSpec[] = [
 function listModels(manager: ControlPlaneManager): ModelList {
   const byModel = new Map<string, ModelEntry>();
   for (const engine of manager.listEngines()) {
-    if (engine.status !== 'RUNNING' || byModel.has(engine.modelId)) continue;
+    if (!acceptsTraffic(engine.status) || byModel.has(engine.modelId)) continue;
     byModel.set(engine.modelId, {
       id: engine.modelId,
       object: 'model',

@@ -1,5 +1,5 @@
 import { DEFAULT_PRESET_NAME, getBuiltinPreset, loadPresetFile, type Preset } from '@sage/presets';
-import type { EngineInfoWire } from '@sage/protocol';
+import { acceptsTraffic, type EngineInfoWire } from '@sage/protocol';
 import type { Command } from 'commander';
 import type { ManagementClient } from '../../api/management-types.js';
 import type { CliContext } from '../../context.js';
@@ -42,7 +42,7 @@ export async function announceWhenReady(
       const engines = presetEnginesOf((await client.listEngines()).engines, preset);
       const failed = engines.some((engine) => engine.status === 'FAILED');
       const allRunning =
-        engines.length >= preset.engines.length && engines.every((engine) => engine.status === 'RUNNING');
+        engines.length >= preset.engines.length && engines.every((engine) => acceptsTraffic(engine.status));
       return failed || allRunning ? engines : undefined;
     },
     {
@@ -60,7 +60,7 @@ export async function announceWhenReady(
   if (settled === undefined)
     output.warn('the engines are not RUNNING yet; watch them with `sage llm engine list`');
   const chatModel =
-    engines.find((engine) => engine.engine_kind === 'llm' && engine.status === 'RUNNING')?.model_id ??
+    engines.find((engine) => engine.engine_kind === 'llm' && acceptsTraffic(engine.status))?.model_id ??
     preset.engines.find((engine) => engine.kind === 'llm')?.model ??
     CLI_DEFAULTS.exampleModel;
   output.note(

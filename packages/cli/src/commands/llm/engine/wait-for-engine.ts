@@ -1,4 +1,4 @@
-import type { EngineInfoWire } from '@sage/protocol';
+import { acceptsTraffic, type EngineInfoWire, mayServeAgain } from '@sage/protocol';
 import type { ManagementClient } from '../../../api/management-types.js';
 import { CLI_DEFAULTS } from '../../../defaults.js';
 import { CliExitError } from '../../../errors.js';
@@ -7,9 +7,6 @@ import { formatDevice } from '../../../output/format.js';
 import type { Output } from '../../../output/print.js';
 import { createProgress } from '../../../output/progress.js';
 import type { Sleep } from '../../shared-options.js';
-
-/** States after which an engine will not become RUNNING on its own. */
-const GIVEN_UP = new Set(['FAILED', 'STOPPED', 'STOPPING']);
 
 /** `e-1 sage/tiny-chat (llm, sage) RUNNING on 127.0.0.1:8001, CPU`. */
 export function describeEngine(engine: EngineInfoWire): string {
@@ -48,7 +45,7 @@ export async function waitForEngine(
 ): Promise<EngineInfoWire> {
   const progress = createProgress(output);
   let engine = started;
-  while (engine.status !== 'RUNNING' && !GIVEN_UP.has(engine.status)) {
+  while (!acceptsTraffic(engine.status) && mayServeAgain(engine.status)) {
     progress.update(`${engine.engine_id} ${engine.model_id}: ${engine.status}`);
     await options.sleep(options.pollIntervalMs);
     engine = await client.getEngine(engine.engine_id);
@@ -63,7 +60,7 @@ export async function failUnlessRunning(
   output: Output,
   engine: EngineInfoWire,
 ): Promise<void> {
-  if (engine.status === 'RUNNING') return;
+  if (acceptsTraffic(engine.status)) return;
   await reportFailedEngine(client, output, engine);
   throw new CliExitError(
     EXIT_CODES.failed,
