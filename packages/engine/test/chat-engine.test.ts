@@ -1,3 +1,4 @@
+import { promtoolAvailable, promtoolCheckMetrics } from '@sage/testing';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -37,8 +38,8 @@ afterAll(async () => {
   await removeHome?.();
 });
 
-const running = () => readMetric(engine.baseUrl, 'vllm:num_requests_running');
-const waiting = () => readMetric(engine.baseUrl, 'vllm:num_requests_waiting');
+const running = () => readMetric(engine.baseUrl, 'sage_engine_requests_running');
+const waiting = () => readMetric(engine.baseUrl, 'sage_engine_requests_waiting');
 
 describe('sage-engine with sage/tiny-chat', () => {
   it('answers /health 503 while the model loads, then 200', () => {
@@ -189,10 +190,10 @@ describe('sage-engine with sage/tiny-chat', () => {
   });
 
   it('aborts a generation when its client disconnects', async () => {
-    const tokensBefore = await readMetric(engine.baseUrl, 'vllm:generation_tokens_total');
+    const tokensBefore = await readMetric(engine.baseUrl, 'sage_engine_generation_tokens_total');
     const abortsBefore = await readMetric(
       engine.baseUrl,
-      'vllm:request_success_total',
+      'sage_engine_request_success_total',
       'finished_reason="abort"',
     );
     const stream = await client.completions.create({
@@ -207,13 +208,14 @@ describe('sage-engine with sage/tiny-chat', () => {
       if (chunks === 3) break; // leaving the loop aborts the HTTP request
     }
     await pollUntil(async () =>
-      (await readMetric(engine.baseUrl, 'vllm:request_success_total', 'finished_reason="abort"')) ===
+      (await readMetric(engine.baseUrl, 'sage_engine_request_success_total', 'finished_reason="abort"')) ===
       abortsBefore + 1
         ? true
         : undefined,
     );
     expect(await running()).toBe(0);
-    const generated = (await readMetric(engine.baseUrl, 'vllm:generation_tokens_total')) - tokensBefore;
+    const generated =
+      (await readMetric(engine.baseUrl, 'sage_engine_generation_tokens_total')) - tokensBefore;
     expect(generated).toBeGreaterThan(0);
     expect(generated).toBeLessThan(LONG_GENERATION);
   });
@@ -247,22 +249,29 @@ describe('sage-engine with sage/tiny-chat', () => {
     await pollUntil(async () => ((await running()) === 0 && (await waiting()) === 0 ? true : undefined));
   });
 
-  it('exports Prometheus metrics with vLLM names and request counts', async () => {
+  it('exports Prometheus metrics (sage_engine_*) with request counts', async () => {
     const text = await (await fetch(`${engine.baseUrl}/metrics`)).text();
-    expect(text).toContain('# TYPE vllm:num_requests_running gauge');
-    expect(text).toContain('# TYPE vllm:generation_tokens_total counter');
-    expect(await readMetric(engine.baseUrl, 'vllm:prompt_tokens_total')).toBeGreaterThan(0);
-    expect(await readMetric(engine.baseUrl, 'vllm:generation_tokens_total')).toBeGreaterThan(0);
+    expect(text).toContain('# TYPE sage_engine_requests_running gauge');
+    expect(text).toContain('# TYPE sage_engine_generation_tokens_total counter');
+    expect(await readMetric(engine.baseUrl, 'sage_engine_prompt_tokens_total')).toBeGreaterThan(0);
+    expect(await readMetric(engine.baseUrl, 'sage_engine_generation_tokens_total')).toBeGreaterThan(0);
     expect(
       await readMetric(
         engine.baseUrl,
-        'sage:requests_total',
+        'sage_engine_http_requests_total',
         'endpoint="/v1/chat/completions",outcome="success"',
       ),
     ).toBeGreaterThanOrEqual(3);
     expect(
-      await readMetric(engine.baseUrl, 'sage:requests_total', 'outcome="rejected"'),
+      await readMetric(engine.baseUrl, 'sage_engine_http_requests_total', 'outcome="rejected"'),
     ).toBeGreaterThanOrEqual(1);
+  });
+
+  it.skipIf(!promtoolAvailable)('passes `promtool check metrics`', async () => {
+    const text = await (await fetch(`${engine.baseUrl}/metrics`)).text();
+    const check = promtoolCheckMetrics(text);
+    expect(check.output).toBe('');
+    expect(check.ok).toBe(true);
   });
 
   it('exits 0 on SIGTERM', async () => {

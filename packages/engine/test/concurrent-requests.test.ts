@@ -49,10 +49,10 @@ describe('sage-engine with --parallel 2', () => {
       return finishReason;
     });
     expect(await Promise.all(requests)).toEqual(Array.from({ length: BURST }, () => 'length'));
-    expect(await readMetric(engine.baseUrl, 'vllm:request_success_total', 'finished_reason="length"')).toBe(
-      BURST,
-    );
-    expect(await readMetric(engine.baseUrl, 'vllm:num_requests_running')).toBe(0);
-    expect(await readMetric(engine.baseUrl, 'vllm:num_requests_waiting')).toBe(0);
+    expect(
+      await readMetric(engine.baseUrl, 'sage_engine_request_success_total', 'finished_reason="length"'),
+    ).toBe(BURST);
+    expect(await readMetric(engine.baseUrl, 'sage_engine_requests_running')).toBe(0);
+    expect(await readMetric(engine.baseUrl, 'sage_engine_requests_waiting')).toBe(0);
   });
 });

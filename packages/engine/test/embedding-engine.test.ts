@@ -100,11 +100,15 @@ describe('sage-engine with sage/tiny-embed', () => {
   });
 
   it('counts embedding prompt tokens and requests in /metrics', async () => {
-    expect(await readMetric(engine.baseUrl, 'vllm:prompt_tokens_total')).toBeGreaterThan(0);
+    expect(await readMetric(engine.baseUrl, 'sage_engine_prompt_tokens_total')).toBeGreaterThan(0);
     expect(
-      await readMetric(engine.baseUrl, 'sage:requests_total', 'endpoint="/v1/embeddings",outcome="success"'),
+      await readMetric(
+        engine.baseUrl,
+        'sage_engine_http_requests_total',
+        'endpoint="/v1/embeddings",outcome="success"',
+      ),
     ).toBeGreaterThanOrEqual(3);
-    expect(await readMetric(engine.baseUrl, 'vllm:num_requests_running')).toBe(0);
+    expect(await readMetric(engine.baseUrl, 'sage_engine_requests_running')).toBe(0);
   });
 
   it('exits 0 on SIGTERM', async () => {

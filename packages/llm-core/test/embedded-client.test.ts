@@ -71,7 +71,11 @@ describe('embedded mode with the tiny engines', () => {
   it('stops the generation in the engine when the loop is left mid-stream', async () => {
     const engine = (await client.status()).engines.find((candidate) => candidate.engineKind === 'llm');
     if (!engine) throw new Error('no llm engine');
-    const abortedBefore = await engineMetric(engine, 'vllm:request_success_total', 'finished_reason="abort"');
+    const abortedBefore = await engineMetric(
+      engine,
+      'sage_engine_request_success_total',
+      'finished_reason="abort"',
+    );
     let received = 0;
     for await (const _chunk of client.chatStream('Write a very long story', { maxTokens: 400 })) {
       received += 1;
@@ -80,10 +84,10 @@ describe('embedded mode with the tiny engines', () => {
     expect(received).toBe(2);
     await vi.waitFor(
       async () => {
-        expect(await engineMetric(engine, 'vllm:request_success_total', 'finished_reason="abort"')).toBe(
-          abortedBefore + 1,
-        );
-        expect(await engineMetric(engine, 'vllm:num_requests_running')).toBe(0);
+        expect(
+          await engineMetric(engine, 'sage_engine_request_success_total', 'finished_reason="abort"'),
+        ).toBe(abortedBefore + 1);
+        expect(await engineMetric(engine, 'sage_engine_requests_running')).toBe(0);
       },
       { timeout: 10_000, interval: 100 },
     );

@@ -3,3 +3,13 @@ export declare const fakeEnginePath: string;
 
 /** The fake engine as custom backend options; per-engine failure flags go in `extraArgs`. */
 export declare const fakeEngineBackendOptions: Readonly<{ name: 'fake'; command: readonly string[] }>;
+
+/** `promtool check metrics` over a text exposition; `available: false` without promtool (outside CI). */
+export declare function promtoolCheckMetrics(text: string): {
+  available: boolean;
+  ok: boolean;
+  output: string;
+};
+
+/** Whether promtool runs here (always true under `CI=true`, where a missing promtool fails the check). */
+export declare const promtoolAvailable: boolean;

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** Absolute path of the fake engine script (`node <path> --port N …`). */
@@ -22,3 +23,24 @@ export const fakeEngineBackendOptions = Object.freeze({
     '{device}',
   ]),
 });
+
+/**
+ * `promtool check metrics` over a Prometheus text exposition (stdin). `available: false` when
+ * promtool is not installed (`apt-get install prometheus` ships it; `.ci/run` installs it, and
+ * under `CI=true` a missing promtool is a failure, not a skip).
+ */
+export function promtoolCheckMetrics(text) {
+  const result = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+  if (result.error && result.error.code === 'ENOENT') {
+    if (process.env.CI === 'true')
+      throw new Error('promtool is missing: .ci/run installs it (apt-get install prometheus)');
+    return { available: false, ok: false, output: 'promtool is not installed' };
+  }
+  return { available: true, ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
+}
+
+/** Whether `promtool` runs here (tests that need it are skipped otherwise, outside CI). */
+export const promtoolAvailable = (() => {
+  const result = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
+  return !result.error || process.env.CI === 'true';
+})();

@@ -12,18 +12,18 @@ describe('EngineMetrics', () => {
     metrics.recordRequest('/v1/completions', 'success');
     metrics.markLoaded();
     const text = metrics.render();
-    expect(text).toContain('# TYPE vllm:num_requests_running gauge');
-    expect(text).toContain('vllm:num_requests_running{model_name="sage/tiny-chat"} 1');
-    expect(text).toContain('vllm:num_requests_waiting{model_name="sage/tiny-chat"} 2');
-    expect(text).toContain('vllm:prompt_tokens_total{model_name="sage/tiny-chat"} 7');
-    expect(text).toContain('vllm:generation_tokens_total{model_name="sage/tiny-chat"} 5');
+    expect(text).toContain('# TYPE sage_engine_requests_running gauge');
+    expect(text).toContain('sage_engine_requests_running{model_name="sage/tiny-chat"} 1');
+    expect(text).toContain('sage_engine_requests_waiting{model_name="sage/tiny-chat"} 2');
+    expect(text).toContain('sage_engine_prompt_tokens_total{model_name="sage/tiny-chat"} 7');
+    expect(text).toContain('sage_engine_generation_tokens_total{model_name="sage/tiny-chat"} 5');
     expect(text).toContain(
-      'vllm:request_success_total{model_name="sage/tiny-chat",finished_reason="length"} 1',
+      'sage_engine_request_success_total{model_name="sage/tiny-chat",finished_reason="length"} 1',
     );
     expect(text).toContain(
-      'sage:requests_total{model_name="sage/tiny-chat",endpoint="/v1/completions",outcome="success"} 2',
+      'sage_engine_http_requests_total{model_name="sage/tiny-chat",endpoint="/v1/completions",outcome="success"} 2',
     );
-    expect(text).toContain('sage:model_loaded{model_name="sage/tiny-chat"} 1');
+    expect(text).toContain('sage_engine_model_loaded{model_name="sage/tiny-chat"} 1');
   });
 
   it('escapes quotes and backslashes in label values', () => {

@@ -1,11 +1,13 @@
 /**
- * The engine's Prometheus metrics, named as vLLM names them where vLLM has one, so dashboards
- * and the gateway read both engines alike. Rendered in the Prometheus text format (0.0.4).
+ * The engine's Prometheus metrics, in the Prometheus text format (0.0.4). Names follow
+ * Prometheus' conventions (`sage_engine_*`, no `:`, which is for recording rules), so
+ * `promtool check metrics` passes; each maps to the vLLM metric of the same meaning
+ * (`sage_engine_requests_running` ↔ `vllm:num_requests_running`, docs/engines.md).
  */
 
-/** How a request ended, as counted by `sage:requests_total`. */
+/** How a request ended, as counted by `sage_engine_http_requests_total`. */
 export type RequestOutcome = 'success' | 'aborted' | 'rejected' | 'invalid' | 'error';
-/** vLLM's `finished_reason` label of `vllm:request_success_total`. */
+/** The `finished_reason` label of `sage_engine_request_success_total` (vLLM's values). */
 export type FinishedReason = 'stop' | 'length' | 'abort';
 
 export interface SlotGauges {
@@ -26,7 +28,7 @@ function labels(values: Record<string, string>): string {
  * @example
  * const metrics = new EngineMetrics('sage/tiny-chat', slots);
  * metrics.addGenerationTokens(3);
- * metrics.render(); // "# HELP vllm:num_requests_running …"
+ * metrics.render(); // "# HELP sage_engine_requests_running …"
  */
 export class EngineMetrics {
   private promptTokens = 0;
@@ -75,20 +77,20 @@ export class EngineMetrics {
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
       for (const [labelText, value] of samples) lines.push(`${name}${labelText} ${value}`);
     };
-    metric('vllm:num_requests_running', 'gauge', 'Requests being generated or embedded now.', [
+    metric('sage_engine_requests_running', 'gauge', 'Requests being generated or embedded now.', [
       [labels(model), this.slots.running],
     ]);
-    metric('vllm:num_requests_waiting', 'gauge', 'Requests waiting for a free slot.', [
+    metric('sage_engine_requests_waiting', 'gauge', 'Requests waiting for a free slot.', [
       [labels(model), this.slots.waiting],
     ]);
-    metric('vllm:prompt_tokens_total', 'counter', 'Prompt tokens processed.', [
+    metric('sage_engine_prompt_tokens_total', 'counter', 'Prompt tokens processed.', [
       [labels(model), this.promptTokens],
     ]);
-    metric('vllm:generation_tokens_total', 'counter', 'Tokens generated.', [
+    metric('sage_engine_generation_tokens_total', 'counter', 'Tokens generated.', [
       [labels(model), this.generationTokens],
     ]);
     metric(
-      'vllm:request_success_total',
+      'sage_engine_request_success_total',
       'counter',
       'Generations that ended, by finished_reason (stop, length, abort).',
       (['stop', 'length', 'abort'] as const).map((reason) => [
@@ -97,7 +99,7 @@ export class EngineMetrics {
       ]),
     );
     metric(
-      'sage:requests_total',
+      'sage_engine_http_requests_total',
       'counter',
       'HTTP inference requests by endpoint and outcome (success, aborted, rejected, invalid, error).',
       [...this.requests.values()].map((entry) => [
@@ -105,9 +107,12 @@ export class EngineMetrics {
         entry.count,
       ]),
     );
-    metric('sage:model_loaded', 'gauge', '1 once the model is loaded and the engine serves requests.', [
-      [labels(model), this.loaded ? 1 : 0],
-    ]);
+    metric(
+      'sage_engine_model_loaded',
+      'gauge',
+      '1 once the model is loaded and the engine serves requests.',
+      [[labels(model), this.loaded ? 1 : 0]],
+    );
     return `${lines.join('\n')}\n`;
   }
 }
