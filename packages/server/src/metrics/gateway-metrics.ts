@@ -1,6 +1,8 @@
 import { Gauge, Registry } from 'prom-client';
+import { SERVER_VERSION } from '../version.js';
 import { CompactCounter } from './compact-counter.js';
 import { CompactHistogram } from './compact-histogram.js';
+import { runtimeMetricsRegistry } from './runtime-metrics.js';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 const FIRST_TOKEN_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -37,6 +39,24 @@ export interface InferenceObservation {
  */
 export class GatewayMetrics {
   readonly registry = new Registry();
+  readonly #runtime: boolean;
+
+  /**
+   * @param options.runtime include the process's `process_*` and `nodejs_*` series in
+   *   {@link render} (default true; they are shared by every gateway of the process).
+   */
+  constructor(options: { runtime?: boolean } = {}) {
+    this.#runtime = options.runtime ?? true;
+    this.buildInfo.set({ version: SERVER_VERSION, node_version: process.version }, 1);
+  }
+
+  /** `sage_build_info{version, node_version} 1` */
+  readonly buildInfo = new Gauge({
+    name: 'sage_build_info',
+    help: 'Always 1; the labels say which gateway version runs on which Node.js',
+    labelNames: ['version', 'node_version'] as const,
+    registers: [this.registry],
+  });
 
   /** `sage_gateway_requests_total{route, model, engine_id, status}` */
   readonly requests = new CompactCounter({
@@ -129,8 +149,14 @@ export class GatewayMetrics {
     this.requestDuration.observe({ route, model, engine_id: engineId }, durationSeconds);
   }
 
-  /** The Prometheus text exposition of every metric. */
+  /** The Prometheus text exposition of every metric, the process's runtime series after the gateway's. */
   async render(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    const own = await this.registry.metrics();
+    if (!this.#runtime) return { contentType: this.registry.contentType, body: own };
+    const runtime = await runtimeMetricsRegistry().metrics();
+    return {
+      contentType: this.registry.contentType,
+      body: `${own.endsWith('\n') ? own : `${own}\n`}${runtime}`,
+    };
   }
 }

@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { GatewayEnv } from '../gateway-env.js';
+import { metricsTargets } from '../metrics/metrics-targets.js';
 import { applyPreset } from '../presets/apply-preset.js';
 import { readJsonBody } from '../request/read-json-body.js';
 import { engineRoutes, engineToWire } from './management-engines.js';
@@ -49,8 +50,8 @@ function presetOf(body: z.output<typeof PresetApplyBody>): Preset {
 }
 
 /**
- * `/v1/management`: engines (see `engineRoutes`), cluster status, GPUs, the default scheduling
- * policy and preset application. Admin-only when API keys are configured.
+ * `/v1/management`: engines (see `engineRoutes`), cluster status, GPUs, the engines' metrics
+ * targets (Prometheus HTTP service discovery), the default scheduling policy and preset application. Admin-only when API keys are configured.
  */
 export function managementRoutes(options: ManagementRoutesOptions): Hono<GatewayEnv> {
   const { manager } = options;
@@ -73,6 +74,8 @@ export function managementRoutes(options: ManagementRoutesOptions): Hono<Gateway
     const gpus = await manager.getGpuStatus();
     return c.json({ gpus: gpus.map((gpu) => toWire<GpuStatusWire>(gpu)), mock: manager.gpu.mock });
   });
+  // Prometheus `http_sd_configs`: one target group per engine that has a process.
+  app.get('/metrics/targets', (c) => c.json(metricsTargets(manager.listEngines())));
   app.get('/policy', (c) => c.json({ policy: manager.scheduler.policy, available: schedulingPolicyNames }));
   app.put('/policy', async (c) => {
     const body = await readJsonBody(c, PolicyBody, 'invalid policy request', options.bodyLimitBytes);
