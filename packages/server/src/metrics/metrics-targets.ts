@@ -1,4 +1,4 @@
-import type { EngineInfo, EngineStatus } from '@sage/protocol';
+import { type EngineInfo, hasLiveProcess } from '@sage/protocol';
 
 /** One target group of Prometheus' HTTP service discovery (`http_sd_configs`). */
 export interface MetricsTargetGroup {
@@ -7,9 +7,6 @@ export interface MetricsTargetGroup {
   /** Attached to every series scraped from the engine. */
   labels: Record<string, string>;
 }
-
-/** States in which an engine has a process that should answer `/metrics`. */
-const SCRAPED_STATES: ReadonlySet<EngineStatus> = new Set(['STARTING', 'RUNNING', 'UNHEALTHY', 'DRAINING']);
 
 /** `host:port` with IPv6 hosts in brackets, as Prometheus expects a target. */
 function targetOf(host: string, port: number): string {
@@ -20,7 +17,7 @@ function targetOf(host: string, port: number): string {
 }
 
 /**
- * The engines Prometheus should scrape, one target group each, in the shape of Prometheus'
+ * The engines Prometheus should scrape (those with a live process), one target group each, in the shape of Prometheus'
  * HTTP service discovery: `[{ targets: ['127.0.0.1:8001'], labels: { engine_id, model, backend,
  * engine_kind, __metrics_path__ } }]`. Pure: the route passes `manager.listEngines()`.
  *
@@ -31,7 +28,7 @@ function targetOf(host: string, port: number): string {
  */
 export function metricsTargets(engines: readonly EngineInfo[]): MetricsTargetGroup[] {
   return engines
-    .filter((engine) => SCRAPED_STATES.has(engine.status))
+    .filter((engine) => hasLiveProcess(engine.status))
     .map((engine) => ({
       targets: [targetOf(engine.host, engine.port)],
       labels: {
