@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineInfoWire } from '@sage/protocol';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -150,5 +150,22 @@ describe('sage gateway stop --keep-engines and restart', () => {
     const stopped = await context.sage('gateway', 'stop');
     expect(stopped.code, stopped.stderr).toBe(0);
     await waitFor(() => !isAlive(engine.pid!));
+  });
+});
+
+describe('sage.yaml port and finding the gateway', () => {
+  it("binds the config's port: and every command finds the gateway through SAGE_HOME", async () => {
+    const context = await setup();
+    cleanups.push(() => context.sage('gateway', 'stop'));
+    appendFileSync(context.configPath, `port: ${context.port}\n`);
+    const started = await context.sage('gateway', 'start', '--config', context.configPath, '--json');
+    expect(started.code, started.stderr).toBe(0);
+    expect(jsonOf(started)).toMatchObject({ port: context.port, url: context.apiBase });
+    // No --api-base: the pid file of SAGE_HOME says where the gateway is.
+    const listed = await context.sage('llm', 'engine', 'list', '--json');
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(jsonOf(listed)).toEqual({ engines: [] });
+    const status = await context.sage('llm', 'status', '--json');
+    expect(status.code, status.stderr).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { resolveApiBase } from '../api/api-base.js';
+import { findGateway } from '../api/find-gateway.js';
 import type { ManagementClient } from '../api/management-types.js';
 import type { CliContext } from '../context.js';
 import { CLI_DEFAULTS, CLI_ENV } from '../defaults.js';
@@ -15,7 +15,7 @@ export interface GatewayFlags {
 export function withApiBase(command: Command): Command {
   return command.option(
     '--api-base <url>',
-    `gateway API base (default: $${CLI_ENV.controlPlaneUrl} or ${CLI_DEFAULTS.apiBase})`,
+    `gateway API base (default: $${CLI_ENV.controlPlaneUrl}, else the gateway of $${CLI_ENV.home}, else ${CLI_DEFAULTS.apiBase})`,
   );
 }
 
@@ -30,14 +30,15 @@ export function outputFor(context: CliContext, flags: { json?: boolean }): Outpu
 }
 
 /**
- * Run `work` with a management client for `--api-base` (or the env/default), closing it after.
+ * Run `work` with a management client for the gateway {@link findGateway} finds (`--api-base`,
+ * `SAGE_CONTROL_PLANE_URL`, the pid file of `SAGE_HOME`, the default), closing it after.
  */
 export async function withClient<T>(
   context: CliContext,
   flags: { apiBase?: string },
   work: (client: ManagementClient) => Promise<T>,
 ): Promise<T> {
-  const client = context.createClient(resolveApiBase(flags.apiBase, context.env));
+  const client = context.createClient((await findGateway(flags.apiBase, context.env)).apiBase);
   try {
     return await work(client);
   } finally {

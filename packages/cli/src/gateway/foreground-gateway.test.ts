@@ -16,7 +16,7 @@ function fakeGatewayModule() {
       started.push(options);
       return {
         url: `http://127.0.0.1:${options.port || 43_210}`,
-        host: options.host,
+        host: options.host ?? '127.0.0.1',
         port: options.port || 43_210,
         close: async (closeOptions) => {
           closed.push(closeOptions);
@@ -27,7 +27,8 @@ function fakeGatewayModule() {
     async loadGatewayConfig(path) {
       if (path.endsWith('missing.yaml')) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
       if (path.endsWith('bad.yaml')) throw new Error('bad.yaml:3:7: scheduling.policy: Invalid option');
-      return {};
+      if (path.endsWith('debug.yaml')) return { host: '127.0.0.1', port: 9100, logLevel: 'debug' };
+      return { host: '127.0.0.2', port: 9200, logLevel: 'info' };
     },
   };
   return { module, started, closed };
@@ -117,14 +118,52 @@ describe('runForegroundGateway', () => {
   });
 });
 
+describe('runForegroundGateway and sage.yaml', () => {
+  it("passes no host or port of its own, so the config's host: and port: apply", async () => {
+    const home = mkdtempSync(join(tmpdir(), 'sage-cli-fg-'));
+    const fake = fakeContext({ env: { SAGE_HOME: home } });
+    const gateway = fakeGatewayModule();
+    const running = runForegroundGateway(fake.context, createOutput(fake.terminal, {}), {
+      launch: { config: '/etc/sage.yaml', insecure: false },
+      loadGatewayModule: async () => gateway.module,
+    });
+    await eventually(async () => (await readPidFile(join(home, 'gateway.pid'))) !== null);
+    fake.raise('SIGTERM');
+    await running;
+    expect(gateway.started[0]).toEqual({ config: '/etc/sage.yaml', insecure: false });
+  });
+
+  it("with a default log level (`llm serve`) keeps the file's values and a level the file sets", async () => {
+    for (const [config, level] of [
+      ['/etc/sage.yaml', 'warn'],
+      ['/etc/debug.yaml', 'debug'],
+    ] as const) {
+      const home = mkdtempSync(join(tmpdir(), 'sage-cli-fg-'));
+      const fake = fakeContext({ env: { SAGE_HOME: home } });
+      const gateway = fakeGatewayModule();
+      const running = runForegroundGateway(fake.context, createOutput(fake.terminal, {}), {
+        launch: { config, insecure: false },
+        defaultLogLevel: 'warn',
+        loadGatewayModule: async () => gateway.module,
+      });
+      await eventually(async () => (await readPidFile(join(home, 'gateway.pid'))) !== null);
+      fake.raise('SIGTERM');
+      await running;
+      expect(gateway.started[0]?.config).toMatchObject({ logLevel: level });
+      expect(gateway.started[0]).not.toHaveProperty('port');
+    }
+  });
+});
+
 describe('validateLaunch', () => {
   const base = { host: '127.0.0.1', port: 8889, insecure: false };
   const load = async () => fakeGatewayModule().module;
 
-  it('accepts a built-in preset and a valid config', async () => {
+  it("accepts a built-in preset and a valid config, and returns the file's address", async () => {
     await expect(
       validateLaunch({ ...base, preset: 'local', config: '/etc/sage.yaml' }, load),
-    ).resolves.toBeUndefined();
+    ).resolves.toEqual({ host: '127.0.0.2', port: 9200 });
+    await expect(validateLaunch({ insecure: false, preset: 'local' }, load)).resolves.toEqual({});
   });
 
   it('names the flag of a missing file and passes config errors through', async () => {

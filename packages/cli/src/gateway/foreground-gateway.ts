@@ -62,17 +62,22 @@ export function missingFileAsUsage(error: unknown, flag: string, path: string): 
 
 /**
  * Check the launch's preset and `sage.yaml` before a background gateway is spawned, so a typo
- * is a usage error here (exit code 2) rather than a line in the gateway's log.
+ * is a usage error here (exit code 2) rather than a line in the gateway's log. Returns the
+ * file's `host`/`port` (for the progress line), or nothing without `--config`.
  */
 export async function validateLaunch(
   launch: GatewayLaunch,
   load: GatewayModuleLoader = loadGatewayModule,
-): Promise<void> {
+): Promise<{ host?: string; port?: number }> {
   await presetOf(launch);
-  if (launch.config === undefined) return;
+  if (launch.config === undefined) return {};
   const module = await load();
   try {
-    await module.loadGatewayConfig(launch.config);
+    const file = await module.loadGatewayConfig(launch.config);
+    return {
+      ...(file.host === undefined ? {} : { host: file.host }),
+      ...(file.port === undefined ? {} : { port: file.port }),
+    };
   } catch (error) {
     throw missingFileAsUsage(error, '--config', launch.config);
   }
@@ -80,16 +85,27 @@ export async function validateLaunch(
 
 /**
  * What `startGateway` gets as `config`: the `sage.yaml` path; or, for a default log level, the
- * default configuration with that level (the environment still wins over it).
+ * configuration (the file's, else the defaults) with that level unless the file sets another —
+ * the environment still wins over both.
  */
-function configOf(
+async function configOf(
   launch: GatewayLaunch,
   options: ForegroundGatewayOptions,
   module: GatewayModule,
-): { config?: string | Record<string, unknown> } {
-  if (launch.config !== undefined) return { config: launch.config };
-  if (options.defaultLogLevel === undefined) return {};
-  return { config: { ...module.defaultGatewayConfig(), logLevel: options.defaultLogLevel } };
+): Promise<{ config?: string | Record<string, unknown> }> {
+  if (options.defaultLogLevel === undefined)
+    return launch.config === undefined ? {} : { config: launch.config };
+  const defaults = module.defaultGatewayConfig();
+  let base: Record<string, unknown> = defaults;
+  if (launch.config !== undefined) {
+    try {
+      base = { ...(await module.loadGatewayConfig(launch.config)) };
+    } catch (error) {
+      throw missingFileAsUsage(error, '--config', launch.config);
+    }
+  }
+  const fileSetsLevel = base.logLevel !== undefined && base.logLevel !== defaults.logLevel;
+  return { config: fileSetsLevel ? base : { ...base, logLevel: options.defaultLogLevel } };
 }
 
 /**
@@ -162,9 +178,9 @@ export async function runForegroundGateway(
     const module = await (options.loadGatewayModule ?? loadGatewayModule)();
     // A second Ctrl-C while the gateway starts (a preset may take minutes) exits at once.
     const starting = module.startGateway({
-      host: launch.host,
-      port: launch.port,
-      ...configOf(launch, options, module),
+      ...(launch.host === undefined ? {} : { host: launch.host }),
+      ...(launch.port === undefined ? {} : { port: launch.port }),
+      ...(await configOf(launch, options, module)),
       ...(preset === undefined ? {} : { preset: { ...preset } }),
       insecure: launch.insecure,
       ...(launch.policy === undefined ? {} : { policy: launch.policy }),
@@ -177,7 +193,7 @@ export async function runForegroundGateway(
       port: gateway.port,
       url: apiBase,
       startedAt: new Date().toISOString(),
-      args: foregroundArgs({ ...launch, port: launch.port === 0 ? gateway.port : launch.port }),
+      args: foregroundArgs(launch.port === 0 ? { ...launch, port: gateway.port } : launch),
       logPath: options.logPath ?? null,
     });
     output.note(`gateway listening on ${apiBase} (pid ${process.pid}); Ctrl-C stops it and its engines`);

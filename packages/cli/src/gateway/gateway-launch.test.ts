@@ -1,16 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { foregroundArgs, parseGatewayLaunch } from './gateway-launch.js';
+import { foregroundArgs, launchAddress, parseGatewayLaunch } from './gateway-launch.js';
 
 describe('parseGatewayLaunch', () => {
-  it('defaults to SAGE_GATEWAY_HOST/PORT, then 127.0.0.1:8889', () => {
-    expect(parseGatewayLaunch({}, {}, '/work')).toEqual({ host: '127.0.0.1', port: 8889, insecure: false });
+  it('sets host and port only from --host/--port (the gateway layers sage.yaml, then the environment)', () => {
+    expect(parseGatewayLaunch({}, {}, '/work')).toEqual({ insecure: false });
     expect(
       parseGatewayLaunch({}, { SAGE_GATEWAY_HOST: '0.0.0.0', SAGE_GATEWAY_PORT: '9000' }, '/work'),
-    ).toMatchObject({
-      host: '0.0.0.0',
-      port: 9000,
-    });
+    ).toEqual({ insecure: false });
     expect(parseGatewayLaunch({ port: '0' }, { SAGE_GATEWAY_PORT: '9000' }, '/work').port).toBe(0);
+    expect(parseGatewayLaunch({ host: '::1' }, {}, '/work').host).toBe('::1');
   });
 
   it('makes file paths absolute and validates the policy', () => {
@@ -20,8 +18,6 @@ describe('parseGatewayLaunch', () => {
       '/work',
     );
     expect(launch).toEqual({
-      host: '127.0.0.1',
-      port: 8889,
       policy: 'fifo',
       config: '/work/conf/sage.yaml',
       presetFile: '/etc/sage/team.yaml',
@@ -38,6 +34,21 @@ describe('parseGatewayLaunch', () => {
     expect(() => parseGatewayLaunch({ preset: 'local', presetFile: 'x.yaml' }, {}, '/work')).toThrow(
       'not both',
     );
+  });
+});
+
+describe('launchAddress', () => {
+  it('is --host/--port, else the environment, else the config file, else 127.0.0.1:8889', () => {
+    const file = { host: '10.1.1.1', port: 9300 };
+    expect(launchAddress({ insecure: false }, {}, {})).toEqual({ host: '127.0.0.1', port: 8889 });
+    expect(launchAddress({ insecure: false }, {}, file)).toEqual(file);
+    expect(launchAddress({ insecure: false }, { SAGE_GATEWAY_PORT: '9400' }, file)).toEqual({
+      host: '10.1.1.1',
+      port: 9400,
+    });
+    expect(
+      launchAddress({ insecure: false, host: '::1', port: 0 }, { SAGE_GATEWAY_PORT: '9400' }, file),
+    ).toEqual({ host: '::1', port: 0 });
   });
 });
 
@@ -66,6 +77,13 @@ describe('foregroundArgs', () => {
       '/c.yaml',
       '--preset',
       'local',
+    ]);
+    expect(foregroundArgs({ insecure: false, config: '/c.yaml' })).toEqual([
+      'gateway',
+      'start',
+      '--foreground',
+      '--config',
+      '/c.yaml',
     ]);
   });
 });

@@ -17,10 +17,14 @@ export interface GatewayStartFlags {
   logPath?: string;
 }
 
-/** A validated gateway start: what `startGateway()` gets and what `restart` repeats. */
+/**
+ * A validated gateway start: what `startGateway()` gets and what `restart` repeats. `host` and
+ * `port` are set only by `--host`/`--port`: the gateway itself layers defaults ← `sage.yaml` ←
+ * `SAGE_GATEWAY_HOST`/`_PORT` ← these, so a file's `host:`/`port:` is not overridden by a default.
+ */
 export interface GatewayLaunch {
-  host: string;
-  port: number;
+  host?: string;
+  port?: number;
   policy?: string;
   /** Absolute path of `sage.yaml`. */
   config?: string;
@@ -32,8 +36,9 @@ export interface GatewayLaunch {
 }
 
 /**
- * Validate `sage gateway start` flags; `--host`/`--port` default to `SAGE_GATEWAY_HOST`/`_PORT`,
- * then 127.0.0.1:8889. File paths become absolute (a background gateway may resolve them later).
+ * Validate `sage gateway start` flags. `SAGE_GATEWAY_HOST`/`_PORT` are checked here (a bad value
+ * is a usage error naming the variable) but applied by the gateway, over `sage.yaml`. File
+ * paths become absolute (a background gateway may resolve them later).
  */
 export function parseGatewayLaunch(
   flags: GatewayStartFlags,
@@ -43,13 +48,15 @@ export function parseGatewayLaunch(
   if (flags.preset !== undefined && flags.presetFile !== undefined) {
     throw usageError('give --preset or --preset-file, not both');
   }
-  const hostText = flags.host ?? (env[CLI_ENV.gatewayHost] || CLI_DEFAULTS.gatewayHost);
-  const portText = flags.port ?? (env[CLI_ENV.gatewayPort] || String(CLI_DEFAULTS.gatewayPort));
-  const launch: GatewayLaunch = {
-    host: parseFlag(flags.host === undefined ? CLI_ENV.gatewayHost : '--host', HostFlag, hostText),
-    port: parseFlag(flags.port === undefined ? CLI_ENV.gatewayPort : '--port', GatewayPortFlag, portText),
-    insecure: flags.insecure === true,
-  };
+  const envHost = env[CLI_ENV.gatewayHost];
+  if (envHost) parseFlag(CLI_ENV.gatewayHost, HostFlag, envHost);
+  const envPort = env[CLI_ENV.gatewayPort];
+  if (envPort) parseFlag(CLI_ENV.gatewayPort, GatewayPortFlag, envPort);
+  const launch: GatewayLaunch = { insecure: flags.insecure === true };
+  const host = parseOptionalFlag('--host', HostFlag, flags.host);
+  if (host !== undefined) launch.host = host;
+  const port = parseOptionalFlag('--port', GatewayPortFlag, flags.port);
+  if (port !== undefined) launch.port = port;
   const policy = parseOptionalFlag('--policy', PolicyFlag, flags.policy);
   if (policy !== undefined) launch.policy = policy;
   if (flags.config !== undefined) launch.config = absolute(cwd, flags.config);
@@ -58,13 +65,32 @@ export function parseGatewayLaunch(
   return launch;
 }
 
+/**
+ * The address a launch will bind, as the gateway decides it: `--host`/`--port`, else
+ * `SAGE_GATEWAY_HOST`/`_PORT`, else `sage.yaml`'s `host:`/`port:` (`fileAddress`), else
+ * 127.0.0.1:8889. For progress lines; the pid file records the real one.
+ */
+export function launchAddress(
+  launch: GatewayLaunch,
+  env: NodeJS.ProcessEnv,
+  fileAddress: { host?: string; port?: number } = {},
+): { host: string; port: number } {
+  const envPort = env[CLI_ENV.gatewayPort];
+  return {
+    host: launch.host ?? (env[CLI_ENV.gatewayHost] || fileAddress.host || CLI_DEFAULTS.gatewayHost),
+    port: launch.port ?? (envPort ? Number(envPort) : (fileAddress.port ?? CLI_DEFAULTS.gatewayPort)),
+  };
+}
+
 function absolute(cwd: string, path: string): string {
   return isAbsolute(path) ? path : resolve(cwd, path);
 }
 
 /** The `sage` arguments of the foreground gateway that serves `launch`. */
 export function foregroundArgs(launch: GatewayLaunch): string[] {
-  const args = ['gateway', 'start', '--foreground', '--host', launch.host, '--port', String(launch.port)];
+  const args = ['gateway', 'start', '--foreground'];
+  if (launch.host !== undefined) args.push('--host', launch.host);
+  if (launch.port !== undefined) args.push('--port', String(launch.port));
   if (launch.policy !== undefined) args.push('--policy', launch.policy);
   if (launch.config !== undefined) args.push('--config', launch.config);
   if (launch.preset !== undefined) args.push('--preset', launch.preset);

@@ -3,8 +3,10 @@
  * through a dynamic `import()`, so commands that only talk HTTP start fast.
  */
 export interface ForegroundGatewayStartOptions {
-  host: string;
-  port: number;
+  /** Unset: `SAGE_GATEWAY_HOST`, else the config's `host:`, else 127.0.0.1. */
+  host?: string;
+  /** Unset: `SAGE_GATEWAY_PORT`, else the config's `port:`, else 8889. */
+  port?: number;
   /** Path of `sage.yaml`, or a resolved configuration (`defaultGatewayConfig()` with changes). */
   config?: string | Record<string, unknown>;
   /** A built-in preset name or a validated preset object; `startGateway` resolves once its engines are RUNNING. */
@@ -24,8 +26,11 @@ export interface StartedGateway {
 
 export interface GatewayModule {
   startGateway(options: ForegroundGatewayStartOptions): Promise<StartedGateway>;
-  /** Read and validate a `sage.yaml` (throws `ConfigValidationError` with file:line:column). */
-  loadGatewayConfig(path: string): Promise<unknown>;
+  /**
+   * Read and validate a `sage.yaml` (throws `ConfigValidationError` with file:line:column): the
+   * file's values over the defaults.
+   */
+  loadGatewayConfig(path: string): Promise<{ host?: string; port?: number; logLevel?: string }>;
   /** The configuration before any file or environment variable. */
   defaultGatewayConfig(): Record<string, unknown>;
 }

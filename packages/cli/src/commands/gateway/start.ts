@@ -4,7 +4,12 @@ import type { CliContext } from '../../context.js';
 import { CLI_DEFAULTS, CLI_ENV } from '../../defaults.js';
 import { startBackgroundGateway } from '../../gateway/background-gateway.js';
 import { runForegroundGateway, validateLaunch } from '../../gateway/foreground-gateway.js';
-import { foregroundArgs, type GatewayStartFlags, parseGatewayLaunch } from '../../gateway/gateway-launch.js';
+import {
+  foregroundArgs,
+  type GatewayStartFlags,
+  launchAddress,
+  parseGatewayLaunch,
+} from '../../gateway/gateway-launch.js';
 import type { GatewayPidRecord } from '../../gateway/pid-file.js';
 import type { Output } from '../../output/print.js';
 import { outputFor, withJson } from '../shared-options.js';
@@ -46,12 +51,12 @@ export async function startGatewayCommand(
     await runForegroundGateway(context, output, { launch, logPath: flags.logPath ?? null });
     return;
   }
-  await validateLaunch(launch);
+  const address = launchAddress(launch, context.env, await validateLaunch(launch));
   const withPreset = launch.preset !== undefined || launch.presetFile !== undefined;
   output.note(
     withPreset
-      ? `starting a gateway on ${launch.host}:${launch.port} and its preset's engines…`
-      : `starting a gateway on ${launch.host}:${launch.port}…`,
+      ? `starting a gateway on ${address.host}:${address.port} and its preset's engines…`
+      : `starting a gateway on ${address.host}:${address.port}…`,
   );
   const record = await startBackgroundGateway(context, output, {
     args: foregroundArgs(launch),
@@ -65,11 +70,11 @@ export function addGatewayStartOptions(command: Command): Command {
   return command
     .option(
       '--host <host>',
-      `address to bind (default: $${CLI_ENV.gatewayHost} or ${CLI_DEFAULTS.gatewayHost})`,
+      `address to bind (default: $${CLI_ENV.gatewayHost}, the config's host, or ${CLI_DEFAULTS.gatewayHost})`,
     )
     .option(
       '--port <port>',
-      `port to bind, 0 for any (default: $${CLI_ENV.gatewayPort} or ${CLI_DEFAULTS.gatewayPort})`,
+      `port to bind, 0 for any (default: $${CLI_ENV.gatewayPort}, the config's port, or ${CLI_DEFAULTS.gatewayPort})`,
     )
     .option('--policy <name>', `scheduling policy: ${SCHEDULING_POLICY_NAMES.join(', ')}`)
     .option('--config <file>', 'gateway configuration file (sage.yaml)')

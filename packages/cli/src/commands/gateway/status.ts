@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { resolveApiBase } from '../../api/api-base.js';
+import { findGateway } from '../../api/find-gateway.js';
 import type { CliContext } from '../../context.js';
 import { CliExitError, GatewayUnreachableError } from '../../errors.js';
 import { EXIT_CODES } from '../../exit-codes.js';
@@ -24,7 +24,7 @@ export interface GatewayStatusWire {
 }
 
 /**
- * `sage gateway status`: the gateway recorded in the pid file (else the one at `--api-base`),
+ * `sage gateway status`: the gateway `findGateway` finds (`--api-base`, the env, the pid file, the default),
  * whether `/health` answers, and how many engines it has. Not running: exit code 3.
  */
 export async function gatewayStatus(
@@ -34,8 +34,7 @@ export async function gatewayStatus(
   now: () => number = Date.now,
 ): Promise<GatewayStatusWire> {
   const record = await readLiveGateway(gatewayPaths(context.env).pidFile);
-  const url =
-    flags.apiBase === undefined && record !== null ? record.url : resolveApiBase(flags.apiBase, context.env);
+  const { apiBase: url } = await findGateway(flags.apiBase, context.env);
   const client = context.createClient(url);
   let healthy = false;
   let engines: number | null = null;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { resolveApiBase } from '../../api/api-base.js';
+import { findGateway } from '../../api/find-gateway.js';
 import {
   createInferenceClient,
   type InferenceClient,
@@ -41,7 +41,7 @@ export async function withInferenceClient(
   factory: InferenceClientFactory,
   work: (client: InferenceClient) => Promise<void>,
 ): Promise<void> {
-  const apiBase = resolveApiBase(flags.apiBase, context.env);
+  const { apiBase } = await findGateway(flags.apiBase, context.env);
   let client: InferenceClient | undefined;
   try {
     client = await factory({ controlPlaneUrl: apiBase });

@@ -1,11 +1,11 @@
 import { DEFAULT_PRESET_NAME, getBuiltinPreset, loadPresetFile, type Preset } from '@sage/presets';
-import { acceptsTraffic, type EngineInfoWire } from '@sage/protocol';
+import { acceptsTraffic, type EngineInfoWire, SCHEDULING_POLICY_NAMES } from '@sage/protocol';
 import type { Command } from 'commander';
 import type { ManagementClient } from '../../api/management-types.js';
 import type { CliContext } from '../../context.js';
 import { CLI_DEFAULTS, CLI_ENV } from '../../defaults.js';
-import { runForegroundGateway } from '../../gateway/foreground-gateway.js';
-import { parseGatewayLaunch } from '../../gateway/gateway-launch.js';
+import { runForegroundGateway, validateLaunch } from '../../gateway/foreground-gateway.js';
+import { launchAddress, parseGatewayLaunch } from '../../gateway/gateway-launch.js';
 import type { GatewayModuleLoader } from '../../gateway/gateway-module.js';
 import { waitUntil } from '../../gateway/wait-until.js';
 import type { Output } from '../../output/print.js';
@@ -80,12 +80,16 @@ export async function announceWhenReady(
 
 export interface ServeFlags {
   preset?: string;
+  host?: string;
   port?: string;
+  config?: string;
+  policy?: string;
 }
 
 /**
- * `sage llm serve [--preset NAME] [--port N]`: the one-command start — a gateway in this
- * process with a preset applied (default `local`), the URL and a curl example once ready.
+ * `sage llm serve [--preset NAME] [--host H] [--port N] [--config FILE] [--policy P]`: the
+ * one-command start — a gateway in this process with a preset applied (default `local`), the
+ * URL and a curl example once ready.
  */
 export async function serve(
   context: CliContext,
@@ -96,15 +100,19 @@ export async function serve(
   const presetFlag = flags.preset ?? DEFAULT_PRESET_NAME;
   const launch = parseGatewayLaunch(
     {
+      ...(flags.host === undefined ? {} : { host: flags.host }),
       ...(flags.port === undefined ? {} : { port: flags.port }),
+      ...(flags.config === undefined ? {} : { config: flags.config }),
+      ...(flags.policy === undefined ? {} : { policy: flags.policy }),
       ...(isPresetPath(presetFlag) ? { presetFile: presetFlag } : { preset: presetFlag }),
     },
     context.env,
     context.cwd,
   );
   const preset = launch.presetFile ? await loadPresetFile(launch.presetFile) : getBuiltinPreset(presetFlag);
+  const address = launchAddress(launch, context.env, await validateLaunch(launch, options.loadGatewayModule));
   output.note(
-    `starting a gateway on ${launch.host}:${launch.port} with preset ${preset.name} ` +
+    `starting a gateway on ${address.host}:${address.port} with preset ${preset.name} ` +
       `(${preset.engines.map((engine) => engine.model).join(', ')}); it answers once the engines are RUNNING…`,
   );
   await runForegroundGateway(context, output, {
@@ -127,7 +135,16 @@ export function registerServe(llm: Command, context: CliContext): void {
     .command('serve')
     .description('run a gateway here with a preset applied (default: local); Ctrl-C stops everything')
     .option('--preset <name>', `built-in preset name or preset file (default: ${DEFAULT_PRESET_NAME})`)
-    .option('--port <port>', `gateway port (default: $${CLI_ENV.gatewayPort} or ${CLI_DEFAULTS.gatewayPort})`)
+    .option(
+      '--host <host>',
+      `address to bind (default: $${CLI_ENV.gatewayHost}, the config's host, or ${CLI_DEFAULTS.gatewayHost})`,
+    )
+    .option(
+      '--port <port>',
+      `gateway port (default: $${CLI_ENV.gatewayPort}, the config's port, or ${CLI_DEFAULTS.gatewayPort})`,
+    )
+    .option('--config <file>', 'gateway configuration file (sage.yaml)')
+    .option('--policy <name>', `scheduling policy: ${SCHEDULING_POLICY_NAMES.join(', ')}`)
     .action(async (flags: ServeFlags) => {
       await serve(context, outputFor(context, {}), flags);
     });
