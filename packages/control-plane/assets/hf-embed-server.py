@@ -27,9 +27,14 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+# Exit codes (docs/engines.md, "Exit codes"). 1: an unexpected failure, restarted by the control
+# plane. 2 (argparse), 65, 66 and 78 mean "not startable": the engine is marked FAILED at once.
 EXIT_FAILURE = 1
-# EX_CONFIG: this host cannot run the engine as asked (no torch, no CUDA); the control plane
-# marks the engine FAILED at once instead of retrying.
+# EX_DATAERR: the model exists but cannot be loaded (not a model transformers understands).
+EXIT_BAD_MODEL = 65
+# EX_NOINPUT: the model names nothing that exists (no such local folder or Hugging Face id).
+EXIT_MODEL_NOT_FOUND = 66
+# EX_CONFIG: this host cannot run the engine as asked (no torch, no CUDA).
 EXIT_CONFIGURATION = 78
 # Cap on tokens per input when the tokenizer reports no usable maximum (its "unset" value is huge).
 FALLBACK_MAX_LENGTH = 512
@@ -72,6 +77,16 @@ def fail(message: str, code: int = EXIT_FAILURE) -> None:
     log(logging.CRITICAL, message)
     print(f"hf-embed: {message}", file=sys.stderr, flush=True)
     os._exit(code)
+
+
+def load_failure_code(error: BaseException) -> int:
+    """A network failure may pass (restart); a missing or unreadable model will not."""
+    text = str(error).lower()
+    if "connect" in text or "timed out" in text or "temporarily" in text:
+        return EXIT_FAILURE
+    if isinstance(error, OSError):
+        return EXIT_MODEL_NOT_FOUND
+    return EXIT_BAD_MODEL
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
@@ -148,7 +163,7 @@ class Embedder:
             self.tokenizer = AutoTokenizer.from_pretrained(self.arguments.model, trust_remote_code=remote)
             model = AutoModel.from_pretrained(self.arguments.model, trust_remote_code=remote)
         except Exception as error:  # noqa: BLE001 - any load failure ends the process with its reason
-            fail(f"cannot load model '{self.arguments.model}': {error}")
+            fail(f"cannot load model '{self.arguments.model}': {error}", load_failure_code(error))
             return
         self.torch = torch
         self.model = model.to(self.arguments.device).eval()

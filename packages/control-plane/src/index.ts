@@ -33,12 +33,9 @@ export {
 } from './lifecycle/engine-lifecycle-manager.js';
 // Engine processes
 export { followLog, readLogTail } from './lifecycle/engine-log.js';
+export { classifyExit, type ExitClassification } from './lifecycle/exit-classification.js';
 // Manager
-export {
-  ControlPlaneManager,
-  type EngineStartOptions,
-  EXIT_CODE_CONFIGURATION_ERROR,
-} from './manager/control-plane-manager.js';
+export { ControlPlaneManager, type EngineStartOptions } from './manager/control-plane-manager.js';
 export type { ControlPlaneManagerOptions } from './manager/control-plane-options.js';
 export { defaultStateDir } from './manager/state-dir.js';
 // Ports

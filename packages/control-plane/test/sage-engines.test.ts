@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GPUResourceManager } from '../src/gpu/gpu-resource-manager.js';
 import { ControlPlaneManager } from '../src/manager/control-plane-manager.js';
@@ -57,9 +59,29 @@ describe('the control plane running sage engines with the tiny models', () => {
     const failed = manager.getEngine(engine.engineId);
     expect(failed.restartCount).toBe(0);
     expect(failed.lastExitCode).toBe(78);
+    expect(failed.lastExitClass).toBe('not_startable');
     expect(failed.lastError).toMatch(/CUDA is unavailable/);
     expect(failed.gpuIds).toEqual([0]);
     const gpus = await manager.getGpuStatus();
     expect(gpus[0]?.memoryReservedGb).toBe(0);
+  });
+
+  it('marks an engine whose .gguf is garbage after a valid header FAILED at once, with the reason, without restarts', async () => {
+    await manager.start();
+    const path = join(stateDir, 'garbage.gguf');
+    const bytes = Buffer.alloc(16 * 1024 * 1024, 0x5a);
+    bytes.write('GGUF', 0, 'ascii');
+    bytes.writeUInt32LE(3, 4);
+    writeFileSync(path, bytes);
+    const started = Date.now();
+    const engine = await manager.requestEngineStartup(path, { useGpu: false });
+    expect(engine.backend).toBe('sage');
+    await expect(manager.waitForEngine(engine.engineId, { timeoutMs: 60_000 })).rejects.toThrow(/FAILED/);
+    // Well before the 120 s start-up timeout and with no restart in between.
+    expect(Date.now() - started).toBeLessThan(30_000);
+    const failed = manager.getEngine(engine.engineId);
+    expect(failed).toMatchObject({ restartCount: 0, lastExitCode: 65, lastExitClass: 'not_startable' });
+    expect(failed.lastError).toMatch(/cannot start as configured, not retrying/);
+    expect(failed.lastError).toContain(`model file ${path} cannot be loaded`);
   });
 });

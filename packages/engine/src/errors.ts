@@ -3,18 +3,38 @@ import { errorMarker, hasMarker, SageError } from '@sage/protocol';
 /** Errors of the engine process. The bin prints their message and exits non-zero. */
 
 const modelSpecMarker = errorMarker('ModelSpecError');
-/** `--model` names nothing this engine can load. */
+/**
+ * `--model` names nothing this engine can load: `unrecognized` (not a form it knows: a usage
+ * error) or `not-found` (a missing file, an `hf:` URI that cannot be fetched).
+ */
 export class ModelSpecError extends SageError {
   readonly [modelSpecMarker] = true;
   constructor(
     readonly spec: string,
     reason: string,
     cause?: unknown,
+    readonly problem: 'unrecognized' | 'not-found' = 'not-found',
   ) {
     super({ name: 'ModelSpecError', message: `cannot load model '${spec}': ${reason}`, cause });
   }
   static override isInstance(error: unknown): error is ModelSpecError {
     return hasMarker(error, modelSpecMarker);
+  }
+}
+
+const modelFileMarker = errorMarker('ModelFileError');
+/** The model file exists but is not a model llama.cpp can load (bad GGUF header, truncated, garbage). */
+export class ModelFileError extends SageError {
+  readonly [modelFileMarker] = true;
+  constructor(
+    readonly path: string,
+    reason: string,
+    cause?: unknown,
+  ) {
+    super({ name: 'ModelFileError', message: `model file ${path} cannot be loaded: ${reason}`, cause });
+  }
+  static override isInstance(error: unknown): error is ModelFileError {
+    return hasMarker(error, modelFileMarker);
   }
 }
 

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertEngineBuilt, ENGINE_BIN, temporarySageHome } from './engine-process.js';
 
@@ -57,9 +59,23 @@ describe('sage-engine start-up failures', () => {
     expect(result.stderr).toContain('.gguf');
   });
 
-  it('exits 78 (configuration error) when a .gguf path does not exist', async () => {
+  it('exits 66 (not startable: no such model) when a .gguf path does not exist', async () => {
     const result = await runEngine(['--model', '/nonexistent/model.gguf', '--port', '0']);
-    expect(result.code).toBe(78);
+    expect(result.code).toBe(66);
     expect(result.stderr).toContain('no such file');
+  });
+
+  it('exits 65 (not startable: bad model file) at once for garbage after a valid GGUF magic, before llama.cpp loads it', async () => {
+    const path = join(home.path, 'garbage.gguf');
+    const bytes = Buffer.alloc(8 * 1024 * 1024);
+    for (let index = 0; index < bytes.length; index += 4)
+      bytes.writeUInt32LE((index * 2654435761) >>> 0, index);
+    bytes.write('GGUF', 0, 'ascii');
+    bytes.writeUInt32LE(3, 4);
+    await writeFile(path, bytes);
+    const result = await runEngine(['--model', path, '--port', '0']);
+    expect(result.code).toBe(65);
+    expect(result.stderr).toContain(`model file ${path} cannot be loaded`);
+    expect(result.stdout).not.toContain('engine ready');
   });
 });

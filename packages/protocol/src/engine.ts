@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fromWire } from './case.js';
 import { PRIORITIES } from './defaults.js';
+import { EngineExitClass } from './engine-exit.js';
 import { EngineStatus } from './engine-status.js';
 import { parseOrThrow } from './validate.js';
 
@@ -68,6 +69,10 @@ export const EngineInfoWire = z.object({
   env: z.record(z.string(), z.string()),
   restart_count: z.number().int(),
   last_exit_code: z.number().int().nullable(),
+  /** The signal that ended the last process, e.g. `SIGKILL` (null when it exited with a code). */
+  last_exit_signal: z.string().nullable().optional(),
+  /** How the last process ended (see {@link EngineExitClass}); null while none has ended. */
+  last_exit_class: EngineExitClass.nullable().optional(),
   last_error: z.string().nullable(),
   log_path: z.string().nullable(),
   engine_label: z.string().nullable(),
@@ -95,6 +100,8 @@ export interface EngineInfo {
   env: Record<string, string>;
   restartCount: number;
   lastExitCode: number | null;
+  lastExitSignal?: string | null | undefined;
+  lastExitClass?: EngineExitClass | null | undefined;
   lastError: string | null;
   logPath: string | null;
   engineLabel: string | null;

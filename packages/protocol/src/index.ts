@@ -1,6 +1,7 @@
 export * from './case.js';
 export * from './defaults.js';
 export * from './engine.js';
+export * from './engine-exit.js';
 export * from './engine-status.js';
 export * from './errors.js';
 export * from './gpu.js';

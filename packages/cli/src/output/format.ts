@@ -37,3 +37,12 @@ export function formatPercent(value: number | null): string {
 export function orDash(value: string | number | null | undefined): string {
   return value === null || value === undefined || value === '' ? '-' : String(value);
 }
+
+/** How the engine's last process ended: `not_startable:65`, `killed:SIGKILL`, or `-`. */
+export function formatLastExit(
+  engine: Pick<EngineInfoWire, 'last_exit_class' | 'last_exit_code' | 'last_exit_signal'>,
+): string {
+  if (!engine.last_exit_class) return '-';
+  const how = engine.last_exit_signal ?? engine.last_exit_code;
+  return how === null || how === undefined ? engine.last_exit_class : `${engine.last_exit_class}:${how}`;
+}

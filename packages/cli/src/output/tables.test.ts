@@ -17,10 +17,12 @@ describe('engineTable', () => {
         device: 'cuda',
         pid: null,
         restart_count: 2,
+        last_exit_code: 65,
+        last_exit_class: 'not_startable',
       }),
     ]);
     const [header, first, second] = table.split('\n');
-    expect(header?.split(/\s+/)).toEqual([
+    expect(header?.split(/\s{2,}/)).toEqual([
       'ID',
       'MODEL',
       'KIND',
@@ -31,6 +33,7 @@ describe('engineTable', () => {
       'PID',
       'UPTIME',
       'RESTARTS',
+      'LAST EXIT',
     ]);
     expect(first?.split(/\s+/)).toEqual([
       'engine-1',
@@ -43,6 +46,7 @@ describe('engineTable', () => {
       '4242',
       '2m5s',
       '0',
+      '-',
     ]);
     expect(second?.split(/\s+/)).toEqual([
       'engine-2',
@@ -55,6 +59,7 @@ describe('engineTable', () => {
       '-',
       '-',
       '2',
+      'not_startable:65',
     ]);
   });
 

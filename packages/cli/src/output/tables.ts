@@ -1,5 +1,12 @@
 import type { EngineInfoWire, GpuStatusWire } from '@sage/protocol';
-import { formatDevice, formatGpuMemory, formatPercent, formatUptime, orDash } from './format.js';
+import {
+  formatDevice,
+  formatGpuMemory,
+  formatLastExit,
+  formatPercent,
+  formatUptime,
+  orDash,
+} from './format.js';
 import { renderTable, type TableColumn } from './print.js';
 
 const ENGINE_COLUMNS: TableColumn[] = [
@@ -13,6 +20,7 @@ const ENGINE_COLUMNS: TableColumn[] = [
   { header: 'pid', align: 'right' },
   { header: 'uptime', align: 'right' },
   { header: 'restarts', align: 'right' },
+  { header: 'last exit' },
 ];
 
 /** The engine table of `sage llm engine list` (and `status`, `preset apply`). */
@@ -31,6 +39,7 @@ export function engineTable(engines: readonly EngineInfoWire[]): string {
       orDash(engine.pid),
       engine.status === 'RUNNING' ? formatUptime(engine.uptime_seconds) : '-',
       String(engine.restart_count),
+      formatLastExit(engine),
     ]),
   );
 }

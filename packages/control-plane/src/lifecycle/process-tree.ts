@@ -7,6 +7,8 @@ export interface ProcessExit {
   signal: string | null;
   /** Set when the process could not be started at all (e.g. ENOENT). */
   spawnError?: string;
+  /** The kernel's out-of-memory killer counted a kill in the engine's cgroup while it ran. */
+  oomKilled?: boolean;
 }
 
 /** A process the lifecycle manager owns: spawned by it, or adopted from an earlier gateway. */

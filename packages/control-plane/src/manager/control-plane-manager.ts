@@ -4,6 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   DEFAULT_GATEWAY_PORT,
+  type EngineExitClass,
   type EngineInfo,
   type EngineStartRequest,
   type EngineStartRequestWire,
@@ -19,8 +20,8 @@ import type { EngineBackend } from '../backends/engine-backend.js';
 import { CONTROL_PLANE_DEFAULTS } from '../defaults.js';
 import { BackendUnavailableError, EngineStartError, InvalidTransitionError } from '../errors.js';
 import { GPUResourceManager } from '../gpu/gpu-resource-manager.js';
-import { describeExit } from '../lifecycle/describe-exit.js';
 import { type EngineExitEvent, EngineLifecycleManager } from '../lifecycle/engine-lifecycle-manager.js';
+import { classifyExit } from '../lifecycle/exit-classification.js';
 import { registerExitCleanup } from '../lifecycle/exit-cleanup.js';
 import { PortAllocator } from '../ports/port-allocator.js';
 import { RequestScheduler } from '../scheduler/request-scheduler.js';
@@ -36,9 +37,6 @@ import { adoptPersistedEngines } from './adoption.js';
 import type { ControlPlaneManagerOptions } from './control-plane-options.js';
 import { EngineLauncher } from './engine-launcher.js';
 import { defaultStateDir } from './state-dir.js';
-
-/** Engines that exit with this code (EX_CONFIG) at start cannot work as configured: FAILED at once, no retries. */
-export const EXIT_CODE_CONFIGURATION_ERROR = 78;
 
 /** Camel-case start options; `modelId` is given separately. */
 export type EngineStartOptions = Partial<Omit<EngineStartRequest, 'modelId'>>;
@@ -213,6 +211,8 @@ export class ControlPlaneManager extends EventEmitter<{
       logPath: join(this.stateDir, 'logs', `${engineId}.log`),
       restartCount: 0,
       lastExitCode: null,
+      lastExitSignal: null,
+      lastExitClass: null,
       lastError: null,
       createdAt: new Date(this.now()).toISOString(),
       spawnedAt: null,
@@ -259,7 +259,7 @@ export class ControlPlaneManager extends EventEmitter<{
     this.registry.update(engineId, {
       pid: null,
       spawnedAt: null,
-      lastExitCode: exit?.exitCode ?? record.lastExitCode,
+      ...(exit ? { lastExitCode: exit.exitCode, lastExitSignal: exit.signal, lastExitClass: 'stopped' } : {}),
     });
     this.registry.transition(engineId, 'stopped', 'process stopped');
     return this.getEngine(engineId);
@@ -413,22 +413,21 @@ export class ControlPlaneManager extends EventEmitter<{
   private onEngineExit(event: EngineExitEvent): void {
     const record = this.registry.find(event.engineId);
     if (!record) return;
-    this.registry.update(event.engineId, { pid: null, lastExitCode: event.exit.exitCode });
-    const description = describeExit(event.exit);
-    if (event.exit.exitCode === EXIT_CODE_CONFIGURATION_ERROR && record.status === 'STARTING') {
-      this.supervisor.forget(event.engineId);
-      this.failEngine(
-        event.engineId,
-        `${description}: the engine reported a configuration error, not retrying`,
-      ).catch((error: unknown) =>
-        this.logger.error({ engineId: event.engineId, err: error }, 'engine could not be marked FAILED'),
-      );
-      return;
-    }
-    this.supervisor.onProcessExit(event.engineId, description);
+    const exit = classifyExit(event.exit);
+    this.registry.update(event.engineId, {
+      pid: null,
+      lastExitCode: event.exit.exitCode,
+      lastExitSignal: exit.signal,
+      lastExitClass: exit.class,
+    });
+    this.logger.warn(
+      { engineId: event.engineId, exitCode: event.exit.exitCode, signal: exit.signal, exitClass: exit.class },
+      `engine-exit: ${exit.description}`,
+    );
+    this.supervisor.onProcessExit(event.engineId, exit);
   }
 
-  private async failEngine(engineId: string, reason: string): Promise<void> {
+  private async failEngine(engineId: string, reason: string, exitClass?: EngineExitClass): Promise<void> {
     const record = this.registry.get(engineId);
     if (this.lifecycle.isAlive(engineId)) await this.lifecycle.stop(engineId);
     const tail = await this.lifecycle.logTail(engineId, CONTROL_PLANE_DEFAULTS.logTailLines);
@@ -440,9 +439,21 @@ export class ControlPlaneManager extends EventEmitter<{
       spawnedAt: null,
       lastError,
       lastExitCode: exit?.exitCode ?? record.lastExitCode,
+      ...(exitClass ? { lastExitClass: exitClass } : {}),
     });
     this.registry.transition(engineId, 'fail', reason);
-    this.logger.error({ engineId, exitCode: exit?.exitCode ?? null, reason, logTail: tail }, 'engine-failed');
+    const current = this.registry.get(engineId);
+    this.logger.error(
+      {
+        engineId,
+        exitCode: current.lastExitCode,
+        signal: current.lastExitSignal,
+        exitClass: current.lastExitClass,
+        reason,
+        logTail: tail,
+      },
+      'engine-failed',
+    );
   }
 
   private supervisedEngines(): SupervisedEngines {
@@ -475,7 +486,7 @@ export class ControlPlaneManager extends EventEmitter<{
         if (record?.status !== 'RESTARTING') return;
         await this.relaunch(record, 'automatic restart');
       },
-      fail: (engineId, reason) => this.failEngine(engineId, reason),
+      fail: (engineId, reason, exitClass) => this.failEngine(engineId, reason, exitClass),
     };
   }
 }

@@ -1,4 +1,4 @@
-import type { EngineInfo, EngineStartRequest, EngineStatus } from '@sage/protocol';
+import type { EngineExitClass, EngineInfo, EngineStartRequest, EngineStatus } from '@sage/protocol';
 
 /** The control plane's own record of one engine: what was asked, where it runs, how it is doing. */
 export interface EngineRecord {
@@ -18,6 +18,10 @@ export interface EngineRecord {
   logPath: string;
   restartCount: number;
   lastExitCode: number | null;
+  /** The signal that ended the last process (also when a wrapper shell reported it as 128 + n). */
+  lastExitSignal: string | null;
+  /** How the last process ended (lifecycle/exit-classification.ts). */
+  lastExitClass: EngineExitClass | null;
   lastError: string | null;
   createdAt: string;
   /** Epoch ms of the current process's spawn (null when none runs). */
@@ -43,6 +47,8 @@ export function toEngineInfo(record: EngineRecord, now: number): EngineInfo {
     env: { ...record.env },
     restartCount: record.restartCount,
     lastExitCode: record.lastExitCode,
+    lastExitSignal: record.lastExitSignal,
+    lastExitClass: record.lastExitClass,
     lastError: record.lastError,
     logPath: record.logPath,
     engineLabel: record.request.engineLabel ?? null,

@@ -1,6 +1,15 @@
 import type { EngineStatus } from '@sage/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ExitClassification } from '../lifecycle/exit-classification.js';
 import { RestartSupervisor, type SupervisedEngines } from './restart-supervisor.js';
+
+/** An exit a restart may help. */
+const crash = (description: string): ExitClassification => ({
+  class: 'crashed',
+  retry: true,
+  description,
+  signal: null,
+});
 
 /** A scripted engine: health and liveness answer from flags the test flips. */
 function fakeEngines(initial: EngineStatus = 'RUNNING') {
@@ -53,7 +62,7 @@ describe('RestartSupervisor', () => {
       readinessPollMs: 10,
     });
     const start = Date.now();
-    supervisor.onProcessExit('e1', 'process exited with code 1');
+    supervisor.onProcessExit('e1', crash('process exited with code 1'));
     for (let step = 0; step < 100 && state.status !== 'FAILED'; step++)
       await vi.advanceTimersByTimeAsync(100);
     expect(state.relaunches.map((time) => time - start)).toEqual([1000, 3000, 7000]);
@@ -64,6 +73,31 @@ describe('RestartSupervisor', () => {
     ]);
     expect(state.status).toBe('FAILED');
     expect(state.failedReason).toMatch(/gave up after 3 restart attempt/);
+    supervisor.close();
+  });
+
+  it('marks an engine that is not startable FAILED at once, without a restart', async () => {
+    const { state, calls, engines } = fakeEngines('STARTING');
+    state.alive = false;
+    const supervisor = new RestartSupervisor({ engines, restartBackoffBaseMs: 1000, readinessPollMs: 10 });
+    let failedClass: string | undefined;
+    engines.fail = async (_id, reason, exitClass) => {
+      calls.push('fail');
+      state.failedReason = reason;
+      failedClass = exitClass;
+      state.status = 'FAILED';
+    };
+    supervisor.onProcessExit('e1', {
+      class: 'not_startable',
+      retry: false,
+      description: 'process exited with code 65: the engine cannot start as configured, not retrying',
+      signal: null,
+    });
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(calls).toEqual(['fail']);
+    expect(state.relaunches).toEqual([]);
+    expect(state.failedReason).toMatch(/code 65/);
+    expect(failedClass).toBe('not_startable');
     supervisor.close();
   });
 
@@ -105,7 +139,7 @@ describe('RestartSupervisor', () => {
       readinessPollMs: 10,
     });
     state.alive = false;
-    supervisor.onProcessExit('e1', 'exited');
+    supervisor.onProcessExit('e1', crash('exited'));
     state.alive = true;
     await vi.advanceTimersByTimeAsync(50);
     expect(state.status).toBe('RUNNING');
@@ -121,7 +155,7 @@ describe('RestartSupervisor', () => {
     const { state, engines } = fakeEngines('RUNNING');
     const supervisor = new RestartSupervisor({ engines, autoRestart: false });
     state.alive = false;
-    supervisor.onProcessExit('e1', 'exited with code 3');
+    supervisor.onProcessExit('e1', crash('exited with code 3'));
     await vi.advanceTimersByTimeAsync(10);
     expect(state.status).toBe('FAILED');
     expect(state.relaunches).toHaveLength(0);
@@ -137,7 +171,7 @@ describe('RestartSupervisor', () => {
     };
     const supervisor = new RestartSupervisor({ engines, restartBackoffBaseMs: 100, maxRestartAttempts: 3 });
     state.alive = false;
-    supervisor.onProcessExit('e1', 'exited with code 1');
+    supervisor.onProcessExit('e1', crash('exited with code 1'));
     for (let step = 0; step < 100 && state.status !== 'FAILED'; step++) await vi.advanceTimersByTimeAsync(50);
     expect(relaunchFailures).toBe(3);
     expect(calls.filter((call) => call.startsWith('restart'))).toEqual([
@@ -162,7 +196,7 @@ describe('RestartSupervisor', () => {
       logger: logger as unknown as ConstructorParameters<typeof RestartSupervisor>[0]['logger'],
     });
     state.alive = false;
-    supervisor.onProcessExit('e1', 'exited');
+    supervisor.onProcessExit('e1', crash('exited'));
     await vi.advanceTimersByTimeAsync(10);
     expect(errors).toHaveLength(1);
     supervisor.close();

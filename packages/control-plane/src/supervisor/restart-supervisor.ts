@@ -1,7 +1,8 @@
-import { type EngineStatus, isSupervised } from '@sage/protocol';
+import { type EngineExitClass, type EngineStatus, isSupervised } from '@sage/protocol';
 import type { Logger } from 'pino';
 import { pino } from 'pino';
 import { CONTROL_PLANE_DEFAULTS } from '../defaults.js';
+import type { ExitClassification } from '../lifecycle/exit-classification.js';
 import { restartBackoffMs } from './backoff.js';
 
 /** What the supervisor may do to engines. The manager implements it; tests fake it. */
@@ -18,8 +19,8 @@ export interface SupervisedEngines {
   beginRestart(engineId: string, reason: string, attempt: number, delayMs: number): Promise<void>;
   /** RESTARTING → STARTING: spawn again with the same id (and port when still free). */
   relaunch(engineId: string): Promise<void>;
-  /** → FAILED: release resources, record the reason and the log tail. */
-  fail(engineId: string, reason: string): Promise<void>;
+  /** → FAILED: release resources, record the reason (and how it ended, when known) and the log tail. */
+  fail(engineId: string, reason: string, exitClass?: EngineExitClass): Promise<void>;
 }
 
 export interface RestartSupervisorOptions {
@@ -181,11 +182,23 @@ export class RestartSupervisor {
     run();
   }
 
-  /** The process of an engine exited on its own: restart at once (after the backoff). */
-  onProcessExit(engineId: string, description: string): void {
+  /**
+   * The process of an engine exited on its own: restart at once (after the backoff), or — when
+   * a restart cannot help (the engine said it is not startable) — FAILED at once.
+   */
+  onProcessExit(engineId: string, exit: ExitClassification): void {
     const status = this.engines.list().find((engine) => engine.engineId === engineId)?.status;
     if (status === undefined || !isSupervised(status)) return;
-    this.failureDetected(engineId, description);
+    if (!exit.retry) {
+      this.forget(engineId);
+      this.engines
+        .fail(engineId, exit.description, exit.class)
+        .catch((error: unknown) =>
+          this.logger.error({ engineId, err: error }, 'engine could not be marked FAILED'),
+        );
+      return;
+    }
+    this.failureDetected(engineId, exit.description);
   }
 
   /** One pass of the health loop over RUNNING and UNHEALTHY engines. */

@@ -1,22 +1,23 @@
 #!/usr/bin/env node
 import { availableParallelism, homedir } from 'node:os';
 import { join } from 'node:path';
-import { ENV, SageError } from '@sage/protocol';
+import { ENGINE_EXIT_CODES, ENV, SageError } from '@sage/protocol';
 import { CommanderError } from 'commander';
 import { parseEngineArguments } from '../cli/program.js';
 import { defaultThreads } from '../defaults.js';
+import { exitCodeFor } from '../exit-code.js';
 import { createEngineLogger } from '../logger.js';
 import type { EngineOptions } from '../server/engine-options.js';
 import { startEngine } from '../server/start-engine.js';
 
 /**
- * Exit codes: 0 clean stop, 1 the engine could not start or serve, 2 bad command line,
- * 78 (EX_CONFIG) the model cannot be served as configured (no CUDA, missing model file):
- * the control plane marks such an engine FAILED at once instead of retrying.
+ * Exit codes (docs/engines.md, "Exit codes"): 0 clean stop; 1 an unexpected failure (restarted);
+ * 2 bad command line or model spec, 65 a model file that is not a model, 66 a model that does
+ * not exist here, 78 a host that cannot run it as asked (no CUDA): not startable, so the control
+ * plane marks the engine FAILED at once instead of retrying.
  */
-const EXIT_FAILURE = 1;
-const EXIT_USAGE = 2;
-const EXIT_CONFIGURATION = 78;
+const EXIT_FAILURE = ENGINE_EXIT_CODES.crashed;
+const EXIT_USAGE = ENGINE_EXIT_CODES.usage;
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
     logger.fatal({ err: error }, known ? messageOf(error) : `model load failed: ${messageOf(error)}`);
     console.error(`sage-engine: ${known ? '' : 'model load failed: '}${messageOf(error)}`);
     await engine.close().catch(() => {});
-    process.exit(known ? EXIT_CONFIGURATION : EXIT_FAILURE);
+    process.exit(exitCodeFor(error));
   });
 }
 

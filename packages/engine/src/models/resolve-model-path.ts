@@ -18,6 +18,8 @@ export function parseModelSpec(spec: string): ModelSpec {
   throw new ModelSpecError(
     spec,
     `expected a local .gguf file, an hf: URI (e.g. hf:user/repo:Q4_K_M), or a bundled model (${tinyNames})`,
+    undefined,
+    'unrecognized',
   );
 }
 

@@ -3,6 +3,8 @@ import { serve } from '@hono/node-server';
 import { resolveModelFile } from 'node-llama-cpp';
 import type { Logger } from 'pino';
 import { SHUTDOWN_GRACE_MS } from '../defaults.js';
+import { ModelFileError } from '../errors.js';
+import { checkGgufFile } from '../gguf/gguf-check.js';
 import { createEngineApp } from '../http/create-engine-app.js';
 import { EngineState } from '../http/engine-state.js';
 import { EngineMetrics } from '../metrics/engine-metrics.js';
@@ -86,6 +88,9 @@ export async function startEngine(
       options.modelsDirectory,
       dependencies.resolveHuggingFace ?? defaultHuggingFaceResolver,
     );
+    // Garbage must fail here, in milliseconds, not after llama.cpp has allocated for minutes.
+    const gguf = await checkGgufFile(modelPath);
+    logger.debug({ modelPath, ...gguf }, 'model file checked');
     const llama = await loadLlama({ device: options.device, threads: options.threads, logger });
     const model = await loadServingModel(llama, {
       modelPath,
@@ -95,6 +100,10 @@ export async function startEngine(
       contextSize: options.contextSize,
       parallel: options.parallel,
       defaultMaxTokens: options.defaultMaxTokens,
+    }).catch(async (error: unknown) => {
+      await llama.dispose().catch(() => {});
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new ModelFileError(modelPath, `llama.cpp could not load it (${reason})`, error);
     });
     state.ready(model);
     metrics.markLoaded();

@@ -20,6 +20,8 @@ function engine(modelId: string, engineKind: 'llm' | 'embedding', status: Engine
     env: {},
     restartCount: 0,
     lastExitCode: null,
+    lastExitSignal: null,
+    lastExitClass: null,
     lastError: status === 'FAILED' ? 'model file missing' : null,
     logPath: '/tmp/engine.log',
     engineLabel: null,

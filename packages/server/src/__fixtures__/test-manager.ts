@@ -56,6 +56,8 @@ export function addEngineRecord(
     logPath: '/nonexistent/engine.log',
     restartCount: 0,
     lastExitCode: null,
+    lastExitSignal: null,
+    lastExitClass: null,
     lastError: null,
     createdAt: '2026-01-01T00:00:00.000Z',
     spawnedAt: null,
