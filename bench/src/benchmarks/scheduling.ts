@@ -1,3 +1,4 @@
+import { schedulingPolicyNames } from '@sage/control-plane';
 import { Pool } from 'undici';
 import { spawnGateway } from '../harness/spawn-gateway.js';
 import { round } from '../harness/stats.js';
@@ -15,7 +16,6 @@ import { renderSchedulingMarkdown } from './scheduling-report.js';
 import { type Route, runWorkload, type StrategyResult } from './scheduling-run.js';
 import { CLASS_MIX, fleetCapacity, generateWorkload, type WorkloadRequest } from './scheduling-workload.js';
 
-export const POLICIES = ['fifo', 'priority', 'slo_aware', 'cost_optimized', 'adaptive'] as const;
 export const BASELINE = 'round_robin';
 const LOADS = [0.5, 0.8, 0.95];
 
@@ -100,7 +100,7 @@ async function run(options: BenchmarkOptions): Promise<void> {
           SIM_MODEL,
         ),
       );
-      for (const policy of POLICIES) {
+      for (const policy of schedulingPolicyNames) {
         await setPolicy(policy);
         const viaGateway = (request: WorkloadRequest): Route => ({
           pool: gatewayPool,

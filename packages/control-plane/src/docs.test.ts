@@ -17,4 +17,15 @@ describe('docs stay true to the code', () => {
   it.each(Object.keys(builtinBackends))('docs/engines.md has a section for the %s backend', (name) => {
     expect(enginesDoc).toMatch(new RegExp(`^#+ .*\`${name}\``, 'm'));
   });
+
+  it.each(Object.values(builtinBackends))(
+    'docs/engines.md has a table row for the $name backend with its kinds and start-up timeout',
+    (backend) => {
+      const row = enginesDoc.split('\n').find((line) => line.startsWith(`| \`${backend.name}\` `));
+      expect(row, `a '| \`${backend.name}\` |' row in the backend table`).toBeDefined();
+      const cells = row!.split('|').map((cell) => cell.trim());
+      expect(cells[2]).toBe(backend.kinds.join(', '));
+      expect(cells.at(-2)).toBe(`${backend.startupTimeoutMs / 1000} s`);
+    },
+  );
 });

@@ -17,7 +17,7 @@ export const PresetEngineSchema = z
       .string()
       .min(1, 'must not be empty')
       .optional()
-      .describe('Engine backend (sage, vllm, hf-embed, or a custom backend from sage.yaml).'),
+      .describe('Engine backend: a built-in backend (docs/engines.md) or a custom backend from sage.yaml.'),
     tensor_parallel: z
       .int()
       .min(1)

@@ -43,14 +43,10 @@ export const DEFAULT_GPU_MOCK_MEMORY_GB = 24;
 export const PRIORITIES = ['critical', 'high', 'normal', 'low', 'background'] as const;
 export const DEFAULT_PRIORITY: (typeof PRIORITIES)[number] = 'normal';
 
-/** Names of the built-in scheduling policies (SPEC section 7). */
-export const SCHEDULING_POLICY_NAMES = [
-  'fifo',
-  'priority',
-  'slo_aware',
-  'cost_optimized',
-  'adaptive',
-] as const;
+/**
+ * The scheduling policy a control plane starts with (SPEC section 7). Which policies exist is the
+ * control plane's registry's business (`schedulingPolicyNames` in `@sage/control-plane`).
+ */
 export const DEFAULT_SCHEDULING_POLICY = 'adaptive';
 
 /** Request/response header names (lower-case, as HTTP libraries normalise them). */

@@ -6,4 +6,5 @@ export * from './engine-status.js';
 export * from './errors.js';
 export * from './gpu.js';
 export * from './openai.js';
+export * from './scheduling.js';
 export * from './validate.js';

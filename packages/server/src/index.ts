@@ -1,5 +1,8 @@
 // @sage/server — the public door (STYLE G9). Named exports only.
 
+/** The registered scheduling policies, for callers that load the server only (the CLI). */
+export { schedulingPolicyNames } from '@sage/control-plane';
+
 export type {
   GatewayApiKey,
   GatewayConfig,

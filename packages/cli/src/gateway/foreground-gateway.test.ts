@@ -24,6 +24,7 @@ function fakeGatewayModule() {
       };
     },
     defaultGatewayConfig: () => ({ host: '127.0.0.1', port: 8889, logLevel: 'info' }),
+    schedulingPolicyNames: ['fifo', 'adaptive'],
     async loadGatewayConfig(path) {
       if (path.endsWith('missing.yaml')) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
       if (path.endsWith('bad.yaml')) throw new Error('bad.yaml:3:7: scheduling.policy: Invalid option');
@@ -105,6 +106,21 @@ describe('runForegroundGateway', () => {
     expect(gateway.started).toHaveLength(0);
   });
 
+  it('fails before starting anything when the policy is not registered, listing the ones that are', async () => {
+    const fake = fakeContext({ env: { SAGE_HOME: mkdtempSync(join(tmpdir(), 'sage-cli-fg-')) } });
+    const gateway = fakeGatewayModule();
+    await expect(
+      runForegroundGateway(fake.context, createOutput(fake.terminal, {}), {
+        launch: { host: '127.0.0.1', port: 8889, policy: 'fastest', insecure: false },
+        loadGatewayModule: async () => gateway.module,
+      }),
+    ).rejects.toMatchObject({
+      exitCode: 2,
+      message: "--policy: no scheduling policy 'fastest' (available: fifo, adaptive)",
+    });
+    expect(gateway.started).toHaveLength(0);
+  });
+
   it('fails before starting anything when the preset is unknown', async () => {
     const fake = fakeContext({ env: { SAGE_HOME: mkdtempSync(join(tmpdir(), 'sage-cli-fg-')) } });
     const gateway = fakeGatewayModule();
@@ -158,6 +174,14 @@ describe('runForegroundGateway and sage.yaml', () => {
 describe('validateLaunch', () => {
   const base = { host: '127.0.0.1', port: 8889, insecure: false };
   const load = async () => fakeGatewayModule().module;
+
+  it('checks --policy against the registry of the gateway module', async () => {
+    await expect(validateLaunch({ ...base, policy: 'fifo' }, load)).resolves.toEqual({});
+    await expect(validateLaunch({ ...base, policy: 'round_robin' }, load)).rejects.toMatchObject({
+      exitCode: 2,
+      message: "--policy: no scheduling policy 'round_robin' (available: fifo, adaptive)",
+    });
+  });
 
   it("accepts a built-in preset and a valid config, and returns the file's address", async () => {
     await expect(

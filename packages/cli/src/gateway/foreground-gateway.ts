@@ -61,8 +61,22 @@ export function missingFileAsUsage(error: unknown, flag: string, path: string): 
 }
 
 /**
- * Check the launch's preset and `sage.yaml` before a background gateway is spawned, so a typo
- * is a usage error here (exit code 2) rather than a line in the gateway's log. Returns the
+ * `--policy` against the control plane's registry (the flag's form was checked already): an
+ * unknown name is a usage error listing the registered ones.
+ */
+export function checkPolicy(
+  launch: GatewayLaunch,
+  module: Pick<GatewayModule, 'schedulingPolicyNames'>,
+): void {
+  if (launch.policy === undefined || module.schedulingPolicyNames.includes(launch.policy)) return;
+  throw usageError(
+    `--policy: no scheduling policy '${launch.policy}' (available: ${module.schedulingPolicyNames.join(', ')})`,
+  );
+}
+
+/**
+ * Check the launch's preset, policy and `sage.yaml` before a background gateway is spawned, so
+ * a typo is a usage error here (exit code 2) rather than a line in the gateway's log. Returns the
  * file's `host`/`port` (for the progress line), or nothing without `--config`.
  */
 export async function validateLaunch(
@@ -70,8 +84,10 @@ export async function validateLaunch(
   load: GatewayModuleLoader = loadGatewayModule,
 ): Promise<{ host?: string; port?: number }> {
   await presetOf(launch);
-  if (launch.config === undefined) return {};
+  if (launch.config === undefined && launch.policy === undefined) return {};
   const module = await load();
+  checkPolicy(launch, module);
+  if (launch.config === undefined) return {};
   try {
     const file = await module.loadGatewayConfig(launch.config);
     return {
@@ -176,6 +192,7 @@ export async function runForegroundGateway(
   const signals = waitForStopSignal(context, output);
   try {
     const module = await (options.loadGatewayModule ?? loadGatewayModule)();
+    checkPolicy(launch, module);
     // A second Ctrl-C while the gateway starts (a preset may take minutes) exits at once.
     const starting = module.startGateway({
       ...(launch.host === undefined ? {} : { host: launch.host }),

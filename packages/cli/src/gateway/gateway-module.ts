@@ -33,6 +33,8 @@ export interface GatewayModule {
   loadGatewayConfig(path: string): Promise<{ host?: string; port?: number; logLevel?: string }>;
   /** The configuration before any file or environment variable. */
   defaultGatewayConfig(): Record<string, unknown>;
+  /** The registered scheduling policies (the control plane's registry). */
+  readonly schedulingPolicyNames: readonly string[];
 }
 
 export type GatewayModuleLoader = () => Promise<GatewayModule>;

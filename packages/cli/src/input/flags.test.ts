@@ -53,8 +53,8 @@ describe('parseFlag', () => {
     expect(usageMessage(() => parseFlag('--api-base', ApiBaseFlag, 'ftp://x'))).toContain(
       '--api-base: must be an http:// or https:// URL',
     );
-    expect(usageMessage(() => parseFlag('--policy', PolicyFlag, 'fastest'))).toContain(
-      'must be one of fifo, priority, slo_aware, cost_optimized, adaptive',
+    expect(usageMessage(() => parseFlag('--policy', PolicyFlag, 'slo-aware'))).toContain(
+      '--policy: must be a scheduling policy name',
     );
     expect(usageMessage(() => parseFlag('ID', EngineIdArgument, '../etc'))).toContain('ID:');
   });

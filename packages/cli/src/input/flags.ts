@@ -1,4 +1,4 @@
-import { EngineKind, SCHEDULING_POLICY_NAMES } from '@sage/protocol';
+import { EngineKind, PolicyName } from '@sage/protocol';
 import { z } from 'zod';
 import { usageError } from '../errors.js';
 
@@ -58,9 +58,8 @@ export const EngineIdArgument = z
 export const NonEmptyFlag = z.string().trim().min(1, 'must not be empty');
 
 export const EngineKindFlag = EngineKind;
-export const PolicyFlag = z.enum(SCHEDULING_POLICY_NAMES, {
-  error: `must be one of ${SCHEDULING_POLICY_NAMES.join(', ')}`,
-});
+/** `--policy`: its form only; the gateway module's registry decides whether it exists ({@link checkPolicy}). */
+export const PolicyFlag = PolicyName;
 export const HostFlag = z
   .string()
   .trim()

@@ -28,7 +28,7 @@ export interface EngineLaunchSpec {
 
 /** A description of how to launch one kind of engine program (STYLE G5). Pure: no I/O in `launch`. */
 export interface EngineBackend {
-  /** Wire/config name, e.g. `vllm`, `sage`, `hf-embed`, or a custom backend's configured name. */
+  /** Wire/config name: its key in `builtinBackends`, or a custom backend's configured name. */
   readonly name: string;
   /** Engine kinds this backend can serve. */
   readonly kinds: readonly EngineKind[];

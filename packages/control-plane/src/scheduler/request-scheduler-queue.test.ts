@@ -1,6 +1,7 @@
-import { SCHEDULING_POLICY_NAMES, ValidationError } from '@sage/protocol';
+import { ValidationError } from '@sage/protocol';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { makeEngine } from './__fixtures__/scheduler-fixtures.js';
+import { schedulingPolicyNames } from './policies/registry.js';
 import { RequestScheduler } from './request-scheduler.js';
 import {
   EngineUnavailableError,
@@ -111,8 +112,7 @@ describe('RequestScheduler queue limits and errors', () => {
   });
 
   it('names every registered policy in UnknownPolicyError', async () => {
-    const expected =
-      "no scheduling policy 'fastest' (available: fifo, priority, slo_aware, cost_optimized, adaptive)";
+    const expected = `no scheduling policy 'fastest' (available: ${schedulingPolicyNames.join(', ')})`;
     const { scheduler } = waitingScheduler();
     expect(() => scheduler.setPolicy('fastest')).toThrow(expected);
     expect(() => new RequestScheduler({ engines: () => [], policy: 'fastest' })).toThrow(expected);
@@ -120,7 +120,7 @@ describe('RequestScheduler queue limits and errors', () => {
       .acquire(request('r1', { policy: 'fastest' }))
       .catch((caught: unknown) => caught);
     expect(UnknownPolicyError.isInstance(error)).toBe(true);
-    expect(error).toMatchObject({ policy: 'fastest', available: [...SCHEDULING_POLICY_NAMES] });
+    expect(error).toMatchObject({ policy: 'fastest', available: schedulingPolicyNames });
     expect(scheduler.policy).toBe('adaptive');
   });
 

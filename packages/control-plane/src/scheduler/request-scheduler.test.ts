@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { makeEngine } from './__fixtures__/scheduler-fixtures.js';
+import { schedulingPolicyNames } from './policies/registry.js';
 import { RequestScheduler } from './request-scheduler.js';
 import type {
   Lease,
@@ -23,7 +24,7 @@ afterEach(() => {
 });
 
 describe('RequestScheduler dispatch', () => {
-  it.each(['fifo', 'priority', 'slo_aware', 'cost_optimized', 'adaptive'])(
+  it.each(schedulingPolicyNames)(
     'updates load within a batch: 10 queued requests on 2 engines of capacity 5 → 5/5 (%s)',
     async (policy) => {
       const engines: SchedulableEngine[] = [

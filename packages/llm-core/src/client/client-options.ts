@@ -15,7 +15,7 @@ export interface UnifiedInferenceClientOptions {
   /** Model for `embed` when a call names none; unset → the gateway's default embedding model. */
   defaultEmbeddingModel?: string;
   /**
-   * Scheduling policy (`fifo`, `priority`, `slo_aware`, `cost_optimized`, `adaptive`). Embedded:
+   * Scheduling policy: a registered name (docs/scheduling-policies.md; an unknown one is a 400 listing them). Embedded:
    * the control plane's policy (unset: `SAGE_SCHEDULING_POLICY`, else `adaptive`). Remote: sent as
    * `X-Scheduling-Policy` on each request when set; unset, the remote gateway's own policy applies
    * (itself `adaptive` unless its operator chose another).

@@ -1,4 +1,4 @@
-import { SCHEDULING_POLICY_NAMES } from '@sage/protocol';
+import { DEFAULT_SCHEDULING_POLICY } from '@sage/protocol';
 import { type Command, Option } from 'commander';
 import type { CliContext } from '../../context.js';
 import { CLI_DEFAULTS, CLI_ENV } from '../../defaults.js';
@@ -76,7 +76,10 @@ export function addGatewayStartOptions(command: Command): Command {
       '--port <port>',
       `port to bind, 0 for any (default: $${CLI_ENV.gatewayPort}, the config's port, or ${CLI_DEFAULTS.gatewayPort})`,
     )
-    .option('--policy <name>', `scheduling policy: ${SCHEDULING_POLICY_NAMES.join(', ')}`)
+    .option(
+      '--policy <name>',
+      `scheduling policy (default: ${DEFAULT_SCHEDULING_POLICY}; an unknown name lists the registered ones)`,
+    )
     .option('--config <file>', 'gateway configuration file (sage.yaml)')
     .option('--preset <name>', 'apply this built-in preset once the gateway listens')
     .option('--preset-file <file>', 'apply this preset file once the gateway listens')

@@ -1,5 +1,5 @@
 import { DEFAULT_PRESET_NAME, getBuiltinPreset, loadPresetFile, type Preset } from '@sage/presets';
-import { acceptsTraffic, type EngineInfoWire, SCHEDULING_POLICY_NAMES } from '@sage/protocol';
+import { acceptsTraffic, DEFAULT_SCHEDULING_POLICY, type EngineInfoWire } from '@sage/protocol';
 import type { Command } from 'commander';
 import type { ManagementClient } from '../../api/management-types.js';
 import type { CliContext } from '../../context.js';
@@ -144,7 +144,10 @@ export function registerServe(llm: Command, context: CliContext): void {
       `gateway port (default: $${CLI_ENV.gatewayPort}, the config's port, or ${CLI_DEFAULTS.gatewayPort})`,
     )
     .option('--config <file>', 'gateway configuration file (sage.yaml)')
-    .option('--policy <name>', `scheduling policy: ${SCHEDULING_POLICY_NAMES.join(', ')}`)
+    .option(
+      '--policy <name>',
+      `scheduling policy (default: ${DEFAULT_SCHEDULING_POLICY}; an unknown name lists the registered ones)`,
+    )
     .action(async (flags: ServeFlags) => {
       await serve(context, outputFor(context, {}), flags);
     });

@@ -54,3 +54,4 @@ export function createAdaptivePolicy(options: SchedulingPolicyFactoryOptions): S
     pick: (request, candidates, context) => delegate(context).pick(request, candidates, context),
   };
 }
+createAdaptivePolicy.parameters = AdaptiveParameters;

@@ -66,3 +66,4 @@ export function createCostOptimizedPolicy(options: SchedulingPolicyFactoryOption
       ),
   };
 }
+createCostOptimizedPolicy.parameters = CostOptimizedParameters;

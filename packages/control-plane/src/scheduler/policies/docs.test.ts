@@ -1,14 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { camelToSnake } from '@sage/protocol';
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
 import { DEFAULT_QUEUE_CAPACITY, DEFAULT_QUEUE_TIMEOUT_MS } from '../scheduler-defaults.js';
-import { AdaptiveParameters } from './adaptive.js';
-import { CostOptimizedParameters } from './cost-optimized.js';
-import { FifoParameters } from './fifo.js';
-import { PriorityParameters } from './priority.js';
-import { schedulingPolicyNames } from './registry.js';
-import { SloAwareParameters } from './slo-aware.js';
+import { schedulingPolicies, schedulingPolicyNames } from './registry.js';
 
 const doc = readFileSync(new URL('../../../../../docs/scheduling-policies.md', import.meta.url), 'utf8');
 
@@ -35,14 +29,6 @@ function tableRows(text: string): string[][] {
     );
 }
 
-const parameterSchemas: Record<string, z.ZodObject> = {
-  fifo: FifoParameters,
-  priority: PriorityParameters,
-  slo_aware: SloAwareParameters,
-  cost_optimized: CostOptimizedParameters,
-  adaptive: AdaptiveParameters,
-};
-
 describe('docs/scheduling-policies.md', () => {
   it.each(schedulingPolicyNames)('has a section for %s in the policy template', (name) => {
     const text = section(name);
@@ -55,11 +41,10 @@ describe('docs/scheduling-policies.md', () => {
   });
 
   it.each(schedulingPolicyNames)('lists every parameter of %s with its default', (name) => {
-    const schema = parameterSchemas[name];
-    expect(schema, `add ${name}'s parameter schema to this test`).toBeDefined();
+    const schema = schedulingPolicies[name].parameters;
     const rows = tableRows(section(name) ?? '');
-    const defaults = schema!.parse({}) as Record<string, unknown>;
-    for (const key of Object.keys(schema!.shape)) {
+    const defaults = schema.parse({}) as Record<string, unknown>;
+    for (const key of Object.keys(schema.shape)) {
       const row = rows.find((cells) => cells[0] === `\`${camelToSnake(key)}\`` && cells[1] === `\`${key}\``);
       expect(row, `the ${name} parameter table lacks ${camelToSnake(key)} / ${key}`).toBeDefined();
       expect(row?.[3]).toBe(`\`${String(defaults[key])}\``);

@@ -24,3 +24,4 @@ export function createFifoPolicy(options: SchedulingPolicyFactoryOptions): Sched
     pick: (_request, candidates) => leastLoaded(candidates),
   };
 }
+createFifoPolicy.parameters = FifoParameters;

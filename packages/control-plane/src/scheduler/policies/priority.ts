@@ -26,3 +26,4 @@ export function createPriorityPolicy(options: SchedulingPolicyFactoryOptions): S
       isUrgentClass(request.priority) ? fastest(candidates) : leastLoaded(candidates),
   };
 }
+createPriorityPolicy.parameters = PriorityParameters;

@@ -1,4 +1,4 @@
-import type { SCHEDULING_POLICY_NAMES } from '@sage/protocol';
+import { DEFAULT_SCHEDULING_POLICY } from '@sage/protocol';
 import { createAdaptivePolicy } from './adaptive.js';
 import { createCostOptimizedPolicy } from './cost-optimized.js';
 import { createFifoPolicy } from './fifo.js';
@@ -22,12 +22,9 @@ export const schedulingPolicies = {
 /** A registered policy name. */
 export type SchedulingPolicyName = keyof typeof schedulingPolicies;
 
-/** Compile-time check: every name `@sage/protocol` advertises is registered here. */
-const everyProtocolNameIsRegistered: Record<
-  (typeof SCHEDULING_POLICY_NAMES)[number],
-  SchedulingPolicyFactory
-> = schedulingPolicies;
-void everyProtocolNameIsRegistered;
+/** Compile-time check: the default policy `@sage/protocol` names is registered here. */
+const defaultPolicyIsRegistered: SchedulingPolicyName = DEFAULT_SCHEDULING_POLICY;
+void defaultPolicyIsRegistered;
 
 /** Registered names, in registry order (the order error messages list them in). */
 export const schedulingPolicyNames = Object.keys(schedulingPolicies) as SchedulingPolicyName[];

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { RequestPriority, SchedulableEngine, SchedulableEngineKind } from '../scheduler-types.js';
 
 /**
@@ -79,5 +80,12 @@ export interface SchedulingPolicyFactoryOptions {
   policy(name: string): SchedulingPolicy;
 }
 
-/** Builds a policy; throws `ValidationError` naming the policy for bad parameters. */
-export type SchedulingPolicyFactory = (options: SchedulingPolicyFactoryOptions) => SchedulingPolicy;
+/**
+ * Builds a policy; throws `ValidationError` naming the policy for bad parameters. It carries its
+ * parameter schema (camelCase keys, every default applied by `parse({})`), so the docs test and
+ * tooling read a registered policy's parameters from the registry alone.
+ */
+export interface SchedulingPolicyFactory {
+  (options: SchedulingPolicyFactoryOptions): SchedulingPolicy;
+  readonly parameters: z.ZodObject;
+}

@@ -28,3 +28,4 @@ export function createSloAwarePolicy(options: SchedulingPolicyFactoryOptions): S
       urgency(request, context.now) > urgencyThreshold ? fastest(candidates) : leastLoaded(candidates),
   };
 }
+createSloAwarePolicy.parameters = SloAwareParameters;

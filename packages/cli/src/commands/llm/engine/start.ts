@@ -115,7 +115,10 @@ export function registerEngineStart(parent: Command, context: CliContext): void 
     .description('start an engine for MODEL')
     .argument('<model>', 'model id, e.g. Qwen/Qwen2.5-0.5B-Instruct or sage/tiny-chat')
     .option('--engine-kind <kind>', 'llm or embedding (default: llm)')
-    .option('--backend <name>', 'engine backend: sage, vllm, hf-embed or one from sage.yaml')
+    .option(
+      '--backend <name>',
+      'engine backend: a built-in one or one from sage.yaml (an unknown name lists them)',
+    )
     .option('--use-gpu', 'give the engine a GPU whatever its kind')
     .option(
       '--no-gpu',
