@@ -60,8 +60,15 @@ export const RECOVERY_SETTINGS: readonly RecoverySettings[] = [
   },
 ];
 
-/** Send chat requests through the gateway, one after the other, until one answers 200; count the answers. */
+/** Never wait longer than this for the gateway to serve again after a kill. */
+const SERVING_DEADLINE_MS = 60_000;
+
+/**
+ * Send chat requests through the gateway, one after the other, until one answers 200; count the
+ * answers (a refused or reset connection counts under its error name). Throws at the deadline.
+ */
 async function pollUntilServing(url: string, answers: Record<string, number>): Promise<void> {
+  const deadline = Date.now() + SERVING_DEADLINE_MS;
   for (;;) {
     const status = await fetch(`${url}/v1/chat/completions`, {
       method: 'POST',
@@ -77,6 +84,11 @@ async function pollUntilServing(url: string, answers: Record<string, number>): P
     );
     answers[status] = (answers[status] ?? 0) + 1;
     if (status === '200') return;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `gateway not serving ${SERVING_DEADLINE_MS} ms after the kill: ${JSON.stringify(answers)}`,
+      );
+    }
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }

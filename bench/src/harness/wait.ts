@@ -1,3 +1,5 @@
+import { waitUntilHealthy } from '@sage/testing';
+
 /** Poll until `check` holds, or throw after `timeoutMs` (no fixed sleeps in the benchmarks). */
 export async function waitUntil(
   check: () => boolean | Promise<boolean>,
@@ -12,20 +14,9 @@ export async function waitUntil(
   throw new Error(`condition not met within ${timeoutMs}ms`);
 }
 
-/** Wait until `url` answers an HTTP GET at all (any status). */
-export function waitForHttp(url: string, timeoutMs: number): Promise<void> {
-  return waitUntil(
-    () =>
-      fetch(url).then(
-        async (response) => {
-          await response.arrayBuffer();
-          return true;
-        },
-        () => false,
-      ),
-    timeoutMs,
-    50,
-  );
+/** Wait until `url` answers an HTTP GET at all (any status); refused or reset connections are "not yet". */
+export async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
+  await waitUntilHealthy(url, { timeoutMs, intervalMs: 50, isReady: () => true });
 }
 
 /** A TCP port the OS reports free on 127.0.0.1 now (for a peer that must be told its port). */

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { waitUntilHealthy as waitUntilHealthyAt } from '@sage/testing';
 
 /** The built bin: integration tests run what users run (`npx turbo run build --filter=@sage/engine` first). */
 export const ENGINE_BIN = fileURLToPath(new URL('../dist/bin/sage-engine.js', import.meta.url));
@@ -90,16 +91,12 @@ export async function pollUntil<T>(check: () => Promise<T | undefined>, timeoutM
   }
 }
 
-/** Poll `/health`, returning every status seen until the first 200. */
-export async function waitUntilHealthy(baseUrl: string): Promise<number[]> {
-  const statuses: number[] = [];
-  await pollUntil(async () => {
-    const response = await fetch(`${baseUrl}/health`);
-    await response.body?.cancel();
-    statuses.push(response.status);
-    return response.status === 200 ? true : undefined;
-  });
-  return statuses;
+/**
+ * Poll `/health` until 200, returning every status seen. A refused or reset connection while the
+ * model loads is "not yet" (the shared helper in `@sage/testing`), never a failure.
+ */
+export function waitUntilHealthy(baseUrl: string): Promise<number[]> {
+  return waitUntilHealthyAt(`${baseUrl}/health`, { timeoutMs: 20_000 });
 }
 
 /** One sample of a Prometheus metric (labels matched as a substring). */

@@ -13,3 +13,17 @@ export declare function promtoolCheckMetrics(text: string): {
 
 /** Whether promtool runs here (always true under `CI=true`, where a missing promtool fails the check). */
 export declare const promtoolAvailable: boolean;
+
+/**
+ * Poll `url` with GET until `isReady(status)` (default: 200) or throw after `timeoutMs`; a refused,
+ * reset or timed-out connection while the process starts is "not yet". Returns every status seen.
+ */
+export declare function waitUntilHealthy(
+  url: string,
+  options?: {
+    timeoutMs?: number;
+    intervalMs?: number;
+    requestTimeoutMs?: number;
+    isReady?: (status: number) => boolean;
+  },
+): Promise<number[]>;

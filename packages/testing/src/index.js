@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+export { waitUntilHealthy } from './wait-until-healthy.js';
+
 /** Absolute path of the fake engine script (`node <path> --port N …`). */
 export const fakeEnginePath = fileURLToPath(new URL('../bin/fake-engine.mjs', import.meta.url));
 
