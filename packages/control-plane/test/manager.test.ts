@@ -95,6 +95,33 @@ describe('ControlPlaneManager with real engine processes', () => {
     expect(manager.listEngines()).toHaveLength(1);
   });
 
+  it('restarts a kill -9ed engine on its own port even when a lower candidate port is free again', async () => {
+    // The crashed engine is not on the first candidate port: without the supervisor's preference
+    // for the old port, the allocator would hand the restart the lower port `first` left free.
+    const manager = createManager(temporaryStateDir());
+    await manager.start();
+    const first = await manager.requestEngineStartup('fake/first', { backend: 'fake', useGpu: false });
+    const crashing = await manager.requestEngineStartup('fake/crashing', { backend: 'fake', useGpu: false });
+    await manager.waitForEngine(first.engineId);
+    await manager.waitForEngine(crashing.engineId);
+    expect(crashing.port).toBeGreaterThan(first.port);
+    await manager.requestEngineShutdown(first.engineId);
+    expect([...manager.ports.reservations().keys()]).not.toContain(first.port);
+
+    const states = recordStates(manager, () => crashing.engineId);
+    process.kill(crashing.pid as number, 'SIGKILL');
+    await waitFor(() => states.some((state) => state.to === 'RUNNING'));
+    const restarted = manager.getEngine(crashing.engineId);
+    expect(restarted).toMatchObject({
+      engineId: crashing.engineId,
+      port: crashing.port,
+      restartCount: 1,
+      status: 'RUNNING',
+    });
+    expect(restarted.pid).not.toBe(crashing.pid);
+    expect(restarted.command).toContain(String(crashing.port));
+  });
+
   it('moves a restarted engine to another port when its port was taken while it was down', async () => {
     const manager = createManager(temporaryStateDir(), { restartBackoffBaseMs: 500 });
     await manager.start();
