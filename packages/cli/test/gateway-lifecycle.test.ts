@@ -3,6 +3,7 @@ import { appendFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineInfoWire } from '@sage/protocol';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { isProcessAlive } from '../src/gateway/pid-file.js';
 import { assertBuilt, freePort, jsonOf, runSage, sageBinPath, temporarySageHome } from './sage-process.js';
 
 /**
@@ -10,14 +11,8 @@ import { assertBuilt, freePort, jsonOf, runSage, sageBinPath, temporarySageHome 
  * --keep-engines` and `sage gateway restart`, each in its own temporary SAGE_HOME.
  */
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** Zombie-aware: an engine reparented to a slow-reaping PID 1 is dead once it exits. */
+const isAlive = (pid: number) => isProcessAlive(pid);
 
 async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -47,4 +47,12 @@ describe('pid file', () => {
     expect(await readLiveGateway(path)).toBeNull();
     expect(await readPidFile(path)).toBeNull();
   });
+
+  it('counts a zombie (exited, not yet reaped) as dead and a running process as alive', () => {
+    const stat = (state: string) => () => `${process.pid} (sage gateway) ${state} 1 ${process.pid} 0`;
+    expect(isProcessAlive(process.pid, stat('Z'))).toBe(false);
+    expect(isProcessAlive(process.pid, stat('S'))).toBe(true);
+    expect(isProcessAlive(process.pid, () => undefined)).toBe(true);
+    expect(isProcessAlive(process.pid)).toBe(true);
+  });
 });

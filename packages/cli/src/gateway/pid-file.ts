@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 
@@ -46,14 +47,31 @@ export async function removePidFile(path: string, onlyPid?: number): Promise<voi
   await unlink(path).catch(() => {});
 }
 
-/** Whether a process with this pid exists (EPERM: it exists but belongs to someone else). */
-export function isProcessAlive(pid: number): boolean {
+/** `/proc/<pid>/stat` on Linux; undefined elsewhere or when the process is gone. */
+function readProcStat(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a process with this pid exists (EPERM: it exists but belongs to someone else). A
+ * zombie has exited: it only waits for its parent to reap it, which a detached gateway's parent
+ * (PID 1 of a container, often no real init) may do late or never.
+ */
+export function isProcessAlive(
+  pid: number,
+  readStat: (pid: number) => string | undefined = readProcStat,
+): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as { code?: unknown }).code === 'EPERM';
   }
+  const stat = readStat(pid);
+  return stat === undefined || !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
 }
 
 /** The pid file's record when its process is alive; a stale file is removed. */
