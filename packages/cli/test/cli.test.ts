@@ -91,31 +91,33 @@ describe('sage llm engine start in GPU mock mode', () => {
   ] as const;
 
   it('gives GPUs and --device by kind and --use-gpu / --no-gpu, as engine list --json shows', async () => {
-    const started: Array<{ engineId: string; gpu: boolean }> = [];
-    for (const testCase of cases) {
-      const label = `${testCase.kind}-${testCase.flag?.slice(2) ?? 'default'}`;
-      const result = await sageAt(
-        'llm',
-        'engine',
-        'start',
-        `fake/${label}`,
-        '--engine-kind',
-        testCase.kind,
-        '--backend',
-        'fake',
-        '--required-memory-gb',
-        '1',
-        '--label',
-        label,
-        ...(testCase.flag ? [testCase.flag] : []),
-        '--wait',
-        '--json',
-      );
-      expect(result.code, `${label}: ${result.stderr}`).toBe(0);
-      const engine = jsonOf<EngineInfoWire>(result);
-      expect(engine.status).toBe('RUNNING');
-      started.push({ engineId: engine.engine_id, gpu: testCase.gpu });
-    }
+    // The six starts run at once (each CLI call mostly waits for its engine to become RUNNING).
+    const started = await Promise.all(
+      cases.map(async (testCase) => {
+        const label = `${testCase.kind}-${testCase.flag?.slice(2) ?? 'default'}`;
+        const result = await sageAt(
+          'llm',
+          'engine',
+          'start',
+          `fake/${label}`,
+          '--engine-kind',
+          testCase.kind,
+          '--backend',
+          'fake',
+          '--required-memory-gb',
+          '1',
+          '--label',
+          label,
+          ...(testCase.flag ? [testCase.flag] : []),
+          '--wait',
+          '--json',
+        );
+        expect(result.code, `${label}: ${result.stderr}`).toBe(0);
+        const engine = jsonOf<EngineInfoWire>(result);
+        expect(engine.status).toBe('RUNNING');
+        return { engineId: engine.engine_id, gpu: testCase.gpu };
+      }),
+    );
     const engines = await listEngines();
     for (const { engineId, gpu } of started) {
       const engine = engines.find((candidate) => candidate.engine_id === engineId);
