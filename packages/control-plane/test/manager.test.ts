@@ -319,4 +319,26 @@ describe('ControlPlaneManager with real engine processes', () => {
     expect(running.port).toBe(engine.port);
     expect(second.listEngines()).toHaveLength(1);
   });
+
+  it('a new manager restarts such an engine on its old port even when a lower candidate port is free', async () => {
+    const stateDir = temporaryStateDir();
+    const first = createManager(stateDir);
+    await first.start();
+    const lower = await first.requestEngineStartup('fake/lower', { backend: 'fake', useGpu: false });
+    const engine = await first.requestEngineStartup('fake/model', { backend: 'fake', useGpu: false });
+    await first.waitForEngine(lower.engineId);
+    await first.waitForEngine(engine.engineId);
+    expect(engine.port).toBeGreaterThan(lower.port);
+    await first.requestEngineShutdown(lower.engineId);
+    await first.close({ stopEngines: false });
+    managers.splice(managers.indexOf(first), 1);
+    process.kill(engine.pid as number, 'SIGKILL');
+    await waitFor(() => !isPidAlive(engine.pid as number));
+
+    const second = createManager(stateDir);
+    await second.start();
+    const running = await second.waitForEngine(engine.engineId);
+    expect(running).toMatchObject({ engineId: engine.engineId, port: engine.port, status: 'RUNNING' });
+    expect(running.pid).not.toBe(engine.pid);
+  });
 });
