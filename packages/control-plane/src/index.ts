@@ -33,7 +33,9 @@ export {
 } from './lifecycle/engine-lifecycle-manager.js';
 // Engine processes
 export { followLog, readLogTail } from './lifecycle/engine-log.js';
+export { ENGINE_MARKER_VARIABLES } from './lifecycle/engine-markers.js';
 export { classifyExit, type ExitClassification } from './lifecycle/exit-classification.js';
+export type { LaunchIdentity, RunningLaunch } from './lifecycle/local-engine-processes.js';
 // Manager
 export { ControlPlaneManager, type EngineStartOptions } from './manager/control-plane-manager.js';
 export type { ControlPlaneManagerOptions } from './manager/control-plane-options.js';
@@ -77,7 +79,8 @@ export type {
 export type { EngineRecord } from './state/engine-record.js';
 export type { EngineStateChange } from './state/engine-registry.js';
 export { type EngineEvent, nextEngineStatus } from './state/engine-state.js';
-export { FileRegistryStore, type RegistryStore } from './state/registry-store.js';
+export { RegistryFileError } from './state/registry-file-error.js';
+export { FileRegistryStore, REGISTRY_VERSION, type RegistryStore } from './state/registry-store.js';
 export { StateDirectoryInUseError, StateDirectoryLock } from './state/state-dir-lock.js';
 export {
   RestartSupervisor,

@@ -9,7 +9,11 @@ import { temporaryStateDir, testPortRange, waitFor } from './fake-engine-backend
 
 const stateDir = temporaryStateDir();
 const ports = new PortAllocator({ stateDir, ...testPortRange(0) });
-const lifecycle = new EngineLifecycleManager({ stopTimeoutMs: 500, healthCheckTimeoutMs: 1000 });
+const lifecycle = new EngineLifecycleManager({
+  stopTimeoutMs: 500,
+  healthCheckTimeoutMs: 1000,
+  home: stateDir,
+});
 
 async function spawnFake(engineId: string, flags: string[] = [], kind: 'llm' | 'embedding' = 'llm') {
   const port = await ports.allocate(kind, { owner: engineId });
@@ -23,6 +27,7 @@ async function spawnFake(engineId: string, flags: string[] = [], kind: 'llm' | '
     kind,
     healthPaths: kind === 'llm' ? ['/health', '/v1/models'] : ['/health'],
     logPath,
+    nonce: `nonce-${engineId}`,
   });
   return { child, port, logPath };
 }
@@ -87,5 +92,55 @@ describe('EngineLifecycleManager with real processes', () => {
     await waitFor(() => exits.some((event) => event.engineId === 'refuses'));
     expect(exits.find((event) => event.engineId === 'refuses')?.exit.exitCode).toBe(3);
     expect((await lifecycle.logTail('refuses', 5)).join('\n')).toMatch(/refusing to start/);
+  });
+
+  it('marks the process with the engine id, the launch nonce and the state directory, and finds it by them', async () => {
+    const { child } = await spawnFake('marked');
+    await waitFor(() => lifecycle.healthCheck('marked'));
+    const environ = readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0');
+    expect(environ).toContain('SAGE_ENGINE_ID=marked');
+    expect(environ).toContain('SAGE_ENGINE_NONCE=nonce-marked');
+    expect(environ).toContain(`SAGE_ENGINE_HOME=${stateDir}`);
+    const found = lifecycle.listRunning().find((launch) => launch.engineId === 'marked');
+    expect(found).toMatchObject({ nonce: 'nonce-marked', pid: child.pid, leaderAlive: true });
+    expect(found?.processStart).toBe(lifecycle.processStart('marked'));
+    expect(
+      lifecycle.identify({
+        engineId: 'marked',
+        nonce: 'nonce-marked',
+        pid: child.pid as number,
+        processStart: null,
+      }),
+    ).toMatchObject({ verdict: 'same', pid: child.pid });
+  });
+
+  it('stop also kills a child that left the process group (setsid), found by its marker', async () => {
+    const { logPath } = await spawnFake('escapee', ['--spawn-detached-child']);
+    await waitFor(() => /DETACHED_CHILD_PID=\d+/.test(readFileSync(logPath, 'utf8')));
+    const escaped = Number(/DETACHED_CHILD_PID=(\d+)/.exec(readFileSync(logPath, 'utf8'))?.[1]);
+    expect(isPidAlive(escaped)).toBe(true);
+    await lifecycle.stop('escapee');
+    await waitFor(() => !isPidAlive(escaped), 5_000);
+  });
+
+  it('stops a frozen engine (SIGSTOP) at once with SIGKILL instead of waiting out the stop timeout', async () => {
+    const { child } = await spawnFake('frozen');
+    await waitFor(() => lifecycle.healthCheck('frozen'));
+    process.kill(child.pid as number, 'SIGSTOP');
+    await waitFor(() => lifecycle.usage('frozen')?.frozen === true);
+    const started = Date.now();
+    const exit = await lifecycle.stop('frozen', { timeoutMs: 30_000 });
+    expect(exit?.signal).toBe('SIGKILL');
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(isPidAlive(child.pid as number)).toBe(false);
+  });
+
+  it('reports the memory of the process tree', async () => {
+    await spawnFake('memory', ['--spawn-child']);
+    await waitFor(() => lifecycle.healthCheck('memory'));
+    const usage = lifecycle.usage('memory');
+    // Two Node processes: well over 20 MB resident together.
+    expect(usage?.rssBytes).toBeGreaterThan(20 * 1024 * 1024);
+    expect(usage?.frozen).toBe(false);
   });
 });

@@ -9,6 +9,9 @@
 //   --exit-at-start CODE     print an error and exit with CODE at once
 //   --ignore-sigterm         keep running on SIGTERM (stop must escalate to SIGKILL)
 //   --spawn-child            start a grandchild process (stop must kill the whole group)
+//   --spawn-detached-child   start a grandchild in its own session (setsid): only the marker in
+//                            its environment ties it to the engine
+//   --grow-memory-mb-per-s N allocate N MB per second while loading (memory-bound tests)
 //   --hang-health            /health never answers
 //   --latency-ms N           delay each inference answer by N ms
 //   --chunk-delay-ms N       delay between streamed chunks (default 5)
@@ -31,6 +34,8 @@ const { values: flags } = parseArgs({
     'exit-at-start': { type: 'string' },
     'ignore-sigterm': { type: 'boolean', default: false },
     'spawn-child': { type: 'boolean', default: false },
+    'spawn-detached-child': { type: 'boolean', default: false },
+    'grow-memory-mb-per-s': { type: 'string' },
     'hang-health': { type: 'boolean', default: false },
     'latency-ms': { type: 'string', default: '0' },
     'chunk-delay-ms': { type: 'string', default: '5' },
@@ -65,6 +70,26 @@ if (flags['spawn-child']) {
   });
   log(`spawned child ${child.pid}`);
   process.stdout.write(`CHILD_PID=${child.pid}\n`);
+}
+
+if (flags['spawn-detached-child']) {
+  const child = spawn(process.execPath, ['-e', 'process.on("SIGTERM",()=>{});setInterval(()=>{},1000)'], {
+    stdio: 'ignore',
+    detached: true,
+  });
+  child.unref();
+  log(`spawned detached child ${child.pid}`);
+  process.stdout.write(`DETACHED_CHILD_PID=${child.pid}\n`);
+}
+
+if (flags['grow-memory-mb-per-s'] !== undefined) {
+  // Like a model load gone wrong: resident memory climbs until someone stops the process.
+  const held = [];
+  const perTick = Math.max(1, Math.round(num('grow-memory-mb-per-s') / 10));
+  setInterval(() => {
+    const block = Buffer.alloc(perTick * 1024 * 1024, 1);
+    held.push(block);
+  }, 100);
 }
 
 if (flags['crash-after-ms'] !== undefined) {

@@ -27,3 +27,12 @@ export declare function waitUntilHealthy(
     isReady?: (status: number) => boolean;
   },
 ): Promise<number[]>;
+
+/** Directory of the fake `vllm` console script (put it first on PATH). */
+export declare const fakeVllmBinDir: string;
+
+/** Absolute path of the fake `vllm` console script (Python, `#!/usr/bin/env python3`). */
+export declare const fakeVllmPath: string;
+
+/** Whether `python3` runs here. */
+export declare const python3Available: boolean;

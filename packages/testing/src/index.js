@@ -7,6 +7,18 @@ export { waitUntilHealthy } from './wait-until-healthy.js';
 export const fakeEnginePath = fileURLToPath(new URL('../bin/fake-engine.mjs', import.meta.url));
 
 /**
+ * The directory holding the fake `vllm` console script (a Python script behind
+ * `#!/usr/bin/env python3`): put it first on an engine's PATH to run the built-in `vllm` backend.
+ */
+export const fakeVllmBinDir = fileURLToPath(new URL('../bin/', import.meta.url));
+
+/** Absolute path of the fake `vllm` console script. */
+export const fakeVllmPath = fileURLToPath(new URL('../bin/vllm', import.meta.url));
+
+/** Whether `python3` runs here (the fake `vllm` needs it). */
+export const python3Available = spawnSync('python3', ['--version'], { stdio: 'ignore' }).status === 0;
+
+/**
  * The fake engine as custom backend options (`createCustomBackend(fakeEngineBackendOptions)` or a
  * `backends:` entry of sage.yaml); per-engine failure flags go in `extra_args` / `extraArgs`.
  */

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { ENV, type EngineKind, type GpuStatus, ValidationError } from '@sage/protocol';
+import { hostProcessTable } from '../lifecycle/proc-table.js';
 import { chooseGpus } from './gpu-best-fit.js';
 import {
   type GpuReservation,
@@ -19,7 +20,6 @@ import {
   parseComputeAppsQuery,
   parseGpuQuery,
 } from './nvidia-smi-parser.js';
-import { processGroupOf } from './process-group.js';
 import { SerialQueue } from './serial-queue.js';
 
 export interface GPUResourceManagerOptions {
@@ -78,7 +78,7 @@ export class GPUResourceManager {
     this.#mockSettings = readMockGpuSettings(env);
     this.#mock = this.#mockSettings.forced || (options.runNvidiaSmi === undefined && !isNvidiaSmiOnPath(env));
     this.#runNvidiaSmi = options.runNvidiaSmi ?? runNvidiaSmi;
-    this.#processGroupOf = options.processGroupOf ?? processGroupOf;
+    this.#processGroupOf = options.processGroupOf ?? ((pid) => hostProcessTable.stat(pid)?.pgid ?? null);
     this.#cacheMs = options.cacheMs ?? DEFAULT_CACHE_MS;
     this.#now = options.now ?? Date.now;
   }

@@ -5,6 +5,8 @@ import { pino } from 'pino';
 import { Agent, request } from 'undici';
 import { CONTROL_PLANE_DEFAULTS } from '../defaults.js';
 import { readLogTail } from './engine-log.js';
+import { type LaunchIdentity, LocalEngineProcesses, type RunningLaunch } from './local-engine-processes.js';
+import { isFrozenState, isRunningState, type ProcessTable } from './proc-table.js';
 import {
   type EngineProcess,
   killProcessGroup,
@@ -25,6 +27,21 @@ export interface EngineLaunch {
   /** Health paths, tried in order; the first 2xx wins. */
   healthPaths: readonly string[];
   logPath: string;
+  /** Unique to this launch: with the engine id and the state directory, the marker in its environment. */
+  nonce: string;
+  /** The encoded record the marker carries, so a lost registry can be rebuilt. */
+  spec?: string | undefined;
+}
+
+/** Where an engine lives, without its command (what adoption knows). */
+export type EngineTarget = Omit<EngineLaunch, 'argv' | 'env' | 'spec'>;
+
+/** How much an engine's processes use, and whether they are frozen. */
+export interface EngineProcessUsage {
+  /** Resident memory of the engine's process group and descendants. */
+  rssBytes: number;
+  /** A process of the engine is stopped (SIGSTOP): it answers nothing until continued. */
+  frozen: boolean;
 }
 
 export interface EngineExitEvent {
@@ -34,8 +51,12 @@ export interface EngineExitEvent {
 }
 
 interface TrackedEngine {
-  target: Omit<EngineLaunch, 'argv' | 'env'>;
+  target: EngineTarget;
   process: EngineProcess | null;
+  /** `<boot id>:<start ticks>` of the process (its identity, with the pid). */
+  processStart: string | null;
+  /** The OOM killer's count when the process started, to tell its SIGKILL from others'. */
+  oomKillsAtStart: number | null;
   /** Increments on every spawn/adopt, so an old process's exit is not reported for a new one. */
   generation: number;
   stopping: boolean;
@@ -49,6 +70,13 @@ export interface EngineLifecycleManagerOptions {
   healthCheckTimeoutMs?: number;
   /** Replaceable for tests: how a process is spawned. */
   spawnProcess?: typeof spawnProcessGroup;
+  /**
+   * The control plane's state directory: engines are marked with it, so this lifecycle (or the
+   * next one over the same directory) can find them whatever their command line or the registry says.
+   */
+  home?: string;
+  /** The host's processes (default `/proc`). */
+  processTable?: ProcessTable;
 }
 
 /**
@@ -70,6 +98,8 @@ export class EngineLifecycleManager extends EventEmitter<{ 'engine-exit': [Engin
   private readonly healthCheckTimeoutMs: number;
   private readonly spawnProcess: typeof spawnProcessGroup;
   private readonly http = new Agent({ keepAliveTimeout: 30_000, connections: 4 });
+  /** Which processes are our engines (markers, start times): the identity half of the local executor. */
+  readonly processes: LocalEngineProcesses;
 
   constructor(options: EngineLifecycleManagerOptions = {}) {
     super();
@@ -77,37 +107,125 @@ export class EngineLifecycleManager extends EventEmitter<{ 'engine-exit': [Engin
     this.stopTimeoutMs = options.stopTimeoutMs ?? CONTROL_PLANE_DEFAULTS.stopTimeoutMs;
     this.healthCheckTimeoutMs = options.healthCheckTimeoutMs ?? CONTROL_PLANE_DEFAULTS.healthCheckTimeoutMs;
     this.spawnProcess = options.spawnProcess ?? spawnProcessGroup;
+    this.processes = new LocalEngineProcesses({ home: options.home, table: options.processTable });
   }
 
-  /** Spawn an engine process. A previous process of the same engine must be stopped first. */
+  /** Spawn an engine process, marked as ours. A previous process of the same engine must be stopped first. */
   spawn(launch: EngineLaunch): EngineProcess {
-    const { argv, env, ...target } = launch;
-    const child = this.spawnProcess(argv, { env, logPath: launch.logPath });
-    this.track(launch.engineId, target, child);
+    const { argv, env, spec, ...target } = launch;
+    const marked = { ...env, ...this.processes.markers(launch.engineId, launch.nonce, spec) };
+    const child = this.spawnProcess(argv, { env: marked, logPath: launch.logPath });
+    const processStart = child.pid === null ? null : this.processes.processStart(child.pid);
+    this.track(launch.engineId, target, child, processStart);
     this.logger.info({ engineId: launch.engineId, pid: child.pid, argv }, 'engine-process-spawned');
     return child;
   }
 
-  /** Take over a live process spawned by an earlier gateway (same pid, same command line). */
-  adopt(target: Omit<EngineLaunch, 'argv' | 'env'>, pid: number): EngineProcess {
+  /** Take over a live process spawned by an earlier gateway (checked with {@link identify}). */
+  adopt(target: EngineTarget, pid: number): EngineProcess {
     const child = watchAdoptedProcess(pid);
-    this.track(target.engineId, target, child);
+    this.track(target.engineId, target, child, this.processes.processStart(pid));
     this.logger.info({ engineId: target.engineId, pid }, 'engine-process-adopted');
     return child;
   }
 
-  private track(engineId: string, target: Omit<EngineLaunch, 'argv' | 'env'>, child: EngineProcess): void {
+  /** Every live engine launch marked with this lifecycle's state directory ("what it runs"). */
+  listRunning(): RunningLaunch[] {
+    return this.processes.list();
+  }
+
+  /** Whether a recorded launch still runs, and as which pid (see {@link LocalEngineProcesses.check}). */
+  identify(identity: LaunchIdentity, running?: readonly RunningLaunch[]) {
+    return this.processes.check(identity, running);
+  }
+
+  /** `<boot id>:<start ticks>` of the engine's process, recorded with its pid. */
+  processStart(engineId: string): string | null {
+    return this.engines.get(engineId)?.processStart ?? null;
+  }
+
+  /** Memory of the engine's processes and whether they are frozen; null when none runs. */
+  usage(engineId: string): EngineProcessUsage | null {
+    const pid = this.engines.get(engineId)?.process?.pid;
+    if (!pid) return null;
+    const stats = this.processes.table.list().filter(isRunningState);
+    const members = new Set<number>();
+    for (const stat of stats) if (stat.pgid === pid || stat.pid === pid) members.add(stat.pid);
+    // Descendants that left the group (setsid) still belong to the engine.
+    for (let grown = true; grown; ) {
+      grown = false;
+      for (const stat of stats) {
+        if (!members.has(stat.pid) && members.has(stat.ppid)) {
+          members.add(stat.pid);
+          grown = true;
+        }
+      }
+    }
+    if (members.size === 0) return null;
+    let rssBytes = 0;
+    let frozen = false;
+    for (const stat of stats) {
+      if (!members.has(stat.pid)) continue;
+      rssBytes += stat.rssBytes;
+      if (stat.pid === pid && isFrozenState(stat)) frozen = true;
+    }
+    return { rssBytes, frozen };
+  }
+
+  /** Stop a launch no record claims (found by its markers): its group, then anything else it left. */
+  async stopOrphan(launch: RunningLaunch, options: { timeoutMs?: number } = {}): Promise<void> {
+    this.logger.warn(
+      { engineId: launch.engineId, pid: launch.pid, pids: launch.pids },
+      'engine-orphan-stopped',
+    );
+    await killProcessGroup(launch.pgid, options.timeoutMs ?? this.stopTimeoutMs);
+    await this.sweep(launch.nonce);
+  }
+
+  /** SIGKILL what is left of a launch outside its process group (a wrapper's setsid children). */
+  private async sweep(nonce: string): Promise<void> {
+    for (const pid of this.processes.processesOf(nonce)) {
+      this.logger.warn({ pid }, 'engine process outside its group: killed');
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone meanwhile
+      }
+    }
+  }
+
+  private track(
+    engineId: string,
+    target: EngineTarget,
+    child: EngineProcess,
+    processStart: string | null,
+  ): void {
     const tracked = this.engines.get(engineId);
     const generation = (tracked?.generation ?? 0) + 1;
-    this.engines.set(engineId, { target, process: child, generation, stopping: false, lastExit: null });
+    this.engines.set(engineId, {
+      target,
+      process: child,
+      processStart,
+      oomKillsAtStart: this.processes.table.oomKillCount(),
+      generation,
+      stopping: false,
+      lastExit: null,
+    });
     void child.exited.then((exit) => {
       const current = this.engines.get(engineId);
       if (!current || current.generation !== generation) return;
-      current.lastExit = exit;
+      const oomKills = this.processes.table.oomKillCount();
+      const oomKilled =
+        exit.signal === 'SIGKILL' &&
+        current.oomKillsAtStart !== null &&
+        oomKills !== null &&
+        oomKills > current.oomKillsAtStart;
+      const ended = oomKilled ? { ...exit, oomKilled } : exit;
+      current.lastExit = ended;
       current.process = null;
       if (current.stopping) return;
-      this.logger.warn({ engineId, pid: child.pid, ...exit }, 'engine-process-exit');
-      this.emit('engine-exit', { engineId, pid: child.pid, exit });
+      this.logger.warn({ engineId, pid: child.pid, ...ended }, 'engine-process-exit');
+      this.emit('engine-exit', { engineId, pid: child.pid, exit: ended });
     });
   }
 
@@ -118,6 +236,7 @@ export class EngineLifecycleManager extends EventEmitter<{ 'engine-exit': [Engin
     if (!tracked || !child || child.pid === null) return tracked?.lastExit ?? null;
     tracked.stopping = true;
     await killProcessGroup(child.pid, options.timeoutMs ?? this.stopTimeoutMs);
+    await this.sweep(tracked.target.nonce);
     let timer: NodeJS.Timeout | undefined;
     const exit = await Promise.race([
       child.exited,

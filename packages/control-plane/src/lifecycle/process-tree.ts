@@ -1,5 +1,12 @@
-import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { execa, type Options } from 'execa';
+import {
+  hostProcessTable,
+  isFrozenState,
+  isRunningState,
+  type ProcessStat,
+  type ProcessTable,
+} from './proc-table.js';
 
 /** How a process ended. */
 export interface ProcessExit {
@@ -20,55 +27,33 @@ export interface EngineProcess {
 }
 
 /** True when `pid` names a live process (zombies count as gone; 0, negatives and NaN are never alive). */
-export function isPidAlive(pid: number): boolean {
+export function isPidAlive(pid: number, table: ProcessTable = hostProcessTable): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return !isZombie(pid);
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  const stat = table.stat(pid);
+  // Without /proc (not Linux) even this process has no stat: the signal check alone decides.
+  return stat === null ? table.stat(process.pid) === null : isRunningState(stat);
 }
 
-function isZombie(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return false;
-  }
+/** Live (non-zombie) members of a process group. */
+export function groupMembers(pgid: number, table: ProcessTable = hostProcessTable): ProcessStat[] {
+  return table.list().filter((stat) => stat.pgid === pgid && isRunningState(stat));
 }
 
 /** True while any non-zombie process of the group is alive (read from /proc). */
-export function isProcessGroupAlive(pgid: number): boolean {
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return isPidAlive(pgid);
-  }
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid && fields[0] !== 'Z') return true;
-    } catch {
-      // raced with an exit
-    }
-  }
-  return false;
+export function isProcessGroupAlive(pgid: number, table: ProcessTable = hostProcessTable): boolean {
+  const all = table.list();
+  if (all.length === 0) return isPidAlive(pgid, table);
+  return all.some((stat) => stat.pgid === pgid && isRunningState(stat));
 }
 
 /** argv of a live process from /proc, or null when it is gone or unreadable. */
-export function readCommandLine(pid: number): string[] | null {
-  try {
-    const raw = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    if (raw.length === 0) return null;
-    return raw.replace(/\0$/, '').split('\0');
-  } catch {
-    return null;
-  }
+export function readCommandLine(pid: number, table: ProcessTable = hostProcessTable): string[] | null {
+  return table.commandLine(pid);
 }
 
 /**
@@ -135,8 +120,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Stop a whole process group: SIGTERM to the group, wait until every member is gone, SIGKILL the
  * group after `timeoutMs`. Worker processes (vLLM's, or any grandchild) cannot outlive the engine.
+ * A group with a stopped member (SIGSTOP, a frozen engine) cannot act on SIGTERM until it is
+ * continued, so it gets SIGKILL at once instead of waiting out the timeout.
  */
-export async function killProcessGroup(pgid: number, timeoutMs: number, pollMs = 50): Promise<void> {
+export async function killProcessGroup(
+  pgid: number,
+  timeoutMs: number,
+  pollMs = 50,
+  table: ProcessTable = hostProcessTable,
+): Promise<'terminated' | 'killed' | 'gone'> {
   const signal = (name: NodeJS.Signals) => {
     try {
       process.kill(-pgid, name);
@@ -144,13 +136,21 @@ export async function killProcessGroup(pgid: number, timeoutMs: number, pollMs =
       // the group is already gone
     }
   };
+  if (!isProcessGroupAlive(pgid, table)) return 'gone';
   signal('SIGTERM');
   const deadline = Date.now() + timeoutMs;
+  let outcome: 'terminated' | 'killed' = 'killed';
   while (Date.now() < deadline) {
-    if (!isProcessGroupAlive(pgid)) return;
+    const members = groupMembers(pgid, table);
+    if (members.length === 0) {
+      outcome = 'terminated';
+      break;
+    }
+    if (members.some(isFrozenState)) break;
     await sleep(pollMs);
   }
-  signal('SIGKILL');
+  if (outcome === 'killed') signal('SIGKILL');
   const killDeadline = Date.now() + 5_000;
-  while (isProcessGroupAlive(pgid) && Date.now() < killDeadline) await sleep(pollMs);
+  while (isProcessGroupAlive(pgid, table) && Date.now() < killDeadline) await sleep(pollMs);
+  return outcome;
 }

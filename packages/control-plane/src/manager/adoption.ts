@@ -1,15 +1,12 @@
 import type { Logger } from 'pino';
 import type { GPUResourceManager } from '../gpu/gpu-resource-manager.js';
 import type { EngineLifecycleManager } from '../lifecycle/engine-lifecycle-manager.js';
-import {
-  isPidAlive,
-  isProcessGroupAlive,
-  killProcessGroup,
-  readCommandLine,
-} from '../lifecycle/process-tree.js';
+import type { IdentityCheck, RunningLaunch } from '../lifecycle/local-engine-processes.js';
+import { killProcessGroup } from '../lifecycle/process-tree.js';
 import type { PortAllocator } from '../ports/port-allocator.js';
 import type { EngineRecord } from '../state/engine-record.js';
 import type { EngineRegistry } from '../state/engine-registry.js';
+import { recordFromLaunch } from './engine-spec.js';
 
 export interface AdoptionContext {
   persisted: readonly EngineRecord[];
@@ -22,45 +19,66 @@ export interface AdoptionContext {
   /** Spawn a wanted engine whose process died while no gateway watched it. */
   relaunch: (record: EngineRecord) => Promise<void>;
   watchStartup: (engineId: string) => void;
+  now: () => number;
+  /** How long an orphan's group gets between SIGTERM and SIGKILL. */
+  stopTimeoutMs: number;
 }
 
-/** Same program and arguments: the pid still belongs to our engine (pids are reused). */
-export function isSameCommand(live: readonly string[] | null, recorded: readonly string[]): boolean {
-  return (
-    live !== null && live.length === recorded.length && live.every((part, index) => part === recorded[index])
-  );
+function identityOf(record: EngineRecord) {
+  return {
+    engineId: record.engineId,
+    nonce: record.launchNonce,
+    pid: record.pid ?? 0,
+    processStart: record.processStart,
+    command: record.command,
+  };
 }
 
 /**
- * Rebuild the registry from the state a previous gateway left: engines still alive (same pid,
- * same command line) are adopted under their old id and port; wanted engines that died are
- * started again; stopped engines are forgotten; FAILED ones stay visible until pruned.
+ * Rebuild the registry from the state a previous gateway left, and from the engines that
+ * actually run. An engine is recognised by its identity — the marker in its environment, its
+ * pid's start time — never by its command line, so engines behind a shim, a console script or
+ * an `exec` wrapper are adopted, not duplicated:
+ * - a wanted engine that still runs is adopted under its old id and port;
+ * - a wanted engine whose process died is started again (its leftover workers stopped first);
+ * - a stopped (or stopping) engine is forgotten, and whatever of it still runs is stopped;
+ * - a FAILED engine stays visible until pruned;
+ * - a live engine carrying our marker that no record claims (the registry was lost or reset) is
+ *   rebuilt from its marker and adopted, or stopped when that is impossible or its id is taken.
  * No phantoms, no duplicates, no orphans.
  */
 export async function adoptPersistedEngines(context: AdoptionContext): Promise<void> {
-  const { registry, logger } = context;
+  const { registry, lifecycle, logger } = context;
+  const running = lifecycle.listRunning();
+  const claimed = new Set<string>();
   for (const persisted of context.persisted) {
     const record: EngineRecord = { ...persisted };
     if (registry.find(record.engineId)) continue;
-    if (record.status === 'STOPPED' || record.status === 'STOPPING') {
-      logger.info({ engineId: record.engineId }, 'engine-forgotten: it was stopped');
+    const check: IdentityCheck =
+      record.pid === null && record.launchNonce === null
+        ? { verdict: 'gone' }
+        : lifecycle.identify(identityOf(record), running);
+    if (record.launchNonce !== null && check.verdict !== 'gone') claimed.add(record.launchNonce);
+    if (record.status === 'STOPPED' || record.status === 'STOPPING' || record.status === 'FAILED') {
+      if (check.verdict === 'same') await killProcessGroup(check.pid, context.stopTimeoutMs);
+      if (check.verdict === 'workers-only') await killProcessGroup(check.pgid, context.stopTimeoutMs);
+      if (record.status === 'FAILED') {
+        registry.add({ ...record, pid: null, resourcesHeld: false });
+      } else {
+        logger.info({ engineId: record.engineId }, 'engine-forgotten: it was stopped');
+      }
       continue;
     }
-    if (record.status === 'FAILED') {
-      registry.add({ ...record, pid: null, resourcesHeld: false });
+    if (check.verdict === 'same') {
+      await adopt(context, { ...record, pid: check.pid, processStart: check.processStart });
       continue;
     }
-    const pid = record.pid;
-    if (pid !== null && isPidAlive(pid) && isSameCommand(readCommandLine(pid), record.command)) {
-      await adopt(context, record, pid);
-      continue;
-    }
-    if (pid !== null && !isPidAlive(pid) && isProcessGroupAlive(pid)) {
+    if (check.verdict === 'workers-only') {
       logger.warn(
-        { engineId: record.engineId, pgid: pid },
+        { engineId: record.engineId, pgid: check.pgid },
         'engine leader is gone but its workers live: stopping them',
       );
-      await killProcessGroup(pid, 5_000);
+      await killProcessGroup(check.pgid, context.stopTimeoutMs);
     }
     registry.add({ ...record, status: 'RESTARTING', pid: null, resourcesHeld: false });
     try {
@@ -76,10 +94,35 @@ export async function adoptPersistedEngines(context: AdoptionContext): Promise<v
       registry.transition(record.engineId, 'fail', 'restart after gateway restart failed');
     }
   }
+  for (const launch of running) {
+    if (claimed.has(launch.nonce)) continue;
+    await claimOrStop(context, launch);
+  }
 }
 
-async function adopt(context: AdoptionContext, record: EngineRecord, pid: number): Promise<void> {
+/** A live launch no record claims: rebuild its record from its marker, or stop it. */
+async function claimOrStop(context: AdoptionContext, launch: RunningLaunch): Promise<void> {
+  const { registry, lifecycle, logger } = context;
+  const rebuilt =
+    launch.leaderAlive && !registry.find(launch.engineId) ? recordFromLaunch(launch, context.now()) : null;
+  if (rebuilt === null) {
+    // Another launch of a known engine, a launch whose spawned process is gone, or an unreadable marker.
+    await lifecycle.stopOrphan(launch, { timeoutMs: context.stopTimeoutMs });
+    return;
+  }
+  logger.warn(
+    { engineId: launch.engineId, pid: launch.pid, port: rebuilt.port },
+    'engine-rebuilt-from-marker: the registry had no record of this running engine',
+  );
+  await adopt(context, {
+    ...rebuilt,
+    lastError: 'rebuilt from the marker in its environment: the registry had no record of it',
+  });
+}
+
+async function adopt(context: AdoptionContext, record: EngineRecord): Promise<void> {
   const { registry, lifecycle, ports, gpu, logger } = context;
+  const pid = record.pid as number;
   if (!(await ports.reserve(record.port, record.engineId))) {
     logger.warn(
       { engineId: record.engineId, port: record.port },
@@ -97,6 +140,7 @@ async function adopt(context: AdoptionContext, record: EngineRecord, pid: number
       kind: record.request.engineKind,
       healthPaths: context.healthPaths(record),
       logPath: record.logPath,
+      nonce: record.launchNonce ?? '',
     },
     pid,
   );

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   DEFAULT_GATEWAY_PORT,
   type EngineExitClass,
@@ -80,7 +80,7 @@ export class ControlPlaneManager extends EventEmitter<{
     this.options = options;
     this.now = options.now ?? Date.now;
     this.logger = options.logger ?? pino({ level: 'silent' });
-    this.stateDir = options.stateDir ?? defaultStateDir(options.env);
+    this.stateDir = resolve(options.stateDir ?? defaultStateDir(options.env));
     this.engineHost = options.engineHost ?? CONTROL_PLANE_DEFAULTS.engineHost;
     this.gpu = options.gpu ?? new GPUResourceManager({ env: options.env ?? process.env });
     this.ports =
@@ -94,6 +94,7 @@ export class ControlPlaneManager extends EventEmitter<{
       options.lifecycle ??
       new EngineLifecycleManager({
         logger: this.logger,
+        home: this.stateDir,
         ...(options.stopTimeoutMs === undefined ? {} : { stopTimeoutMs: options.stopTimeoutMs }),
         ...(options.healthCheckTimeoutMs === undefined
           ? {}
@@ -172,6 +173,8 @@ export class ControlPlaneManager extends EventEmitter<{
       healthPaths: (record) => this.backends.get(record.backend).healthPaths(record.request.engineKind),
       relaunch: (record) => this.relaunchAfterAdoption(record),
       watchStartup: (engineId) => this.supervisor.watchStartup(engineId),
+      now: this.now,
+      stopTimeoutMs: this.options.stopTimeoutMs ?? CONTROL_PLANE_DEFAULTS.stopTimeoutMs,
     });
     this.supervisor.start();
     if (this.options.stopEnginesOnExit) {
@@ -217,6 +220,8 @@ export class ControlPlaneManager extends EventEmitter<{
       createdAt: new Date(this.now()).toISOString(),
       spawnedAt: null,
       resourcesHeld: false,
+      launchNonce: null,
+      processStart: null,
     };
     await this.launcher.acquireResources(record, { port: request.port });
     try {
@@ -360,6 +365,17 @@ export class ControlPlaneManager extends EventEmitter<{
           ),
         ),
       );
+    }
+    if (options.stopEngines ?? true) {
+      // Whatever still carries our marker (a wrapper's daemonised child, a launch no record
+      // claims) is ours to stop too: "engines stopped" is then the truth.
+      for (const launch of this.lifecycle.listRunning()) {
+        await this.lifecycle
+          .stopOrphan(launch)
+          .catch((error: unknown) =>
+            this.logger.error({ engineId: launch.engineId, err: error }, 'engine could not be stopped'),
+          );
+      }
     }
     await this.registry.flush();
     await this.lifecycle.close();

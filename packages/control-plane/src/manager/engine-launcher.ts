@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { EngineStartRequest } from '@sage/protocol';
 import type { Logger } from 'pino';
 import type { EngineBackend, EnginePlacement } from '../backends/engine-backend.js';
@@ -7,6 +8,7 @@ import type { GPUResourceManager } from '../gpu/gpu-resource-manager.js';
 import type { EngineLifecycleManager } from '../lifecycle/engine-lifecycle-manager.js';
 import type { PortAllocator } from '../ports/port-allocator.js';
 import type { EngineRecord } from '../state/engine-record.js';
+import { specMarkerOf } from './engine-spec.js';
 import { findProgram } from './find-program.js';
 import { decideGpu } from './gpu-decision.js';
 
@@ -122,6 +124,11 @@ export class EngineLauncher {
       stateDir: this.parts.stateDir,
     };
     const spec = backend.launch(record.request, placement);
+    const nonce = randomBytes(12).toString('base64url');
+    record.command = [...spec.argv];
+    record.env = Object.fromEntries(
+      Object.entries(spec.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    );
     const child = lifecycle.spawn({
       engineId: record.engineId,
       argv: spec.argv,
@@ -131,12 +138,12 @@ export class EngineLauncher {
       kind: record.request.engineKind,
       healthPaths: backend.healthPaths(record.request.engineKind),
       logPath: record.logPath,
+      nonce,
+      spec: specMarkerOf(record),
     });
     record.pid = child.pid;
-    record.command = [...spec.argv];
-    record.env = Object.fromEntries(
-      Object.entries(spec.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
-    );
+    record.launchNonce = nonce;
+    record.processStart = lifecycle.processStart(record.engineId);
     record.spawnedAt = this.parts.now();
     if (child.pid !== null) gpu.attachProcess(record.engineId, child.pid);
   }

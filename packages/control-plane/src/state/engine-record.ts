@@ -28,6 +28,10 @@ export interface EngineRecord {
   spawnedAt: number | null;
   /** Whether the port and GPUs are currently held for this engine. */
   resourcesHeld: boolean;
+  /** Unique to the current launch; the process carries it in its environment (lifecycle/engine-markers.ts). */
+  launchNonce: string | null;
+  /** `<boot id>:<start ticks>` of `pid`: with the pid, the process's identity across gateway restarts. */
+  processStart: string | null;
 }
 
 /** The public view of a record (camelCase; `toWire` turns it into the snake_case `EngineInfo`). */

@@ -1,6 +1,11 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { EngineRecord } from './engine-record.js';
+import { EngineRecordSchema, firstIssue } from './engine-record-schema.js';
+import { RegistryFileError } from './registry-file-error.js';
+
+/** The version of `registry.json` this control plane writes and reads. */
+export const REGISTRY_VERSION = 1;
 
 /**
  * Where the registry of wanted engines is kept. One seam: a state file today, something shared
@@ -12,7 +17,7 @@ export interface RegistryStore {
 }
 
 interface RegistryFile {
-  version: 1;
+  version: typeof REGISTRY_VERSION;
   savedAt: string;
   engines: EngineRecord[];
 }
@@ -31,20 +36,27 @@ export class FileRegistryStore implements RegistryStore {
   }
 
   async load(): Promise<EngineRecord[]> {
+    let text: string;
     try {
-      const file = JSON.parse(await readFile(this.path, 'utf8')) as RegistryFile;
-      return Array.isArray(file.engines) ? file.engines : [];
+      text = await readFile(this.path, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw new Error(`cannot read the engine registry ${this.path}: ${(error as Error).message}`, {
-        cause: error,
-      });
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return [];
+      throw new RegistryFileError(this.path, `it cannot be read (${code ?? (error as Error).message})`);
     }
+    if (text.trim() === '') return [];
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw new RegistryFileError(this.path, `it is not JSON (${(error as Error).message})`);
+    }
+    return parseRegistryFile(value, this.path);
   }
 
   save(records: readonly EngineRecord[]): Promise<void> {
     const body: RegistryFile = {
-      version: 1,
+      version: REGISTRY_VERSION,
       savedAt: new Date().toISOString(),
       engines: records.map((record) => ({ ...record })),
     };
@@ -59,4 +71,35 @@ export class FileRegistryStore implements RegistryStore {
     await writeFile(temporary, text, { mode: 0o600 });
     await rename(temporary, this.path);
   }
+}
+
+/**
+ * Validate the contents of a registry file: its version, then every record against
+ * {@link EngineRecordSchema}. An empty object (a lost or reset registry) has no records — the
+ * manager then rebuilds what it can from the engines' markers. Throws {@link RegistryFileError}.
+ */
+export function parseRegistryFile(value: unknown, path: string): EngineRecord[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new RegistryFileError(path, 'it is not a JSON object with "version" and "engines"');
+  }
+  const file = value as Record<string, unknown>;
+  if (file.version === undefined && file.engines === undefined) return [];
+  if (file.version !== REGISTRY_VERSION) {
+    throw new RegistryFileError(
+      path,
+      `its version ${JSON.stringify(file.version)} is not one this control plane reads (it reads version ${REGISTRY_VERSION}; a newer sage may have written it)`,
+    );
+  }
+  if (!Array.isArray(file.engines)) throw new RegistryFileError(path, '"engines" is not a list');
+  const seen = new Set<string>();
+  return file.engines.map((entry, index) => {
+    const id = (entry as { engineId?: unknown } | null)?.engineId;
+    const label = `engines[${index}]${typeof id === 'string' ? ` (${id})` : ''}`;
+    const parsed = EngineRecordSchema.safeParse(entry);
+    if (!parsed.success) throw new RegistryFileError(path, firstIssue(parsed.error), label);
+    if (seen.has(parsed.data.engineId))
+      throw new RegistryFileError(path, 'a second record with the same id', label);
+    seen.add(parsed.data.engineId);
+    return parsed.data;
+  });
 }

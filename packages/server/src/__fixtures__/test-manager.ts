@@ -62,6 +62,8 @@ export function addEngineRecord(
     createdAt: '2026-01-01T00:00:00.000Z',
     spawnedAt: null,
     resourcesHeld: false,
+    launchNonce: null,
+    processStart: null,
   };
   manager.registry.add(record);
 }
