@@ -120,3 +120,55 @@ export class EngineStartError extends SageError {
     return hasMarker(error, engineStartFailed);
   }
 }
+
+const stateDirUnwritable = errorMarker('StateDirectoryUnwritableError');
+/**
+ * The state directory (registry, logs, port locks) cannot be written: permissions, a read-only
+ * or full disk. The gateway answers 503 naming the path; what could be done was done (a stop
+ * still stops), and the registry is written again once the directory is writable.
+ */
+export class StateDirectoryUnwritableError extends SageError {
+  readonly [stateDirUnwritable] = true;
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+    detail = '',
+    cause?: unknown,
+  ) {
+    super({
+      name: 'StateDirectoryUnwritableError',
+      message:
+        `the state directory cannot be written: ${path}: ${reason}${detail ? ` (${detail})` : ''}; ` +
+        'fix its permissions or free space (SAGE_HOME names the directory)',
+      cause,
+    });
+  }
+  static override isInstance(error: unknown): error is StateDirectoryUnwritableError {
+    return hasMarker(error, stateDirUnwritable);
+  }
+}
+
+/** File-system failures that mean "the state directory cannot be written". */
+const UNWRITABLE_CODES = new Set([
+  'EACCES',
+  'EPERM',
+  'EROFS',
+  'ENOSPC',
+  'EDQUOT',
+  'EISDIR',
+  'ENOTDIR',
+  'ENOTEMPTY',
+  'EEXIST',
+]);
+
+/** A file-system error on the state directory as {@link StateDirectoryUnwritableError}; anything else as is. */
+export function asStateDirectoryError(error: unknown, fallbackPath: string, detail = ''): unknown {
+  if (StateDirectoryUnwritableError.isInstance(error)) {
+    return detail ? new StateDirectoryUnwritableError(error.path, error.reason, detail, error) : error;
+  }
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (typeof code !== 'string' || !UNWRITABLE_CODES.has(code)) return error;
+  const failed = error as NodeJS.ErrnoException & { dest?: string };
+  const path = failed.dest ?? failed.path ?? fallbackPath;
+  return new StateDirectoryUnwritableError(path, code, detail, error);
+}

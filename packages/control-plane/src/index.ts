@@ -19,6 +19,7 @@ export {
   InsufficientGpuMemoryError,
   InvalidTransitionError,
   PortUnavailableError,
+  StateDirectoryUnwritableError,
   UnknownBackendError,
 } from './errors.js';
 // GPUs

@@ -18,7 +18,12 @@ import { pino } from 'pino';
 import { BackendRegistry } from '../backends/backend-registry.js';
 import type { EngineBackend } from '../backends/engine-backend.js';
 import { CONTROL_PLANE_DEFAULTS } from '../defaults.js';
-import { BackendUnavailableError, EngineStartError, InvalidTransitionError } from '../errors.js';
+import {
+  asStateDirectoryError,
+  BackendUnavailableError,
+  EngineStartError,
+  InvalidTransitionError,
+} from '../errors.js';
 import { GPUResourceManager } from '../gpu/gpu-resource-manager.js';
 import { type EngineExitEvent, EngineLifecycleManager } from '../lifecycle/engine-lifecycle-manager.js';
 import { classifyExit } from '../lifecycle/exit-classification.js';
@@ -162,7 +167,9 @@ export class ControlPlaneManager extends EventEmitter<{
     // One control plane per state directory: a second one would adopt the same engines.
     await this.stateDirLock.acquire();
     this.started = true;
-    await mkdir(join(this.stateDir, 'logs'), { recursive: true });
+    await mkdir(join(this.stateDir, 'logs'), { recursive: true }).catch((error: unknown) => {
+      throw asStateDirectoryError(error, join(this.stateDir, 'logs'));
+    });
     await adoptPersistedEngines({
       persisted: await (this.options.store ?? new FileRegistryStore(this.stateDir)).load(),
       registry: this.registry,
@@ -227,8 +234,9 @@ export class ControlPlaneManager extends EventEmitter<{
     try {
       await this.launcher.launch(record, backend);
     } catch (error) {
-      await this.launcher.releaseResources(record);
-      throw error;
+      await this.releaseResources(record);
+      // The log file could not be created: a state-directory problem (503 naming the path), not a bug.
+      throw asStateDirectoryError(error, record.logPath, 'the engine was not started');
     }
     this.registry.add(record);
     this.logger.info(
@@ -259,6 +267,8 @@ export class ControlPlaneManager extends EventEmitter<{
       await this.waitForDrain(engineId);
     }
     this.registry.transition(engineId, 'stop', 'shutdown requested');
+    // Whatever fails below, the engine does not stay STOPPING: the process is stopped, the state
+    // moves on, and a registry that cannot be written is reported (and written when it can be).
     const exit = await this.lifecycle.stop(engineId);
     await this.releaseResources(record);
     this.registry.update(engineId, {
@@ -267,6 +277,13 @@ export class ControlPlaneManager extends EventEmitter<{
       ...(exit ? { lastExitCode: exit.exitCode, lastExitSignal: exit.signal, lastExitClass: 'stopped' } : {}),
     });
     this.registry.transition(engineId, 'stopped', 'process stopped');
+    await this.registry.flush().catch((error: unknown) => {
+      throw asStateDirectoryError(
+        error,
+        this.stateDir,
+        `engine ${engineId} is stopped, but its record was not saved`,
+      );
+    });
     return this.getEngine(engineId);
   }
 
@@ -377,7 +394,12 @@ export class ControlPlaneManager extends EventEmitter<{
           );
       }
     }
-    await this.registry.flush();
+    await this.registry
+      .flush()
+      .catch((error: unknown) =>
+        this.logger.error({ err: error }, 'engine registry could not be saved at close'),
+      );
+    this.registry.close();
     await this.lifecycle.close();
     if (this.started) await this.stateDirLock.release();
     this.unregisterExitCleanup?.();
@@ -409,8 +431,15 @@ export class ControlPlaneManager extends EventEmitter<{
     this.registry.transition(record.engineId, 'spawned', reason);
   }
 
+  /** Give the port and GPUs back; a lock file that cannot be removed is logged, never a stuck engine. */
   private async releaseResources(record: EngineRecord): Promise<void> {
-    await this.launcher.releaseResources(record);
+    await this.launcher.releaseResources(record).catch((error: unknown) => {
+      record.resourcesHeld = false;
+      this.logger.error(
+        { engineId: record.engineId, err: error },
+        'engine resources could not be released cleanly',
+      );
+    });
     if (this.registry.find(record.engineId)) this.registry.update(record.engineId, { resourcesHeld: false });
   }
 

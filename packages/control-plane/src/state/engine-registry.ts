@@ -6,6 +6,10 @@ import type { EngineRecord } from './engine-record.js';
 import { type EngineEvent, nextEngineStatus } from './engine-state.js';
 import type { RegistryStore } from './registry-store.js';
 
+/** Backoff of retried registry saves. */
+const RETRY_MIN_MS = 500;
+const RETRY_MAX_MS = 10_000;
+
 /** Emitted on every state change (STYLE G8). */
 export interface EngineStateChange {
   engineId: string;
@@ -23,6 +27,9 @@ export class EngineRegistry extends EventEmitter<{ 'engine-state-change': [Engin
   private readonly records = new Map<string, EngineRecord>();
   /** Increments on every change, so readers can cache views of the registry. */
   private changes = 0;
+  /** A save failed: retried on a timer until one succeeds ("written when possible"). */
+  private retry: NodeJS.Timeout | null = null;
+  private retryDelayMs = RETRY_MIN_MS;
 
   get version(): number {
     return this.changes;
@@ -80,15 +87,53 @@ export class EngineRegistry extends EventEmitter<{ 'engine-state-change': [Engin
     return record;
   }
 
-  /** Resolves once the latest state is on disk. */
-  flush(): Promise<void> {
-    return this.store.save(this.list());
+  /** Resolves once the latest state is on disk; rejects (e.g. StateDirectoryUnwritableError) when it cannot be written. */
+  async flush(): Promise<void> {
+    try {
+      await this.store.save(this.list());
+      this.saved();
+    } catch (error) {
+      this.scheduleRetry();
+      throw error;
+    }
+  }
+
+  /** Stop retrying failed saves (the manager is closing). */
+  close(): void {
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
   }
 
   private persist(): void {
     this.changes += 1;
-    this.store.save(this.list()).catch((error: unknown) => {
-      this.logger.error({ err: error }, 'engine registry could not be saved');
-    });
+    this.store.save(this.list()).then(
+      () => this.saved(),
+      (error: unknown) => {
+        this.logger.error({ err: error }, 'engine registry could not be saved; retrying');
+        this.scheduleRetry();
+      },
+    );
+  }
+
+  private saved(): void {
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
+    this.retryDelayMs = RETRY_MIN_MS;
+  }
+
+  private scheduleRetry(): void {
+    if (this.retry) return;
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      this.retryDelayMs = Math.min(this.retryDelayMs * 2, RETRY_MAX_MS);
+      this.store.save(this.list()).then(
+        () => {
+          this.saved();
+          this.logger.info('engine registry saved again');
+        },
+        () => this.scheduleRetry(),
+      );
+    }, this.retryDelayMs);
+    this.retry.unref();
   }
 }

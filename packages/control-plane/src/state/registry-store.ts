@@ -1,5 +1,6 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { asStateDirectoryError } from '../errors.js';
 import type { EngineRecord } from './engine-record.js';
 import { EngineRecordSchema, firstIssue } from './engine-record-schema.js';
 import { RegistryFileError } from './registry-file-error.js';
@@ -66,10 +67,15 @@ export class FileRegistryStore implements RegistryStore {
   }
 
   private async write(text: string): Promise<void> {
-    await mkdir(dirname(this.path), { recursive: true });
     const temporary = `${this.path}.${process.pid}.${++this.sequence}.tmp`;
-    await writeFile(temporary, text, { mode: 0o600 });
-    await rename(temporary, this.path);
+    try {
+      await mkdir(dirname(this.path), { recursive: true });
+      await writeFile(temporary, text, { mode: 0o600 });
+      await rename(temporary, this.path);
+    } catch (error) {
+      await rm(temporary, { force: true }).catch(() => {});
+      throw asStateDirectoryError(error, this.path, 'the engine registry was not saved');
+    }
   }
 }
 

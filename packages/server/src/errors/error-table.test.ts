@@ -9,6 +9,7 @@ import {
   PortUnavailableError,
   QueueFullError,
   QueueTimeoutError,
+  StateDirectoryUnwritableError,
   UnknownBackendError,
   UnknownPolicyError,
 } from '@sage/control-plane';
@@ -44,6 +45,13 @@ describe('the error table', () => {
     [new InvalidTransitionError('DRAINING', 'restart'), 409, 'invalid_state_transition', null, false],
     [new QueueFullError(8), 429, 'rate_limit_exceeded', null, true],
     [new QueueTimeoutError(100, 'm'), 503, 'queue_timeout', null, true],
+    [
+      new StateDirectoryUnwritableError('/var/sage/registry.json', 'EROFS'),
+      503,
+      'state_directory_unwritable',
+      null,
+      true,
+    ],
     [new EngineUnavailableError('m', 'llm', 'engines-gone'), 503, 'engine_unavailable', null, true],
     [new UnknownPolicyError('x', ['fifo']), 400, 'unknown_policy', 'policy', false],
     [new UnknownBackendError('x', ['vllm']), 400, 'unknown_backend', 'backend', false],

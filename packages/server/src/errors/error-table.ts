@@ -10,6 +10,7 @@ import {
   QueueFullError,
   QueueTimeoutError,
   SchedulerClosedError,
+  StateDirectoryUnwritableError,
   UnknownBackendError,
   UnknownPolicyError,
 } from '@sage/control-plane';
@@ -94,6 +95,7 @@ export const ERROR_TABLE: readonly Row[] = [
   [QueueTimeoutError.isInstance, unavailable('queue_timeout')],
   [EngineUnavailableError.isInstance, unavailable('engine_unavailable')],
   [SchedulerClosedError.isInstance, unavailable('service_unavailable')],
+  [StateDirectoryUnwritableError.isInstance, unavailable('state_directory_unwritable')],
   [
     UnknownPolicyError.isInstance,
     { status: 400, type: invalid, code: 'unknown_policy', param: () => 'policy' },
