@@ -34,8 +34,10 @@ describe('examples', () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'sage-example-gateway-'));
     const gateway = await startGateway({ port: 0, preset: 'local', managerOptions: { stateDir } });
     try {
+      // SAGE_HOME of the gateway: the client reads its local admin token there for status().
       const { stdout } = await runExample('client/remote.ts', {
         SAGE_CONTROL_PLANE_URL: `${gateway.url}/v1`,
+        SAGE_HOME: stateDir,
       });
       expect(stdout.length).toBeGreaterThan(0);
     } finally {

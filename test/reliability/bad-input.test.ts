@@ -17,6 +17,7 @@ import {
 } from './support/bad-input-arbitraries.js';
 import {
   isOpenAiError,
+  managementHeaders,
   type ReliabilityGateway,
   startReliabilityGateway,
 } from './support/reliability-gateway.js';
@@ -65,7 +66,8 @@ function sendRaw(
 async function expectHandled(request: Sent): Promise<void> {
   const response = await fetch(`${gateway.url}${request.path}`, {
     method: request.method,
-    headers: { 'content-type': 'application/json', ...request.headers },
+    // With the local admin token: management routes are fuzzed past authentication.
+    headers: { 'content-type': 'application/json', ...managementHeaders(gateway), ...request.headers },
     ...(request.body === undefined ? {} : { body: request.body }),
     signal: AbortSignal.timeout(10_000),
   });

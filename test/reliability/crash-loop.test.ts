@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  managementHeaders,
   postJson,
   type ReliabilityGateway,
   startReliabilityGateway,
@@ -44,11 +45,14 @@ describe('a crash-looping engine', () => {
     expect(failed.lastError).toMatch(/gave up after 3 restart attempt/);
     expect(failed.lastError).toMatch(/simulated crash/);
     // The same through the management API, snake_case.
-    const response = await fetch(`${gateway.url}/v1/management/engines/${broken.engineId}`);
+    const headers = managementHeaders(gateway);
+    const response = await fetch(`${gateway.url}/v1/management/engines/${broken.engineId}`, { headers });
     const wire = (await response.json()) as { status: string; last_error: string; restart_count: number };
     expect(wire).toMatchObject({ status: 'FAILED', restart_count: 3 });
     expect(wire.last_error).toMatch(/simulated crash/);
-    const logs = await fetch(`${gateway.url}/v1/management/engines/${broken.engineId}/logs?tail=50`);
+    const logs = await fetch(`${gateway.url}/v1/management/engines/${broken.engineId}/logs?tail=50`, {
+      headers,
+    });
     expect(((await logs.json()) as { lines: string[] }).lines.join('\n')).toMatch(/simulated crash/);
     // Its port is free again; it is not restarted any more.
     expect(manager.ports.reservations().has(failed.port)).toBe(false);

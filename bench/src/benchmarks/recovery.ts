@@ -104,7 +104,7 @@ async function startEngine(gateway: GatewayProcess): Promise<{ engine: StartedEn
   const startedAt = performance.now();
   const response = await fetch(`${gateway.url}/v1/management/engines?wait=true&wait_timeout_ms=30000`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...gateway.managementHeaders },
     body: JSON.stringify({ model_id: MODEL, backend: 'fake', use_gpu: false }),
   });
   const engine = (await response.json()) as StartedEngine;
@@ -142,7 +142,10 @@ async function trial(gateway: GatewayProcess): Promise<RecoveryTrial & { coldSta
     answers,
     coldStartMs: round(coldStartMs, 1),
   };
-  await fetch(`${gateway.url}/v1/management/engines/${engine.engine_id}`, { method: 'DELETE' });
+  await fetch(`${gateway.url}/v1/management/engines/${engine.engine_id}`, {
+    method: 'DELETE',
+    headers: gateway.managementHeaders,
+  });
   return result;
 }
 

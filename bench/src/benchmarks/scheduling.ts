@@ -73,7 +73,7 @@ async function run(options: BenchmarkOptions): Promise<void> {
   const setPolicy = async (policy: string) => {
     const response = await fetch(`${gateway.url}/v1/management/policy`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...gateway.managementHeaders },
       body: JSON.stringify({ policy }),
     });
     if (!response.ok)

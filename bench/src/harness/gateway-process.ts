@@ -33,10 +33,17 @@ async function main(): Promise<void> {
     scheduling: spec.scheduling ?? {},
   });
   const start = spec.portRangeStart;
+  // The benchmark is the operator here: it allows the flags its own engine specs pass.
+  const allowedExtraArgs: Record<string, string[]> = {};
+  for (const engine of spec.engines) {
+    const flags = (engine.options?.extraArgs ?? []).filter((arg) => arg.startsWith('--'));
+    allowedExtraArgs[engine.backend] = [...new Set([...(allowedExtraArgs[engine.backend] ?? []), ...flags])];
+  }
   const gateway = await startGateway({
     config,
     logger: pino({ level: spec.logLevel }),
     managerOptions: {
+      allowedExtraArgs,
       env: gpuEnv,
       gpu: new GPUResourceManager({ env: gpuEnv }),
       ports: new PortAllocator({
@@ -81,7 +88,14 @@ async function main(): Promise<void> {
     closing = true;
     void gateway.close({ graceMs: 1000 }).finally(() => process.exit(0));
   });
-  send({ type: 'ready', url: gateway.url, pid: process.pid, engines, coldStartMs });
+  send({
+    type: 'ready',
+    url: gateway.url,
+    pid: process.pid,
+    engines,
+    coldStartMs,
+    adminToken: gateway.adminToken,
+  });
 }
 
 main().catch((error: unknown) => {

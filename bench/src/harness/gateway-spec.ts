@@ -31,7 +31,15 @@ export interface GatewaySpec {
 
 /** One line the gateway process writes to its result channel (fd 3), as JSON. */
 export type GatewayMessage =
-  | { type: 'ready'; url: string; pid: number; engines: ReadyEngine[]; coldStartMs: number[] }
+  | {
+      type: 'ready';
+      url: string;
+      pid: number;
+      engines: ReadyEngine[];
+      coldStartMs: number[];
+      /** The gateway's local admin token, for its management routes. */
+      adminToken: string | undefined;
+    }
   | { type: 'state'; at: number; engineId: string; from: string; to: string; reason: string }
   | { type: 'error'; message: string };
 

@@ -12,6 +12,8 @@ export interface GatewayProcess {
   url: string;
   pid: number;
   engines: ReadyEngine[];
+  /** Headers of a management request: the gateway's local admin token. */
+  managementHeaders: Record<string, string>;
   /** ms from each engine's start request to RUNNING, in the order of the spec. */
   coldStartMs: number[];
   /** Engine state changes seen since start, oldest first. */
@@ -74,6 +76,7 @@ export async function spawnGateway(
   return {
     url: message.url,
     pid: message.pid,
+    managementHeaders: message.adminToken ? { authorization: `Bearer ${message.adminToken}` } : {},
     engines: message.engines,
     coldStartMs: message.coldStartMs,
     states,

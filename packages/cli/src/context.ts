@@ -1,7 +1,9 @@
 import { createInterface } from 'node:readline/promises';
+import { managementKey } from './api/local-admin-token.js';
 import { HttpManagementClient } from './api/management-client.js';
 import type { ManagementClient } from './api/management-types.js';
 import { CLI_ENV } from './defaults.js';
+import { gatewayPaths } from './gateway/state-directory.js';
 import { processTerminal, type Terminal } from './output/print.js';
 
 /** Stop listening for a signal. */
@@ -21,7 +23,11 @@ export interface CliContext {
   terminal: Terminal;
   /** Whether stdin is a terminal (prompts only then). */
   stdinIsTTY: boolean;
-  createClient(apiBase: string): ManagementClient;
+  /**
+   * A management client for `apiBase`. Its key: `options.apiKey`, else `SAGE_API_KEY`, else (for
+   * a loopback gateway) the local admin token in the state directory (docs/security.md).
+   */
+  createClient(apiBase: string, options?: { apiKey?: string | undefined }): ManagementClient;
   /** Ask a yes/no question on the terminal. */
   confirm(question: string): Promise<boolean>;
   /** Run `handler` on `signal`; returns the function that stops listening. */
@@ -47,7 +53,15 @@ export function processContext(options: { version: string; binPath: string }): C
     cwd: process.cwd(),
     terminal: processTerminal(),
     stdinIsTTY: process.stdin.isTTY === true,
-    createClient: (apiBase) => new HttpManagementClient({ apiBase, apiKey: process.env[CLI_ENV.apiKey] }),
+    createClient: (apiBase, options = {}) =>
+      new HttpManagementClient({
+        apiBase,
+        apiKey: managementKey(
+          apiBase,
+          options.apiKey || process.env[CLI_ENV.apiKey],
+          gatewayPaths(process.env).stateDirectory,
+        ),
+      }),
     confirm: askYesNo,
     onSignal(signal, handler) {
       process.on(signal, handler);

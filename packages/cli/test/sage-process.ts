@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fakeEngineBackendOptions } from '@sage/testing';
+import { FAKE_ENGINE_FLAGS, fakeEngineBackendOptions } from '@sage/testing';
 
 /** The built `sage` bin: end-to-end tests run what users run. */
 export const sageBinPath = fileURLToPath(new URL('../dist/bin/sage.js', import.meta.url));
@@ -91,6 +91,8 @@ export function temporarySageHome(): { home: string; configPath: string } {
       '  - name: fake',
       `    command: ${JSON.stringify(command)}`,
       '    startup_timeout_ms: 20000',
+      'engines:',
+      `  allowed_extra_args: { fake: ${JSON.stringify(FAKE_ENGINE_FLAGS)} }`,
       '',
     ].join('\n'),
   );

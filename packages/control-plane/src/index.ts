@@ -5,8 +5,24 @@ export type { EngineInfo, EngineKind, EngineStartRequest, EngineStatus, GpuStatu
 // Backends
 export { BackendRegistry, builtinBackends, defaultBackendName } from './backends/backend-registry.js';
 export { CustomBackendOptions, createCustomBackend } from './backends/custom.js';
+export {
+  allowedFlagProblem,
+  DANGEROUS_FLAGS,
+  type ExtraArgsProblem,
+  type ExtraArgsRules,
+  extraArgsProblem,
+} from './backends/engine-args.js';
 export type { EngineBackend, EngineLaunchSpec, EnginePlacement } from './backends/engine-backend.js';
-export { buildEngineEnv, openAiHealthPaths, PROXY_VARIABLES, placementEnv } from './backends/engine-env.js';
+export {
+  buildEngineEnv,
+  ENGINE_ENV_ALLOWED,
+  GATEWAY_SECRET_VARIABLES,
+  isPassedToEngines,
+  openAiHealthPaths,
+  PROXY_VARIABLES,
+  placementEnv,
+} from './backends/engine-env.js';
+export { EngineRequestPolicy, type EngineRequestPolicyOptions } from './backends/engine-request-policy.js';
 export { hfEmbedBackend } from './backends/hf-embed.js';
 export { sageBackend } from './backends/sage.js';
 export { gpuMemoryUtilization, vllmBackend } from './backends/vllm.js';

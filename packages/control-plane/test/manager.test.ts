@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import type { EngineStatus } from '@sage/protocol';
+import { FAKE_ENGINE_FLAGS } from '@sage/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCustomBackend } from '../src/backends/custom.js';
 import { BackendUnavailableError } from '../src/errors.js';
@@ -25,6 +26,7 @@ function createManager(stateDir: string, options: Partial<ControlPlaneManagerOpt
     gpu: new GPUResourceManager({ env: gpuEnv }),
     ports: new PortAllocator({ stateDir, ...testPortRange(1) }),
     customBackends: [fakeBackend],
+    allowedExtraArgs: { fake: FAKE_ENGINE_FLAGS },
     healthCheckIntervalMs: 100,
     healthCheckTimeoutMs: 500,
     readinessPollMs: 20,

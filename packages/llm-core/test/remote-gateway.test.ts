@@ -21,6 +21,8 @@ describe('remote mode against a running gateway', () => {
   beforeAll(async () => {
     vi.stubEnv('SAGE_API_KEY', '');
     stateDir = await mkdtemp(join(tmpdir(), 'sage-llm-core-remote-'));
+    // The client finds the gateway's local admin token in SAGE_HOME, as on a developer's machine.
+    vi.stubEnv('SAGE_HOME', stateDir);
     gateway = await startGateway({
       host: '127.0.0.1',
       port: 0,

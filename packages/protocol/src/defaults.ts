@@ -34,6 +34,15 @@ export const ENV = {
   logLevel: 'SAGE_LOG_LEVEL',
 } as const;
 
+/**
+ * The local admin token's file in the state directory (`$SAGE_HOME/admin-token`, mode 0600):
+ * created by the gateway at its first start, read by the CLI and embedded mode, required on
+ * management routes (docs/security.md).
+ */
+export const LOCAL_ADMIN_TOKEN_FILE = 'admin-token';
+/** Every local admin token starts with this, so logs and secret scanners can recognise one. */
+export const LOCAL_ADMIN_TOKEN_PREFIX = 'sage-local-';
+
 /** Default number of mock GPUs when `SAGE_GPU_MOCK_COUNT` is unset. */
 export const DEFAULT_GPU_MOCK_COUNT = 0;
 /** Default memory (GB) of each mock GPU when `SAGE_GPU_MOCK_MEMORY_GB` is unset. */

@@ -3,6 +3,7 @@ import { fromWire } from './case.js';
 import { PRIORITIES } from './defaults.js';
 import { EngineExitClass } from './engine-exit.js';
 import { EngineStatus } from './engine-status.js';
+import { hasControlCharacter, modelIdProblem } from './model-id.js';
 import { parseOrThrow } from './validate.js';
 
 /** What an engine serves. */
@@ -15,12 +16,31 @@ export type Priority = z.infer<typeof Priority>;
 
 const positiveInt = z.number().int().positive();
 
+/** Most elements `extra_args` may hold, and the longest element. */
+export const EXTRA_ARGS_LIMITS = { maxCount: 64, maxLength: 4096 } as const;
+
+/** A model id: checked for shape here (see `modelIdProblem`), for paths by the control plane. */
+const ModelId = z
+  .string()
+  .min(1, 'model_id must not be empty')
+  .superRefine((modelId, context) => {
+    const problem = modelIdProblem(modelId);
+    if (problem) context.addIssue({ code: 'custom', message: `model_id ${problem}` });
+  });
+
+/** One command-line argument from a request: no NUL, newline or other control character. */
+const ExtraArg = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(EXTRA_ARGS_LIMITS.maxLength)
+  .refine((arg) => !hasControlCharacter(arg), 'must not contain control characters (NUL, newlines, …)');
+
 /**
  * Body of `POST /v1/management/engines` (snake_case wire form).
  * `use_gpu`: unset → LLM engines get a GPU and embedding engines do not; true/false force it.
  */
 export const EngineStartRequestWire = z.object({
-  model_id: z.string().min(1, 'model_id must not be empty'),
+  model_id: ModelId,
   engine_kind: EngineKind.default('llm'),
   backend: z.string().min(1).optional(),
   tensor_parallel_size: positiveInt.default(1),
@@ -31,7 +51,8 @@ export const EngineStartRequestWire = z.object({
   gpu_ids: z.array(z.number().int().nonnegative()).optional(),
   engine_label: z.string().min(1).optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
-  extra_args: z.array(z.string()).optional(),
+  /** Checked against the backend's allow-list by the control plane (docs/security.md). */
+  extra_args: z.array(ExtraArg).max(EXTRA_ARGS_LIMITS.maxCount).optional(),
   use_gpu: z.boolean().nullable().optional(),
 });
 export type EngineStartRequestWire = z.input<typeof EngineStartRequestWire>;

@@ -5,6 +5,8 @@ export * from './engine-exit.js';
 export * from './engine-status.js';
 export * from './errors.js';
 export * from './gpu.js';
+export * from './json-limits.js';
+export * from './model-id.js';
 export * from './openai.js';
 export * from './scheduling.js';
 export * from './validate.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addEngineRecord, createTestManager } from './__fixtures__/test-manager.js';
-import { createGateway } from './create-gateway.js';
+import { createGateway, gatewayAdminToken } from './create-gateway.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
 
 const chatBody = JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'x' }] });
@@ -92,9 +92,24 @@ describe('createGateway', () => {
     expect((await app.request('/v1/models', as('sk-user-0000'))).status).toBe(200);
     expect((await app.request('/v1/management/engines', as('sk-user-0000'))).status).toBe(403);
     expect((await app.request('/v1/management/engines', as('sk-admin-000'))).status).toBe(200);
+    // The local admin token is an admin key too.
+    expect((await app.request('/v1/management/engines', as(gatewayAdminToken(app)))).status).toBe(200);
     expect((await app.request('/ready', as())).status).toBe(503);
-    const open = createGateway({ manager: createTestManager() });
-    expect((await open.request('/v1/management/engines')).status).toBe(200);
+  });
+
+  it('without API keys, needs the local admin token on management routes only', async () => {
+    const open = createGateway({ manager: createTestManager(), adminToken: 'sage-local-test-token' });
+    expect(gatewayAdminToken(open)).toBe('sage-local-test-token');
+    const refused = await open.request('/v1/management/engines');
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toContain('admin-token');
+    const auth = { headers: { authorization: 'Bearer sage-local-test-token' } };
+    expect((await open.request('/v1/management/engines', auth)).status).toBe(200);
+    expect((await open.request('/v1/models')).status).toBe(200);
+    // A gateway made without a token gets a random one; null means none at all.
+    expect(gatewayAdminToken(createGateway({ manager: createTestManager() }))).toMatch(/^sage-local-/);
+    const none = createGateway({ manager: createTestManager(), adminToken: null });
+    expect((await none.request('/v1/management/engines')).status).toBe(200);
   });
 
   it('answers an unexpected failure with 500 and the request id, and keeps serving', async () => {

@@ -2,7 +2,8 @@ import type { ControlPlaneManager, EngineStateChange } from '@sage/control-plane
 import { hasLiveProcess } from '@sage/protocol';
 import { Hono } from 'hono';
 import { type Logger, pino } from 'pino';
-import type { GatewayConfig } from './config/gateway-config.js';
+import { newLocalAdminToken } from './auth/local-admin-token.js';
+import type { GatewayApiKey, GatewayConfig } from './config/gateway-config.js';
 import { resolveGatewayConfig } from './config/resolve-gateway-config.js';
 import { RouteNotFoundError } from './errors/gateway-errors.js';
 import { createErrorHandler } from './errors/on-error.js';
@@ -11,6 +12,7 @@ import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { observeManager } from './metrics/observe-manager.js';
 import { apiKeyAuth } from './middleware/auth.js';
 import { corsOrigins } from './middleware/cors-origins.js';
+import { managementGuard } from './middleware/management-guard.js';
 import { requestId } from './middleware/request-id.js';
 import { EngineHealthReporter } from './proxy/engine-health-reporter.js';
 import { EnginePools } from './proxy/engine-pools.js';
@@ -29,15 +31,29 @@ export interface CreateGatewayOptions {
   logger?: Logger;
   /** Default: a new registry for this gateway. One `GatewayMetrics` serves one gateway. */
   metrics?: GatewayMetrics;
+  /**
+   * The local admin token management routes require (an admin key when API keys are
+   * configured). `startGateway()` passes the one in the state directory. Undefined: a random
+   * token for this app only (read it with {@link gatewayAdminToken}); null: none (only with
+   * `security.local_token: false`).
+   */
+  adminToken?: string | null;
 }
 
 /** Resources of each gateway app, released by {@link closeGateway}. */
 const resources = new WeakMap<object, () => Promise<void>>();
+/** The local admin token of each gateway app. */
+const adminTokens = new WeakMap<object, string>();
+
+/** The 401 message of management routes without API keys. */
+const LOCAL_TOKEN_REFUSAL =
+  'management routes need the local admin token: send Authorization: Bearer <token>. The gateway keeps it in ' +
+  "'admin-token' in its state directory (SAGE_HOME, else ~/.sage), where the sage CLI and embedded mode read it";
 
 /**
  * Build the gateway's Hono app: OpenAI routes under `/v1`, the management API under
- * `/v1/management`, `/health`, `/ready` and `/metrics`, request ids, optional API keys and CORS,
- * and one error handler. No socket is opened: serve it with `startGateway()`, or call
+ * `/v1/management` (behind the management guard and the local admin token, docs/security.md),
+ * `/health`, `/ready` and `/metrics`, request ids, optional API keys and CORS, and one error handler. No socket is opened: serve it with `startGateway()`, or call
  * `app.request()` in tests.
  *
  * @example
@@ -74,10 +90,25 @@ export function createGateway(options: CreateGatewayOptions): Hono<GatewayEnv> {
   app.use(requestId());
   if (config.corsOrigins.length > 0) app.use(corsOrigins(config.corsOrigins));
   app.route('/', healthRoutes({ manager, metrics }));
-  if (config.apiKeys.length > 0) {
-    const auth = apiKeyAuth({ keys: config.apiKeys });
+  const keysConfigured = config.apiKeys.length > 0;
+  app.use(
+    '/v1/management/*',
+    managementGuard({
+      keysConfigured,
+      corsOrigins: config.corsOrigins,
+      allowedHosts: config.security.allowedHosts,
+    }),
+  );
+  const adminToken = options.adminToken === undefined ? newLocalAdminToken() : options.adminToken;
+  const tokenKeys: GatewayApiKey[] = adminToken
+    ? [{ key: adminToken, admin: true, name: 'local-admin-token' }]
+    : [];
+  if (keysConfigured) {
+    const auth = apiKeyAuth({ keys: [...config.apiKeys, ...tokenKeys] });
     app.use('/v1/*', auth.authenticate);
     app.use('/v1/management/*', auth.requireAdmin);
+  } else if (adminToken) {
+    app.use('/v1/management/*', apiKeyAuth({ keys: tokenKeys, refusal: LOCAL_TOKEN_REFUSAL }).authenticate);
   }
   const bodyLimitBytes = config.bodyLimitBytes;
   app.route('/v1/management', managementRoutes({ manager, bodyLimitBytes, logger }));
@@ -85,12 +116,21 @@ export function createGateway(options: CreateGatewayOptions): Hono<GatewayEnv> {
   app.notFound((c) => onError(new RouteNotFoundError(c.req.method, c.req.path), c));
   app.onError(onError);
 
+  if (adminToken) adminTokens.set(app, adminToken);
   resources.set(app, async () => {
     manager.off('engine-state-change', onStateChange);
     detachMetrics();
     await pools.close();
   });
   return app;
+}
+
+/**
+ * The local admin token a gateway app requires on its management routes (undefined when it
+ * has none): send it as `Authorization: Bearer <token>`.
+ */
+export function gatewayAdminToken(app: Hono<GatewayEnv>): string | undefined {
+  return adminTokens.get(app);
 }
 
 /**

@@ -34,6 +34,8 @@ export const GATEWAY_DEFAULTS = {
   logHeartbeatMs: 15_000,
   /** In-flight requests get this long to finish when the gateway closes, then connections are cut. */
   shutdownGraceMs: 10_000,
+  /** Management routes need the local admin token (`security.local_token`, docs/security.md). */
+  localAdminToken: true,
   /** pino level of the gateway's own logger when none is injected (`SAGE_LOG_LEVEL`). */
   logLevel: 'info',
 } as const;

@@ -5,6 +5,7 @@ import { ControlPlaneManager, type ControlPlaneManagerOptions } from '@sage/cont
 import { type PresetInput, resolvePreset } from '@sage/presets';
 import type { Hono } from 'hono';
 import { type Logger, pino } from 'pino';
+import { ensureLocalAdminToken, localAdminTokenPath } from './auth/local-admin-token.js';
 import type { GatewayConfig } from './config/gateway-config.js';
 import { loadGatewayConfig } from './config/load-gateway-config.js';
 import { toManagerOptions } from './config/manager-options.js';
@@ -44,6 +45,11 @@ export interface RunningGateway {
   port: number;
   manager: ControlPlaneManager;
   app: Hono<GatewayEnv>;
+  /**
+   * The local admin token management routes require (`<stateDir>/admin-token`), sent as
+   * `Authorization: Bearer <token>`; undefined with `security.local_token: false`.
+   */
+  adminToken: string | undefined;
   /**
    * Stop listening, let in-flight requests finish (up to `graceMs`), release connections and —
    * when the gateway made its manager — close the manager, stopping its engines unless
@@ -154,7 +160,15 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
   const manager =
     options.manager ?? new ControlPlaneManager(managerOptions(config, logger, options.managerOptions));
   await manager.start();
-  const app = createGateway({ manager, config, logger });
+  // After start(): the state directory is locked, so two gateways never race for the file.
+  let adminToken: string | null = null;
+  try {
+    if (config.security.localToken) adminToken = await ensureLocalAdminToken(manager.stateDir, logger);
+  } catch (error) {
+    if (ownsManager) await manager.close({ stopEngines: false });
+    throw error;
+  }
+  const app = createGateway({ manager, config, logger, adminToken });
   const server = createAdaptorServer({ fetch: nodeFetch(app), serverOptions: { keepAliveTimeout: 65_000 } });
   let closing: Promise<void> | undefined;
   const close = (closeOptions: { stopEngines?: boolean; graceMs?: number } = {}) => {
@@ -189,9 +203,17 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     port: address.port,
     manager,
     app,
+    adminToken: adminToken ?? undefined,
     close,
   };
-  logger.info({ url: running.url, auth: config.apiKeys.length > 0 }, 'gateway-listening');
+  logger.info(
+    {
+      url: running.url,
+      auth: config.apiKeys.length > 0,
+      localAdminToken: adminToken ? localAdminTokenPath(manager.stateDir) : null,
+    },
+    'gateway-listening',
+  );
 
   const preset = options.preset ?? config.preset;
   if (preset !== undefined && preset !== null) {

@@ -15,7 +15,7 @@ afterAll(async () => {
 async function call(method: string, path: string, body?: unknown) {
   const response = await fetch(`${harness.url}/v1/management${path}`, {
     method,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...harness.managementHeaders },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   const text = await response.text();
@@ -167,6 +167,7 @@ describe('management API', () => {
     const follow = await fetch(
       `${harness.url}/v1/management/engines/${engine.engine_id}/logs?follow=true&tail=1`,
       {
+        headers: harness.managementHeaders,
         signal: abort.signal,
       },
     );

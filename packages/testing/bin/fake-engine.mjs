@@ -17,6 +17,9 @@
 //   --chunk-delay-ms N       delay between streamed chunks (default 5)
 //   --chunks N               number of streamed content chunks (default 5)
 //   --fail-status CODE       every inference request answers CODE
+//
+// GET /debug/env answers the names of the variables in its environment (the gateway's secrets
+// must not be among them).
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
@@ -255,6 +258,9 @@ const server = createServer((request, response) => {
       object: 'list',
       data: [{ id: flags.model, object: 'model', created: Math.floor(startedAt / 1000), owned_by: 'fake' }],
     });
+  }
+  if (request.method === 'GET' && url === '/debug/env') {
+    return sendJson(response, 200, { names: Object.keys(process.env).sort() });
   }
   if (request.method === 'GET' && url === '/metrics') {
     response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });

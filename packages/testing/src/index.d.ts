@@ -36,3 +36,6 @@ export declare const fakeVllmPath: string;
 
 /** Whether `python3` runs here. */
 export declare const python3Available: boolean;
+
+/** The fake engine's failure-mode flags, for `extra_args` allow-lists in tests. */
+export declare const FAKE_ENGINE_FLAGS: readonly string[];

@@ -58,3 +58,22 @@ export const promtoolAvailable = (() => {
   const result = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
   return !result.error || process.env.CI === 'true';
 })();
+
+/**
+ * The fake engine's failure-mode flags: what tests allow requests to pass in `extra_args`
+ * (`allowedExtraArgs: { fake: FAKE_ENGINE_FLAGS }`, or `engines.allowed_extra_args.fake` in sage.yaml).
+ */
+export const FAKE_ENGINE_FLAGS = Object.freeze([
+  '--kind',
+  '--slow-start-ms',
+  '--unhealthy-after-ms',
+  '--crash-after-ms',
+  '--exit-at-start',
+  '--ignore-sigterm',
+  '--spawn-child',
+  '--hang-health',
+  '--latency-ms',
+  '--chunk-delay-ms',
+  '--chunks',
+  '--fail-status',
+]);

@@ -10,7 +10,7 @@ import {
   PortAllocator,
 } from '@sage/control-plane';
 import { type GatewayConfig, type RunningGateway, resolveGatewayConfig, startGateway } from '@sage/server';
-import { fakeEngineBackendOptions } from '@sage/testing';
+import { FAKE_ENGINE_FLAGS, fakeEngineBackendOptions } from '@sage/testing';
 
 export { fakeEnginePath } from '@sage/testing';
 
@@ -52,6 +52,7 @@ export function reliabilityManagerOptions(
     gpu: new GPUResourceManager({ env }),
     ports: new PortAllocator({ stateDir, ...portRange(slot, portRangeSize) }),
     customBackends: [createCustomBackend(fakeBackendOptions)],
+    allowedExtraArgs: { fake: FAKE_ENGINE_FLAGS },
     healthCheckIntervalMs: 200,
     healthCheckTimeoutMs: 1000,
     readinessPollMs: 20,
@@ -165,4 +166,10 @@ export function isOpenAiError(body: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { message, type } = error as { message?: unknown; type?: unknown };
   return typeof message === 'string' && message.length > 0 && typeof type === 'string' && 'code' in error;
+}
+
+/** Headers a management request needs on this gateway (its local admin token, when it has one). */
+export function managementHeaders(gateway: ReliabilityGateway): Record<string, string> {
+  const token = gateway.gateway.adminToken;
+  return token ? { authorization: `Bearer ${token}` } : {};
 }

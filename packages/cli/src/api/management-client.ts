@@ -33,8 +33,11 @@ const UNREACHABLE_CODES = new Set([
 export interface HttpManagementClientOptions {
   /** `http://host:port/v1`. */
   apiBase: string;
-  /** Sent as `Authorization: Bearer <key>` when set. */
-  apiKey?: string | undefined;
+  /**
+   * Sent as `Authorization: Bearer <key>` when set; a function is asked at every request (the
+   * local admin token appears once a gateway has started).
+   */
+  apiKey?: string | (() => string | undefined) | undefined;
   /** Timeout of ordinary requests; default {@link CLI_DEFAULTS.requestTimeoutMs}. */
   requestTimeoutMs?: number;
   /** undici dispatcher (tests pass a `MockAgent`); default: a keep-alive agent owned by the client. */
@@ -91,7 +94,7 @@ function toApiError(status: number, text: string): ManagementApiError {
 export class HttpManagementClient implements ManagementClient {
   readonly apiBase: string;
   private readonly urls: GatewayUrls;
-  private readonly apiKey: string | undefined;
+  private readonly apiKey: () => string | undefined;
   private readonly requestTimeoutMs: number;
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
@@ -99,7 +102,8 @@ export class HttpManagementClient implements ManagementClient {
   constructor(options: HttpManagementClientOptions) {
     this.urls = gatewayUrls(options.apiBase);
     this.apiBase = this.urls.apiBase;
-    this.apiKey = options.apiKey || undefined;
+    const apiKey = options.apiKey;
+    this.apiKey = typeof apiKey === 'function' ? apiKey : () => apiKey || undefined;
     this.requestTimeoutMs = options.requestTimeoutMs ?? CLI_DEFAULTS.requestTimeoutMs;
     this.ownsDispatcher = options.dispatcher === undefined;
     this.dispatcher =
@@ -216,7 +220,8 @@ export class HttpManagementClient implements ManagementClient {
   private async send(url: string, options: CallOptions): Promise<Dispatcher.ResponseData> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
-    if (this.apiKey) headers.authorization = `Bearer ${this.apiKey}`;
+    const apiKey = this.apiKey();
+    if (apiKey) headers.authorization = `Bearer ${apiKey}`;
     const timeoutMs = options.timeoutMs ?? this.requestTimeoutMs;
     try {
       return await request(url, {

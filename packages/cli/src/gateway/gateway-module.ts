@@ -21,6 +21,8 @@ export interface StartedGateway {
   readonly url: string;
   readonly host: string;
   readonly port: number;
+  /** The local admin token its management routes require (docs/security.md). */
+  readonly adminToken?: string | undefined;
   close(options?: { stopEngines?: boolean }): Promise<void>;
 }
 

@@ -2,6 +2,7 @@ import { parseEngineStartRequest } from '@sage/protocol';
 import { describe, expect, it } from 'vitest';
 import { builtinBackends } from './backend-registry.js';
 import { createCustomBackend } from './custom.js';
+import { flagsOfTemplate } from './engine-args.js';
 import type { EngineBackend, EnginePlacement } from './engine-backend.js';
 import { PROXY_VARIABLES } from './engine-env.js';
 
@@ -64,6 +65,15 @@ describe.each(backends.map((backend) => [backend.name, backend] as const))(
       expect(backend.healthPaths(kind)[0]).toBe('/health');
       expect(backend.startupTimeoutMs).toBeGreaterThan(0);
       expect(backend.program?.(request)).toBeTruthy();
+    });
+
+    it('owns every flag its command line sets, so no request can repeat or override one', () => {
+      const plain = parseEngineStartRequest({ model_id: 'org/some-model', engine_kind: kind });
+      for (const placement of [cpu, gpu]) {
+        const flags = flagsOfTemplate(backend.launch(plain, placement).argv);
+        expect(flags.length).toBeGreaterThan(0);
+        for (const flag of flags) expect(backend.ownedFlags, flag).toContain(flag);
+      }
     });
 
     it('does not mutate the request', () => {

@@ -1,14 +1,27 @@
 import type { EngineKind } from '@sage/protocol';
 import { parseOrThrow } from '@sage/protocol';
 import { z } from 'zod';
+import { flagsOfTemplate } from './engine-args.js';
 import type { EngineBackend } from './engine-backend.js';
 import { openAiHealthPaths, placementEnv } from './engine-env.js';
+import { inlineCodeTemplateProblem } from './inline-code-template.js';
 
 /** Configuration of a custom backend (from `sage.yaml` or a manager option; never from the HTTP API). */
 export const CustomBackendOptions = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'lower-case letters, digits, - and _'),
-  /** argv template; each element may contain `{model}`, `{host}`, `{port}`, `{device}`, `{gpu_ids}`. */
-  command: z.array(z.string().min(1)).min(1, 'command needs at least the program'),
+  /**
+   * argv template; each element may contain `{model}`, `{host}`, `{port}`, `{device}`, `{gpu_ids}`.
+   * A placeholder fills part of one argv element (`--model={model}` is one element) and never
+   * splits into several; a placeholder inside a shell's or interpreter's code string
+   * (`sh -c "… {model} …"`) is refused (docs/security.md).
+   */
+  command: z
+    .array(z.string().min(1))
+    .min(1, 'command needs at least the program')
+    .superRefine((command, context) => {
+      const problem = inlineCodeTemplateProblem(command);
+      if (problem) context.addIssue({ code: 'custom', path: [problem.index], message: problem.message });
+    }),
   kinds: z
     .array(z.enum(['llm', 'embedding']))
     .min(1)
@@ -23,7 +36,8 @@ const PLACEHOLDER = /\{(model|host|port|device|gpu_ids)\}/g;
 
 /**
  * Build a backend from a named command template. Placeholders are replaced inside each argv
- * element; nothing goes through a shell.
+ * element (one template element is always one argv element); nothing goes through a shell. The
+ * template's own flags are the backend's owned flags: requests cannot repeat them.
  *
  * @example
  * const echo = createCustomBackend({ name: 'llama-server', command: ['llama-server', '-m', '{model}', '--port', '{port}'] });
@@ -34,6 +48,7 @@ export function createCustomBackend(input: CustomBackendOptions): EngineBackend 
   return {
     name: options.name,
     kinds,
+    ownedFlags: flagsOfTemplate(options.command),
     startupTimeoutMs: options.startup_timeout_ms,
     healthPaths: (kind) => options.health_paths ?? openAiHealthPaths(kind),
     program: () => options.command[0],

@@ -32,6 +32,12 @@ export interface EngineBackend {
   readonly name: string;
   /** Engine kinds this backend can serve. */
   readonly kinds: readonly EngineKind[];
+  /**
+   * Flags this backend's argv builder sets (`--host`, `--port` …): a request's `extra_args` may
+   * never pass them, nor may the operator allow them (see `engine-args.ts`). Declared beside
+   * `launch` so the list cannot drift from the command line.
+   */
+  readonly ownedFlags: readonly string[];
   /** Build the argv and env for a request at a placement. Throws BackendUnavailableError when it cannot. */
   launch(request: EngineStartRequest, placement: EnginePlacement): EngineLaunchSpec;
   /** Readiness/health paths per kind, tried in order (first success wins). */

@@ -40,6 +40,7 @@ export function createHfEmbedBackend(script: () => string = hfEmbedServerScript)
   return {
     name: 'hf-embed',
     kinds: ['embedding'],
+    ownedFlags: ['--model', '--host', '--port', '--device', '--served-model-name'],
     startupTimeoutMs: HF_EMBED_STARTUP_TIMEOUT_MS,
     healthPaths: openAiHealthPaths,
     program: () => PYTHON,

@@ -93,6 +93,17 @@ function cachedEngineBin(): () => string {
 export function createSageBackend(engineBin: () => string = cachedEngineBin()): EngineBackend {
   return {
     name: 'sage',
+    // Everything `launch` sets, and the served name the gateway addresses the engine by.
+    ownedFlags: [
+      '--model',
+      '--kind',
+      '--host',
+      '--port',
+      '--device',
+      '--models-dir',
+      '--max-queue',
+      '--served-model-name',
+    ],
     kinds: ['llm', 'embedding'],
     startupTimeoutMs: SAGE_STARTUP_TIMEOUT_MS,
     healthPaths: openAiHealthPaths,

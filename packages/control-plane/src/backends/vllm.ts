@@ -15,6 +15,25 @@ export function gpuMemoryUtilization(placement: EnginePlacement): number {
 export const vllmBackend: EngineBackend = {
   name: 'vllm',
   kinds: ['llm', 'embedding'],
+  // What `launch` sets (with vLLM's short forms), and flags that would take the engine away from
+  // its placement: another socket, more GPUs than it was given, a key the gateway does not send.
+  ownedFlags: [
+    '--model',
+    '--host',
+    '--port',
+    '--uds',
+    '--tensor-parallel-size',
+    '-tp',
+    '--pipeline-parallel-size',
+    '-pp',
+    '--data-parallel-size',
+    '-dp',
+    '--gpu-memory-utilization',
+    '--task',
+    '--device',
+    '--served-model-name',
+    '--api-key',
+  ],
   startupTimeoutMs: 900_000,
   healthPaths: openAiHealthPaths,
   program: () => 'vllm',

@@ -17,6 +17,7 @@ import type { Logger } from 'pino';
 import { pino } from 'pino';
 import { BackendRegistry } from '../backends/backend-registry.js';
 import type { EngineBackend } from '../backends/engine-backend.js';
+import { EngineRequestPolicy } from '../backends/engine-request-policy.js';
 import { CONTROL_PLANE_DEFAULTS } from '../defaults.js';
 import {
   asStateDirectoryError,
@@ -71,6 +72,8 @@ export class ControlPlaneManager extends EventEmitter<{
   /** Queue → policy → engine for every inference request (SPEC section 7). */
   readonly scheduler: RequestScheduler;
   private readonly launcher: EngineLauncher;
+  /** What a start request may put on an engine's command line. */
+  private readonly requestPolicy: EngineRequestPolicy;
   private readonly logger: Logger;
   private readonly options: ControlPlaneManagerOptions;
   private readonly now: () => number;
@@ -107,12 +110,18 @@ export class ControlPlaneManager extends EventEmitter<{
       });
     this.stateDirLock = new StateDirectoryLock(this.stateDir);
     this.backends = new BackendRegistry(options.customBackends ?? []);
+    this.requestPolicy = new EngineRequestPolicy({
+      allowedExtraArgs: options.allowedExtraArgs,
+      modelDirs: options.modelDirs ?? [join(this.stateDir, 'models')],
+    });
+    this.requestPolicy.checkAllowList(this.backends.names().map((name) => this.backends.get(name)));
     this.launcher = new EngineLauncher({
       gpu: this.gpu,
       ports: this.ports,
       lifecycle: this.lifecycle,
       stateDir: this.stateDir,
       env: options.env ?? process.env,
+      passEnv: options.passEnv ?? [],
       logger: this.logger,
       now: this.now,
     });
@@ -190,13 +199,15 @@ export class ControlPlaneManager extends EventEmitter<{
   }
 
   /**
-   * Start an engine. Validates the request, decides GPU or CPU (SPEC C), reserves GPUs and a port,
+   * Start an engine. Validates the request (its model id and `extra_args` against the request
+   * policy, docs/security.md), decides GPU or CPU (SPEC C), reserves GPUs and a port,
    * spawns the process and returns its info in state STARTING; it becomes RUNNING after its first
    * successful health check ({@link waitForEngine}).
    */
   async requestEngineStartup(modelId: string, options: EngineStartOptions = {}): Promise<EngineInfo> {
     const request = parseEngineStartRequest(toWire<EngineStartRequestWire>({ ...options, modelId }));
     const backend = this.backends.resolve(request);
+    this.requestPolicy.check(request, backend);
     if (!backend.kinds.includes(request.engineKind)) {
       throw new BackendUnavailableError(
         backend.name,
@@ -412,6 +423,8 @@ export class ControlPlaneManager extends EventEmitter<{
   /** RESTARTING → STARTING with the same id; re-acquires resources released by FAILED/STOPPED. */
   private async relaunch(record: EngineRecord, reason: string): Promise<void> {
     const backend = this.backends.get(record.backend);
+    // Again at every relaunch: a record persisted under an older, looser policy gets no command line.
+    this.requestPolicy.check(record.request, backend);
     this.launcher.checkProgram(backend, record.request);
     if (!record.resourcesHeld) {
       await this.launcher.acquireResources(record, { preferPort: record.port, port: record.request.port });

@@ -32,10 +32,22 @@ export interface ControlPlaneManagerOptions {
    * engines survive a gateway restart and are adopted.
    */
   stopEnginesOnExit?: boolean;
+  /**
+   * Flags a start request's `extra_args` may pass, per backend name (`engines.allowed_extra_args`
+   * in sage.yaml). Default: none. Owned and dangerous flags cannot be allowed (docs/security.md).
+   */
+  allowedExtraArgs?: Readonly<Record<string, readonly string[]>>;
+  /** Directories a `model_id` that is a path may lie under. Default: `<stateDir>/models`. */
+  modelDirs?: readonly string[];
   /** Custom backends (from configuration, never from the HTTP API). */
   customBackends?: readonly EngineBackend[];
-  /** Environment engines inherit (before each backend's own variables). Default `process.env`. */
+  /**
+   * Environment engines inherit from. Only allowed variables pass (`ENGINE_ENV_ALLOWED` plus
+   * `passEnv`), never the gateway's keys; then each backend's own variables. Default `process.env`.
+   */
   env?: NodeJS.ProcessEnv;
+  /** Variables (names, or `PREFIX_*`) engines inherit beyond `ENGINE_ENV_ALLOWED` (`engines.pass_env`). */
+  passEnv?: readonly string[];
   logger?: Logger;
   /** Injected parts (tests, or another executor later). */
   gpu?: GPUResourceManager;

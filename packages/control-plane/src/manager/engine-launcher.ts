@@ -17,8 +17,10 @@ export interface EngineLauncherParts {
   ports: PortAllocator;
   lifecycle: EngineLifecycleManager;
   stateDir: string;
-  /** The environment engines inherit, before their backend's own variables. */
+  /** The environment engines inherit from (filtered by the allow-list), before their backend's own variables. */
   env: NodeJS.ProcessEnv;
+  /** Variable names (or `PREFIX_*`) engines inherit beyond the built-in allow-list. */
+  passEnv: readonly string[];
   logger: Logger;
   now: () => number;
 }
@@ -132,7 +134,7 @@ export class EngineLauncher {
     const child = lifecycle.spawn({
       engineId: record.engineId,
       argv: spec.argv,
-      env: buildEngineEnv(this.parts.env, spec.env),
+      env: buildEngineEnv(this.parts.env, spec.env, this.parts.passEnv),
       host: record.host,
       port: record.port,
       kind: record.request.engineKind,

@@ -9,6 +9,7 @@ import {
 import { waitForEngines } from '../embedded/wait-for-engines.js';
 import { type CallOptions, HttpTransport } from '../http/http-transport.js';
 import type { ClientMode, ControlPlaneStatus, UnifiedInferenceClientOptions } from './client-options.js';
+import { isLoopbackUrl, readLocalAdminToken } from './local-admin-token.js';
 import { probeControlPlane } from './probe-control-plane.js';
 import { resolveConnection } from './resolve-connection.js';
 import { validateOptions } from './validate-options.js';
@@ -68,9 +69,15 @@ export async function createClientParts(
   };
 
   if (plan.mode === 'remote') {
+    // Without a key, management calls to a gateway on this machine use its local admin token.
+    const localToken =
+      apiKey === undefined && isLoopbackUrl(plan.baseUrl)
+        ? await readLocalAdminToken(dependencies.environment)
+        : undefined;
     const transport = new HttpTransport({
       baseUrl: plan.baseUrl,
       apiKey,
+      managementApiKey: localToken,
       schedulingPolicy: options.schedulingPolicy,
       timeoutMs,
     });
@@ -93,7 +100,13 @@ export async function createClientParts(
   });
   // An embedded gateway reads SAGE_API_KEYS like any other: then the client uses the first key.
   const embeddedApiKey = apiKey ?? firstGatewayKey(dependencies.environment[ENV.apiKeys]);
-  const transport = new HttpTransport({ baseUrl: embedded.baseUrl, apiKey: embeddedApiKey, timeoutMs });
+  // Management calls (status, engine starts) use the embedded gateway's own admin token.
+  const transport = new HttpTransport({
+    baseUrl: embedded.baseUrl,
+    apiKey: embeddedApiKey,
+    managementApiKey: embedded.adminToken ?? embeddedApiKey,
+    timeoutMs,
+  });
   try {
     const status = await waitForEngines(() => readStatus(transport), {
       timeoutMs: CLIENT_DEFAULTS.embeddedStartupTimeoutMs,

@@ -5,7 +5,9 @@ import type { RunningGateway, StartGatewayOptions } from '@sage/server';
  * only through a dynamic `import()` (types are erased), so remote mode never loads server code.
  */
 export type EmbeddedGatewayStartOptions = StartGatewayOptions;
-export type EmbeddedGateway = Pick<RunningGateway, 'url' | 'close'>;
+export type EmbeddedGateway = Pick<RunningGateway, 'url' | 'close'> & {
+  adminToken?: string | undefined;
+};
 
 export interface GatewayModule {
   startGateway(options: EmbeddedGatewayStartOptions): Promise<EmbeddedGateway>;

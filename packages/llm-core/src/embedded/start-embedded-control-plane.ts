@@ -20,6 +20,8 @@ export interface EmbeddedControlPlaneOptions {
 export interface EmbeddedControlPlane {
   /** `http://127.0.0.1:PORT/v1`. */
   readonly baseUrl: string;
+  /** The gateway's local admin token, for its management routes (docs/security.md). */
+  readonly adminToken: string | undefined;
   /** Stop the gateway and every engine it started. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -74,6 +76,7 @@ export async function startEmbeddedControlPlane(
   let closing: Promise<void> | undefined;
   return {
     baseUrl: `${gateway.url.replace(/\/+$/, '')}/v1`,
+    adminToken: gateway.adminToken,
     close: () => {
       closing ??= gateway.close({ stopEngines: true }).then(async () => {
         if (privateStateDir) await rm(privateStateDir, { recursive: true, force: true });

@@ -14,6 +14,11 @@ export interface HttpTransportOptions {
   /** `http://host:port/v1`; route paths are appended to it. */
   baseUrl: string;
   apiKey?: string | undefined;
+  /**
+   * Sent instead of `apiKey` to `/management/…` routes when set: the local admin token of a
+   * loopback gateway (docs/security.md), which never goes to inference routes.
+   */
+  managementApiKey?: string | undefined;
   /** Sent as `X-Scheduling-Policy` on every request when set. */
   schedulingPolicy?: string | undefined;
   timeoutMs: number;
@@ -164,7 +169,7 @@ export class HttpTransport {
     this.#inFlight.add(deadline);
     const headers = requestHeaders({
       requestId,
-      apiKey: this.#options.apiKey,
+      apiKey: this.#keyFor(url),
       priority: call.priority,
       sloDeadlineMs: call.sloDeadlineMs,
       schedulingPolicy: this.#options.schedulingPolicy,
@@ -172,6 +177,12 @@ export class HttpTransport {
       stream,
     });
     return { url, requestId, timeoutMs, deadline, headers };
+  }
+
+  #keyFor(url: string): string | undefined {
+    const { apiKey, managementApiKey } = this.#options;
+    if (managementApiKey === undefined) return apiKey;
+    return url.startsWith(`${this.baseUrl}/management/`) ? managementApiKey : apiKey;
   }
 
   #end(exchange: Exchange): void {

@@ -1,4 +1,10 @@
-import { builtinBackends, CustomBackendOptions, schedulingPolicyNames } from '@sage/control-plane';
+import {
+  allowedFlagProblem,
+  builtinBackends,
+  CustomBackendOptions,
+  createCustomBackend,
+  schedulingPolicyNames,
+} from '@sage/control-plane';
 import { z } from 'zod';
 
 /**
@@ -58,6 +64,28 @@ const ProxySection = z.strictObject({
   retry_after_seconds: positiveInt.optional(),
 });
 
+/** Who may call the management API without API keys (docs/security.md). */
+const SecuritySection = z.strictObject({
+  /** Require the local admin token on management routes. Default true. */
+  local_token: z.boolean().optional(),
+  /** Host names accepted without API keys besides loopback names (DNS-rebinding protection). */
+  allowed_hosts: z
+    .array(z.string().regex(/^[A-Za-z0-9.-]+$|^[0-9a-fA-F:]+$/, 'a host name or address, without port'))
+    .optional(),
+});
+
+/** What requests may put on engine command lines, and what engines inherit (docs/security.md). */
+const EnginesSection = z.strictObject({
+  /** Flags a start request's `extra_args` may pass, per backend name. Default: none. */
+  allowed_extra_args: z.record(z.string(), z.array(z.string().min(1))).optional(),
+  /** Directories a model path may lie under. Default: `<state_dir>/models`. */
+  model_dirs: z.array(z.string().min(1)).optional(),
+  /** Variables engines inherit beyond the built-in allow-list: names, or `PREFIX_*`. */
+  pass_env: z
+    .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*\*?$/, "a variable name, or 'PREFIX_*'"))
+    .optional(),
+});
+
 const builtinBackendNames = new Set(Object.keys(builtinBackends));
 
 const BackendList = z.array(CustomBackendOptions).superRefine((backends, context) => {
@@ -81,22 +109,70 @@ const BackendList = z.array(CustomBackendOptions).superRefine((backends, context
 });
 
 /** `sage.yaml` as written (snake_case). Parse it with {@link loadGatewayConfig}. */
-export const GatewayConfigSchema = z.strictObject({
-  host: z.string().min(1).optional(),
-  port: z.int().min(0).max(65535).optional(),
-  insecure: z.boolean().optional(),
-  api_keys: z.array(ApiKeySchema).optional(),
-  cors_origins: z.array(corsOrigin).optional(),
-  body_limit_bytes: positiveInt.optional(),
-  state_dir: z.string().min(1).optional(),
-  log_level: z.enum(LOG_LEVELS).optional(),
-  scheduling: SchedulingSection.optional(),
-  health: HealthSection.optional(),
-  proxy: ProxySection.optional(),
-  backends: BackendList.optional(),
-  preset: z.string().min(1).nullable().optional(),
-  preset_timeout_ms: milliseconds.optional(),
-});
+export const GatewayConfigSchema = z
+  .strictObject({
+    host: z.string().min(1).optional(),
+    port: z.int().min(0).max(65535).optional(),
+    insecure: z.boolean().optional(),
+    api_keys: z.array(ApiKeySchema).optional(),
+    cors_origins: z.array(corsOrigin).optional(),
+    security: SecuritySection.optional(),
+    body_limit_bytes: positiveInt.optional(),
+    state_dir: z.string().min(1).optional(),
+    log_level: z.enum(LOG_LEVELS).optional(),
+    scheduling: SchedulingSection.optional(),
+    health: HealthSection.optional(),
+    proxy: ProxySection.optional(),
+    backends: BackendList.optional(),
+    engines: EnginesSection.optional(),
+    preset: z.string().min(1).nullable().optional(),
+    preset_timeout_ms: milliseconds.optional(),
+  })
+  .superRefine(checkAllowedExtraArgs);
+
+/** The flags each backend owns: built-ins declare them, custom ones are their template's flags. */
+function ownedFlagsByBackend(backends: readonly CustomBackendOptions[]): Map<string, readonly string[]> {
+  const owned = new Map<string, readonly string[]>(
+    Object.values(builtinBackends).map((backend) => [backend.name, backend.ownedFlags]),
+  );
+  for (const options of backends) {
+    try {
+      owned.set(options.name, createCustomBackend(options).ownedFlags);
+    } catch {
+      // reported at the backend's own entry
+    }
+  }
+  return owned;
+}
+
+/** `engines.allowed_extra_args`: known backends only, and no owned or dangerous flag. */
+function checkAllowedExtraArgs(
+  config: {
+    backends?: CustomBackendOptions[] | undefined;
+    engines?: { allowed_extra_args?: Record<string, string[]> | undefined } | undefined;
+  },
+  context: z.RefinementCtx,
+): void {
+  const allowed = config.engines?.allowed_extra_args;
+  if (!allowed) return;
+  const owned = ownedFlagsByBackend(config.backends ?? []);
+  for (const [backend, flags] of Object.entries(allowed)) {
+    const path = ['engines', 'allowed_extra_args', backend];
+    const ownedFlags = owned.get(backend);
+    if (!ownedFlags) {
+      context.addIssue({
+        code: 'custom',
+        path,
+        message: `no backend '${backend}' (available: ${[...owned.keys()].join(', ')})`,
+      });
+      continue;
+    }
+    for (const [index, flag] of flags.entries()) {
+      const problem = allowedFlagProblem(flag, { backend, owned: ownedFlags });
+      if (problem) context.addIssue({ code: 'custom', path: [...path, index], message: problem });
+    }
+  }
+}
 
 /** A parsed `sage.yaml` (snake_case, only what the file sets). */
 export type GatewayConfigFile = z.output<typeof GatewayConfigSchema>;

@@ -49,6 +49,27 @@ export interface GatewayProxyConfig {
   retryAfterSeconds: number;
 }
 
+/** Who may call the management API without API keys (docs/security.md). */
+export interface GatewaySecurityConfig {
+  /**
+   * Require the local admin token (`<stateDir>/admin-token`, created at the first start) on
+   * management routes. It is accepted as an admin key when API keys are configured, too.
+   */
+  localToken: boolean;
+  /** Host names management requests may carry without API keys, besides loopback names. */
+  allowedHosts: string[];
+}
+
+/** What requests may put on engine command lines, and what engines inherit (docs/security.md). */
+export interface GatewayEnginesConfig {
+  /** Flags a start request's `extra_args` may pass, keyed by backend name (kept as written). */
+  allowedExtraArgs: Record<string, string[]>;
+  /** Directories a model path may lie under; undefined: `<stateDir>/models`. */
+  modelDirs?: string[] | undefined;
+  /** Variables engines inherit beyond the built-in allow-list (names, or `PREFIX_*`). */
+  passEnv: string[];
+}
+
 /**
  * The gateway's resolved configuration (camelCase): defaults ← `sage.yaml` ← environment ←
  * explicit overrides. Build it with {@link resolveGatewayConfig}.
@@ -63,6 +84,7 @@ export interface GatewayConfig {
   apiKeys: GatewayApiKey[];
   /** Empty: no CORS headers at all. */
   corsOrigins: string[];
+  security: GatewaySecurityConfig;
   bodyLimitBytes: number;
   /** State directory of the manager (`SAGE_HOME`, else `~/.sage`). */
   stateDir?: string | undefined;
@@ -72,6 +94,7 @@ export interface GatewayConfig {
   proxy: GatewayProxyConfig;
   /** Custom engine backends (snake_case, as `createCustomBackend` takes them). Never from the HTTP API. */
   backends: CustomBackendOptions[];
+  engines: GatewayEnginesConfig;
   /** A preset to apply at start: a built-in name or a file path. */
   preset?: string | null | undefined;
   /** How long the start preset may take to become ready. */

@@ -9,8 +9,8 @@ function defined<T extends object>(value: T): Partial<T> {
 
 /**
  * The `ControlPlaneManager` options a gateway configuration implies: state directory, the
- * gateway's own port (never given to an engine), health and restart settings, the scheduler and
- * the custom backends (the only place custom commands come from).
+ * gateway's own port (never given to an engine), health and restart settings, the scheduler,
+ * the custom backends (the only place custom commands come from) and the engine request policy.
  */
 export function toManagerOptions(config: GatewayConfig, logger?: Logger): ControlPlaneManagerOptions {
   const { health, scheduling } = config;
@@ -37,5 +37,8 @@ export function toManagerOptions(config: GatewayConfig, logger?: Logger): Contro
       policyParameters: scheduling.parameters,
     },
     customBackends: config.backends.map((backend) => createCustomBackend(backend)),
+    allowedExtraArgs: config.engines.allowedExtraArgs,
+    modelDirs: config.engines.modelDirs,
+    passEnv: config.engines.passEnv,
   });
 }

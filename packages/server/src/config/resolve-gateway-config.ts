@@ -19,6 +19,7 @@ export function defaultGatewayConfig(): GatewayConfig {
     insecure: false,
     apiKeys: [],
     corsOrigins: [],
+    security: { localToken: GATEWAY_DEFAULTS.localAdminToken, allowedHosts: [] },
     bodyLimitBytes: GATEWAY_DEFAULTS.bodyLimitBytes,
     logLevel: GATEWAY_DEFAULTS.logLevel,
     scheduling: {},
@@ -32,14 +33,28 @@ export function defaultGatewayConfig(): GatewayConfig {
       retryAfterSeconds: GATEWAY_DEFAULTS.retryAfterSeconds,
     },
     backends: [],
+    engines: { allowedExtraArgs: {}, passEnv: [] },
     presetTimeoutMs: GATEWAY_DEFAULTS.readyTimeoutMs,
   };
 }
 
 /** A parsed `sage.yaml` in TypeScript form. Backend definitions keep their snake_case keys. */
 export function fromConfigFile(file: GatewayConfigFile): Partial<GatewayConfig> {
-  const { backends, ...rest } = file;
-  return { ...fromWire<Partial<GatewayConfig>>(rest), ...(backends ? { backends } : {}) };
+  const { backends, engines, ...rest } = file;
+  return {
+    ...fromWire<Partial<GatewayConfig>>(rest),
+    ...(backends ? { backends } : {}),
+    // Backend names are keys of allowed_extra_args: kept as written.
+    ...(engines
+      ? {
+          engines: {
+            allowedExtraArgs: engines.allowed_extra_args ?? {},
+            modelDirs: engines.model_dirs,
+            passEnv: engines.pass_env ?? [],
+          },
+        }
+      : {}),
+  };
 }
 
 const EnvironmentSchema = z.object({
@@ -95,6 +110,8 @@ function merge(base: GatewayConfig, layer: Partial<GatewayConfig> | undefined): 
     scheduling: { ...base.scheduling, ...layer.scheduling },
     health: { ...base.health, ...layer.health },
     proxy: { ...base.proxy, ...layer.proxy },
+    engines: { ...base.engines, ...layer.engines },
+    security: { ...base.security, ...layer.security },
   };
 }
 

@@ -17,11 +17,13 @@ import { ValidationError } from '@sage/protocol';
 import { describe, expect, it } from 'vitest';
 import { describeError } from './error-table.js';
 import {
+  AccessDeniedError,
   AuthenticationError,
   EngineUnreachableError,
   PayloadTooLargeError,
   PermissionDeniedError,
   PresetApplyError,
+  UnsupportedMediaTypeError,
 } from './gateway-errors.js';
 
 describe('the error table', () => {
@@ -36,6 +38,8 @@ describe('the error table', () => {
     [new ValidationError({ message: 'bad JSON' }), 400, 'invalid_value', null, false],
     [new AuthenticationError(), 401, 'invalid_api_key', null, false],
     [new PermissionDeniedError(), 403, 'insufficient_permissions', null, false],
+    [new AccessDeniedError('from where'), 403, 'access_denied', null, false],
+    [new UnsupportedMediaTypeError('text/plain'), 415, 'unsupported_media_type', null, false],
     [new EngineNotFoundError('engine-x'), 404, 'engine_not_found', null, false],
     [new ModelNotFoundError('m', 'llm'), 404, 'model_not_found', 'model', false],
     [new PayloadTooLargeError(10), 413, 'request_too_large', null, false],

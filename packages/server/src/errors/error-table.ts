@@ -18,6 +18,7 @@ import { ConfigValidationError, UnknownPresetError } from '@sage/presets';
 import { ValidationError } from '@sage/protocol';
 import { HTTPException } from 'hono/http-exception';
 import {
+  AccessDeniedError,
   AuthenticationError,
   ClientDisconnectedError,
   EngineUnreachableError,
@@ -25,6 +26,7 @@ import {
   PermissionDeniedError,
   PresetApplyError,
   RouteNotFoundError,
+  UnsupportedMediaTypeError,
 } from './gateway-errors.js';
 
 /** How one error class is answered over HTTP (OpenAI's error shape). */
@@ -77,6 +79,7 @@ export const ERROR_TABLE: readonly Row[] = [
   ],
   [AuthenticationError.isInstance, { status: 401, type: invalid, code: 'invalid_api_key' }],
   [PermissionDeniedError.isInstance, { status: 403, type: invalid, code: 'insufficient_permissions' }],
+  [AccessDeniedError.isInstance, { status: 403, type: invalid, code: 'access_denied' }],
   [RouteNotFoundError.isInstance, { status: 404, type: invalid, code: 'unknown_url' }],
   [EngineNotFoundError.isInstance, { status: 404, type: invalid, code: 'engine_not_found' }],
   [
@@ -84,6 +87,7 @@ export const ERROR_TABLE: readonly Row[] = [
     { status: 404, type: invalid, code: 'model_not_found', param: () => 'model' },
   ],
   [PayloadTooLargeError.isInstance, { status: 413, type: invalid, code: 'request_too_large' }],
+  [UnsupportedMediaTypeError.isInstance, { status: 415, type: invalid, code: 'unsupported_media_type' }],
   [InsufficientGpuMemoryError.isInstance, conflict('insufficient_gpu_memory')],
   [PortUnavailableError.isInstance, conflict('port_unavailable')],
   [BackendUnavailableError.isInstance, conflict('backend_unavailable')],

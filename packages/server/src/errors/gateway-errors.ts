@@ -29,6 +29,37 @@ export class PermissionDeniedError extends SageError {
   }
 }
 
+const accessDenied = errorMarker('AccessDeniedError');
+/**
+ * A management request from where management is not allowed (HTTP 403): a browser page outside
+ * the CORS allow-list, and without API keys a non-loopback peer or a `Host` that is not a
+ * loopback name or a configured host (DNS rebinding). The message says which and how to allow it.
+ */
+export class AccessDeniedError extends SageError {
+  readonly [accessDenied] = true;
+  constructor(message: string) {
+    super({ name: 'AccessDeniedError', message });
+  }
+  static override isInstance(error: unknown): error is AccessDeniedError {
+    return hasMarker(error, accessDenied);
+  }
+}
+
+const unsupportedMediaType = errorMarker('UnsupportedMediaTypeError');
+/** A management request body that is not `Content-Type: application/json` (HTTP 415). */
+export class UnsupportedMediaTypeError extends SageError {
+  readonly [unsupportedMediaType] = true;
+  constructor(readonly contentType: string | undefined) {
+    super({
+      name: 'UnsupportedMediaTypeError',
+      message: `management request bodies must be sent with Content-Type: application/json (got ${contentType ? `'${contentType}'` : 'none'})`,
+    });
+  }
+  static override isInstance(error: unknown): error is UnsupportedMediaTypeError {
+    return hasMarker(error, unsupportedMediaType);
+  }
+}
+
 const payloadTooLarge = errorMarker('PayloadTooLargeError');
 /** A request body over the configured limit (HTTP 413). */
 export class PayloadTooLargeError extends SageError {

@@ -15,6 +15,8 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i;
 export interface ApiKeyAuthOptions {
   /** Accepted keys; at least one. */
   keys: readonly GatewayApiKey[];
+  /** The 401 message when no key or a wrong one is sent (default: asks for an API key). */
+  refusal?: string;
 }
 
 /**
@@ -45,7 +47,7 @@ export function apiKeyAuth(options: ApiKeyAuthOptions): {
     authenticate: async (c, next) => {
       const match = BEARER.exec(c.req.header('authorization') ?? '');
       const apiKey = match?.[1] === undefined ? undefined : byDigest.get(digest(match[1]));
-      if (!apiKey) throw new AuthenticationError();
+      if (!apiKey) throw new AuthenticationError(options.refusal);
       c.set('apiKey', apiKey);
       await next();
     },

@@ -9,7 +9,7 @@ import {
   GPUResourceManager,
   PortAllocator,
 } from '@sage/control-plane';
-import { fakeEngineBackendOptions } from '@sage/testing';
+import { FAKE_ENGINE_FLAGS, fakeEngineBackendOptions } from '@sage/testing';
 import OpenAI from 'openai';
 import { pino } from 'pino';
 import { type RunningGateway, type StartGatewayOptions, startGateway } from '../../src/index.js';
@@ -50,6 +50,7 @@ export function testManagerOptions(slot: number): Partial<ControlPlaneManagerOpt
     gpu: new GPUResourceManager({ env: gpuMockEnv }),
     ports: new PortAllocator({ stateDir, ...testPortRange(slot) }),
     customBackends: [createCustomBackend(fakeBackendOptions)],
+    allowedExtraArgs: { fake: FAKE_ENGINE_FLAGS },
     healthCheckIntervalMs: 100,
     healthCheckTimeoutMs: 1000,
     readinessPollMs: 20,
@@ -66,6 +67,8 @@ export interface TestGateway {
   client: OpenAI;
   /** `http://127.0.0.1:<port>` */
   url: string;
+  /** What a management request sends: the gateway's local admin token. */
+  managementHeaders: Record<string, string>;
   /** Start a fake engine and wait until it is RUNNING. */
   startEngine(modelId: string, options?: EngineStartOptions): Promise<EngineInfo>;
   close(): Promise<void>;
@@ -92,6 +95,7 @@ export async function startTestGateway(
     gateway,
     client,
     url: gateway.url,
+    managementHeaders: gateway.adminToken ? { authorization: `Bearer ${gateway.adminToken}` } : {},
     async startEngine(modelId, startOptions = {}) {
       const engine = await gateway.manager.requestEngineStartup(modelId, {
         backend: 'fake',

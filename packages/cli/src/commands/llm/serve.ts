@@ -119,8 +119,8 @@ export async function serve(
     launch,
     defaultLogLevel: CLI_DEFAULTS.serveLogLevel,
     ...(options.loadGatewayModule ? { loadGatewayModule: options.loadGatewayModule } : {}),
-    onReady: async (_gateway, apiBase) => {
-      const client = context.createClient(apiBase);
+    onReady: async (gateway, apiBase) => {
+      const client = context.createClient(apiBase, { apiKey: gateway.adminToken });
       try {
         await announceWhenReady(client, output, preset);
       } finally {
