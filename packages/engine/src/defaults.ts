@@ -22,6 +22,12 @@ export const DEFAULT_CONTEXT_SIZE = 4096;
 export const TINY_MODEL_DEFAULT_MAX_TOKENS = 16;
 /** OpenAI's default sampling temperature (node-llama-cpp's own default, 0, would be greedy). */
 export const DEFAULT_TEMPERATURE = 1;
+/**
+ * Largest request body the engine reads (32 MiB; the gateway's own limit is lower), and the
+ * deepest JSON nesting it parses: bodies past either are refused before parsing (413, 400).
+ */
+export const MAX_BODY_BYTES = 32 * 1024 * 1024;
+export const MAX_JSON_DEPTH = 128;
 /** How long SIGTERM waits for in-flight requests before aborting them. */
 export const SHUTDOWN_GRACE_MS = 10_000;
 

@@ -76,3 +76,26 @@ export class QueueFullError extends SageError {
     return hasMarker(error, queueFullMarker);
   }
 }
+
+const promptTooLongMarker = errorMarker('PromptTooLongError');
+/**
+ * A prompt that cannot fit the model's context, found before (or while) it is tokenised in
+ * bounded chunks (HTTP 400, `context_length_exceeded`). `promptTokens` is a lower bound.
+ */
+export class PromptTooLongError extends SageError {
+  readonly [promptTooLongMarker] = true;
+  constructor(
+    readonly contextSize: number,
+    readonly promptTokens: number,
+    /** The request field, e.g. `input.2` (null: the whole prompt). */
+    readonly param: string | null = null,
+  ) {
+    super({
+      name: 'PromptTooLongError',
+      message: `This model's maximum context length is ${contextSize} tokens. However, your prompt has at least ${promptTokens} tokens. Please reduce the length of the prompt.`,
+    });
+  }
+  static override isInstance(error: unknown): error is PromptTooLongError {
+    return hasMarker(error, promptTooLongMarker);
+  }
+}

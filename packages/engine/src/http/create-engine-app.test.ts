@@ -23,8 +23,8 @@ function fakeModel(pieces: string[]): GenerationModel {
     kind: 'llm',
     contextSize: 64,
     defaultMaxTokens: 16,
-    prepareChat: () => prepared(5),
-    prepareCompletion: (prompt) => prepared(prompt.length + 1),
+    prepareChat: async () => prepared(5),
+    prepareCompletion: async (prompt) => prepared(prompt.length + 1),
     close: async () => {},
   };
 }

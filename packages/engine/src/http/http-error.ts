@@ -1,12 +1,12 @@
 import { openAiError, ValidationError } from '@sage/protocol';
 import { RETRY_AFTER_SECONDS } from '../defaults.js';
-import { QueueFullError } from '../errors.js';
+import { PromptTooLongError, QueueFullError } from '../errors.js';
 import type { RequestOutcome } from '../metrics/engine-metrics.js';
 
 /** An error answered with an HTTP status and OpenAI's error body. */
 export class HttpError extends Error {
   constructor(
-    readonly status: 400 | 404 | 429 | 500 | 503,
+    readonly status: 400 | 404 | 413 | 429 | 500 | 503,
     message: string,
     readonly options: {
       type?: string;
@@ -38,6 +38,7 @@ export interface ErrorAnswer {
 const outcomeByStatus: Record<HttpError['status'], RequestOutcome> = {
   400: 'invalid',
   404: 'invalid',
+  413: 'invalid',
   429: 'rejected',
   500: 'error',
   503: 'rejected',
@@ -64,6 +65,8 @@ export function toErrorAnswer(error: unknown): ErrorAnswer {
 function asHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   if (ValidationError.isInstance(error)) return badRequest(error.message, error.path || null);
+  if (PromptTooLongError.isInstance(error))
+    return badRequest(error.message, error.param, 'context_length_exceeded');
   if (QueueFullError.isInstance(error)) {
     return new HttpError(429, error.message, {
       type: 'rate_limit_error',

@@ -1,4 +1,5 @@
 import type { LlamaEmbeddingContext, LlamaModel, Token } from 'node-llama-cpp';
+import { longestTokenChars, PromptBound } from './prompt-bound.js';
 import type { EmbeddingInput, EmbeddingModel } from './serving-model.js';
 
 /**
@@ -8,6 +9,7 @@ import type { EmbeddingInput, EmbeddingModel } from './serving-model.js';
 export class LlamaEmbeddingModel implements EmbeddingModel {
   readonly kind = 'embedding';
   private readonly free: LlamaEmbeddingContext[];
+  private readonly bound: PromptBound;
 
   constructor(
     private readonly model: LlamaModel,
@@ -15,6 +17,13 @@ export class LlamaEmbeddingModel implements EmbeddingModel {
     readonly contextSize: number,
   ) {
     this.free = [...contexts];
+    const vocabulary = model.fileInfo.metadata.tokenizer?.ggml;
+    this.bound = new PromptBound({
+      contextSize,
+      maxTokenChars: longestTokenChars(vocabulary?.tokens, vocabulary?.token_type as number[] | undefined),
+      countTokens: (text, continuation) =>
+        model.tokenize(text, false, continuation ? 'trimLeadingSpace' : undefined).length,
+    });
   }
 
   get vocabularySize(): number {
@@ -25,9 +34,10 @@ export class LlamaEmbeddingModel implements EmbeddingModel {
     return this.model.embeddingVectorSize;
   }
 
-  countTokens(input: EmbeddingInput): number {
+  async countTokens(input: EmbeddingInput, param?: string): Promise<number> {
     const context = this.contexts[0];
     if (!context) throw new Error('the embedding model has no context');
+    if (typeof input === 'string') await this.bound.check([input], param ?? null);
     return context.calculateInputLength(input as string | Token[]);
   }
 

@@ -10,6 +10,7 @@ import {
   resolveChatWrapper,
 } from 'node-llama-cpp';
 import { toChatHistory } from './chat-history.js';
+import { longestTokenChars, PromptBound } from './prompt-bound.js';
 import type {
   ChatTurn,
   FinishReason,
@@ -51,6 +52,7 @@ function generationOptions(params: SamplingParams, hooks: GenerationHooks) {
 export class LlamaGenerationModel implements GenerationModel {
   readonly kind = 'llm';
   private readonly chatWrapper;
+  private readonly bound: PromptBound;
 
   constructor(
     private readonly model: LlamaModel,
@@ -58,13 +60,22 @@ export class LlamaGenerationModel implements GenerationModel {
     readonly defaultMaxTokens: number | undefined,
   ) {
     this.chatWrapper = resolveChatWrapper(model);
+    const vocabulary = model.fileInfo.metadata.tokenizer?.ggml;
+    this.bound = new PromptBound({
+      contextSize: context.contextSize,
+      maxTokenChars: longestTokenChars(vocabulary?.tokens, vocabulary?.token_type as number[] | undefined),
+      countTokens: (text, continuation) =>
+        model.tokenize(text, false, continuation ? 'trimLeadingSpace' : undefined).length,
+    });
   }
 
   get contextSize(): number {
     return this.context.contextSize;
   }
 
-  prepareChat(turns: ChatTurn[]): PreparedGeneration {
+  /** The prompt is bounded against the context before it is tokenised whole (see {@link PromptBound}). */
+  async prepareChat(turns: ChatTurn[]): Promise<PreparedGeneration> {
+    await this.bound.check(turns.map((turn) => turn.content));
     const history = toChatHistory(turns);
     const { contextText } = this.chatWrapper.generateContextState({ chatHistory: history });
     return {
@@ -73,7 +84,8 @@ export class LlamaGenerationModel implements GenerationModel {
     };
   }
 
-  prepareCompletion(prompt: string): PreparedGeneration {
+  async prepareCompletion(prompt: string): Promise<PreparedGeneration> {
+    await this.bound.check([prompt]);
     const beginning = this.model.tokens.shouldPrependBosToken ? 1 : 0;
     const tokens = this.model.tokenize(prompt, false, beginning ? 'trimLeadingSpace' : undefined);
     return {

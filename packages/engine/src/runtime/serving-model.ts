@@ -49,8 +49,13 @@ export interface GenerationModel {
   readonly contextSize: number;
   /** `max_tokens` when a request leaves it out; undefined: the rest of the context. */
   readonly defaultMaxTokens: number | undefined;
-  prepareChat(turns: ChatTurn[]): PreparedGeneration;
-  prepareCompletion(prompt: string): PreparedGeneration;
+  /**
+   * Tokenise and check a prompt. One that cannot fit the context is refused with
+   * `PromptTooLongError` before it is tokenised whole; long prompts are counted in bounded
+   * pieces that yield to the event loop, so `/health` keeps answering.
+   */
+  prepareChat(turns: ChatTurn[]): Promise<PreparedGeneration>;
+  prepareCompletion(prompt: string): Promise<PreparedGeneration>;
   close(): Promise<void>;
 }
 
@@ -63,8 +68,11 @@ export interface EmbeddingModel {
   readonly dimensions: number;
   /** Number of tokens in the vocabulary (token-id inputs must be below it). */
   readonly vocabularySize: number;
-  /** Tokens the model evaluates for this input (special tokens included). */
-  countTokens(input: EmbeddingInput): number;
+  /**
+   * Tokens the model evaluates for this input (special tokens included). Text that cannot fit
+   * the context is refused with `PromptTooLongError` (param `param`) before it is tokenised whole.
+   */
+  countTokens(input: EmbeddingInput, param?: string): Promise<number>;
   /** Raw (unnormalised) embedding of one input. */
   embed(input: EmbeddingInput): Promise<readonly number[]>;
   close(): Promise<void>;

@@ -50,7 +50,7 @@ export function chatCompletionsRoute(context: RouteContext): Hono {
     const request = await readJsonBody(c, ChatCompletionRequest, 'invalid chat completion request');
     const model = context.state.generationModel(ENDPOINT);
     context.state.checkModelName(request.model);
-    const prepared = model.prepareChat(toChatTurns(request.messages));
+    const prepared = await model.prepareChat(toChatTurns(request.messages));
     return respondWithGeneration({
       context,
       endpoint: ENDPOINT,

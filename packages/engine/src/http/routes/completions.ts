@@ -42,7 +42,7 @@ export function completionsRoute(context: RouteContext): Hono {
     if (prompts.length !== 1) {
       throw badRequest(`this engine takes one prompt per request, got ${prompts.length}`, 'prompt');
     }
-    const prepared = model.prepareCompletion(prompts[0]!);
+    const prepared = await model.prepareCompletion(prompts[0]!);
     return respondWithGeneration({
       context,
       endpoint: ENDPOINT,

@@ -18,8 +18,9 @@ function inputList(input: EmbeddingRequest['input']): EmbeddingInput[] {
   return input as number[][];
 }
 
-function checkInputs(inputs: EmbeddingInput[], model: EmbeddingModel): number[] {
-  return inputs.map((input, index) => {
+async function checkInputs(inputs: EmbeddingInput[], model: EmbeddingModel): Promise<number[]> {
+  const counts: number[] = [];
+  for (const [index, input] of inputs.entries()) {
     const param = inputs.length === 1 ? 'input' : `input.${index}`;
     if (input.length === 0) throw badRequest('input must not be empty', param);
     if (typeof input !== 'string') {
@@ -28,7 +29,7 @@ function checkInputs(inputs: EmbeddingInput[], model: EmbeddingModel): number[] 
         throw badRequest(`token id ${bad} is outside the vocabulary (0–${model.vocabularySize - 1})`, param);
       }
     }
-    const tokens = model.countTokens(input);
+    const tokens = await model.countTokens(input, param);
     if (tokens >= model.contextSize) {
       throw badRequest(
         `This model's maximum context length is ${model.contextSize} tokens. However, input ${index} has ${tokens} tokens. Please shorten it.`,
@@ -36,8 +37,9 @@ function checkInputs(inputs: EmbeddingInput[], model: EmbeddingModel): number[] 
         'context_length_exceeded',
       );
     }
-    return tokens;
-  });
+    counts.push(tokens);
+  }
+  return counts;
 }
 
 /** `POST /v1/embeddings`: L2-normalised vectors, as float arrays or base64 float32. */
@@ -53,7 +55,7 @@ export function embeddingsRoute(context: RouteContext): Hono {
       );
     }
     const inputs = inputList(request.input);
-    const tokenCounts = checkInputs(inputs, model);
+    const tokenCounts = await checkInputs(inputs, model);
     const promptTokens = tokenCounts.reduce((sum, count) => sum + count, 0);
 
     const clientSignal = c.req.raw.signal;
