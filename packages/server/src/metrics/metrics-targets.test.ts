@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { addEngineRecord, createTestManager } from '../__fixtures__/test-manager.js';
 import { createGateway } from '../create-gateway.js';
 
+const TOKEN = 'sage-local-metrics-test';
+const asAdmin = { headers: { authorization: `Bearer ${TOKEN}` } };
+
 describe('GET /v1/management/metrics/targets', () => {
   it('lists every engine with a process as a Prometheus http_sd target group', async () => {
     const manager = createTestManager();
@@ -14,7 +17,10 @@ describe('GET /v1/management/metrics/targets', () => {
     });
     addEngineRecord(manager, { engineId: 'engine-c', modelId: 'gone', status: 'STOPPED' });
     addEngineRecord(manager, { engineId: 'engine-d', modelId: 'broken', status: 'FAILED' });
-    const response = await createGateway({ manager }).request('/v1/management/metrics/targets');
+    const response = await createGateway({ manager, adminToken: TOKEN }).request(
+      '/v1/management/metrics/targets',
+      asAdmin,
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     expect(await response.json()).toEqual([
@@ -42,8 +48,9 @@ describe('GET /v1/management/metrics/targets', () => {
   });
 
   it('is an empty list without engines (Prometheus then scrapes nothing)', async () => {
-    const response = await createGateway({ manager: createTestManager() }).request(
+    const response = await createGateway({ manager: createTestManager(), adminToken: TOKEN }).request(
       '/v1/management/metrics/targets',
+      asAdmin,
     );
     expect(await response.json()).toEqual([]);
   });
