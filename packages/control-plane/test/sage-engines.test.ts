@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GPUResourceManager } from '../src/gpu/gpu-resource-manager.js';
@@ -68,7 +68,9 @@ describe('the control plane running sage engines with the tiny models', () => {
 
   it('marks an engine whose .gguf is garbage after a valid header FAILED at once, with the reason, without restarts', async () => {
     await manager.start();
-    const path = join(stateDir, 'garbage.gguf');
+    // Under <stateDir>/models: model paths must lie in an allowed model directory.
+    mkdirSync(join(stateDir, 'models'), { recursive: true });
+    const path = join(stateDir, 'models', 'garbage.gguf');
     const bytes = Buffer.alloc(16 * 1024 * 1024, 0x5a);
     bytes.write('GGUF', 0, 'ascii');
     bytes.writeUInt32LE(3, 4);
