@@ -16,7 +16,7 @@ import {
 
 let gateway: ReliabilityGateway;
 beforeAll(async () => {
-  gateway = await startReliabilityGateway(12);
+  gateway = await startReliabilityGateway(15);
 });
 afterAll(async () => {
   await gateway?.close();

@@ -11,7 +11,7 @@ import {
 const ADMIN_KEY = 'sk-admin-engine-env-0123';
 let gateway: ReliabilityGateway;
 beforeAll(async () => {
-  gateway = await startReliabilityGateway(13, {
+  gateway = await startReliabilityGateway(16, {
     config: { apiKeys: [{ key: ADMIN_KEY, admin: true }] },
     managerOptions: {
       env: {

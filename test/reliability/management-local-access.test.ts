@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 async function open(stateDir = temporaryStateDir(), host = '127.0.0.1'): Promise<ReliabilityGateway> {
-  const gateway = await startReliabilityGateway(14, {
+  const gateway = await startReliabilityGateway(17, {
     config: { host, ...(host === '127.0.0.1' ? {} : { insecure: true }) },
     managerOptions: { stateDir },
   });

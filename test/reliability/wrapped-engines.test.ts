@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   createCustomBackend,
@@ -121,7 +121,11 @@ describe('engines behind wrappers, shims and console scripts', () => {
       for (const wrapper of wrappers) {
         const response = await fetch(`${child.url}/v1/management/engines?wait=true&wait_timeout_ms=30000`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          // The child gateway's local admin token, from its state directory.
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${readFileSync(join(stateDir, 'admin-token'), 'utf8').trim()}`,
+          },
           body: JSON.stringify({
             model_id: wrapper.model,
             backend: wrapper.backend,

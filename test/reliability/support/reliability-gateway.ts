@@ -52,7 +52,8 @@ export function reliabilityManagerOptions(
     gpu: new GPUResourceManager({ env }),
     ports: new PortAllocator({ stateDir, ...portRange(slot, portRangeSize) }),
     customBackends: [createCustomBackend(fakeBackendOptions)],
-    allowedExtraArgs: { fake: FAKE_ENGINE_FLAGS },
+    // The fake engine's flags, unless a test brings its own backends.
+    ...(overrides.customBackends ? {} : { allowedExtraArgs: { fake: FAKE_ENGINE_FLAGS } }),
     healthCheckIntervalMs: 200,
     healthCheckTimeoutMs: 1000,
     readinessPollMs: 20,
