@@ -1,10 +1,13 @@
+import { loadavg } from 'node:os';
+import { startBaselines } from '../harness/baselines.js';
 import { fakeEngineBackend } from '../harness/fake-engine-backend.js';
 import { spawnGateway } from '../harness/spawn-gateway.js';
-import { type Percentiles, percentiles, round } from '../harness/stats.js';
+import { percentiles, round } from '../harness/stats.js';
 import { interChunkGaps, StreamClient, type StreamTiming } from '../harness/stream-client.js';
 import { updateBenchmarksDoc, writeResults } from '../report/results.js';
 import type { Benchmark, BenchmarkOptions } from './benchmark.js';
 import { renderStreamingMarkdown } from './streaming-report.js';
+import type { StreamingProxy, StreamingScenario, StreamingSide, StreamingTarget } from './streaming-types.js';
 
 const MODEL = 'fake/stream';
 const PATH = '/v1/chat/completions';
@@ -13,28 +16,6 @@ const BODY = JSON.stringify({
   messages: [{ role: 'user', content: 'Count to twenty.' }],
   stream: true,
 });
-
-/** One target's streams in one scenario. */
-export interface StreamingSide {
-  firstTokenMs: Percentiles;
-  gapMs: Percentiles;
-  /** Share of socket reads that carried more than one event. */
-  coalescedShare: number;
-  streams: number;
-  failed: number;
-}
-
-export interface StreamingScenario {
-  name: string;
-  concurrency: number;
-  direct: StreamingSide;
-  sage: StreamingSide;
-  addedFirstTokenP50Ms: number;
-  addedFirstTokenP99Ms: number;
-  /** sage gap ÷ direct gap: 1 means the chunk cadence is preserved. */
-  gapRatioP50: number;
-  gapRatioP99: number;
-}
 
 function summarise(timings: readonly StreamTiming[]): StreamingSide {
   const ok = timings.filter((timing) => timing.status === 200 && timing.eventArrivalsMs.length > 0);
@@ -48,37 +29,51 @@ function summarise(timings: readonly StreamTiming[]): StreamingSide {
   };
 }
 
-/** `count` streams per target, `concurrency` at a time, the two targets alternating batch by batch. */
+/** `count` streams per target, `concurrency` at a time, the targets taking turns batch by batch. */
 async function scenario(
   name: string,
-  targets: { direct: StreamClient; sage: StreamClient },
+  clients: ReadonlyMap<StreamingTarget, StreamClient>,
   count: number,
   concurrency: number,
 ): Promise<StreamingScenario> {
-  const timings: { direct: StreamTiming[]; sage: StreamTiming[] } = { direct: [], sage: [] };
+  const timings = new Map<StreamingTarget, StreamTiming[]>();
   for (let done = 0; done < count; done += concurrency) {
-    for (const side of ['direct', 'sage'] as const) {
+    for (const [target, client] of clients) {
       const batch = Array.from({ length: Math.min(concurrency, count - done) }, () =>
-        targets[side].stream(PATH, BODY),
+        client.stream(PATH, BODY),
       );
-      timings[side].push(...(await Promise.all(batch)));
+      timings.set(target, [...(timings.get(target) ?? []), ...(await Promise.all(batch))]);
     }
   }
-  const direct = summarise(timings.direct);
-  const sage = summarise(timings.sage);
+  const sides: StreamingScenario['sides'] = {};
+  for (const [target, measured] of timings) sides[target] = summarise(measured);
+  const direct = sides.direct as StreamingSide;
+  const added: StreamingScenario['addedFirstTokenMs'] = {};
+  for (const target of clients.keys()) {
+    const side = sides[target];
+    if (target === 'direct' || !side) continue;
+    added[target] = {
+      p50: round(side.firstTokenMs.p50 - direct.firstTokenMs.p50),
+      p99: round(side.firstTokenMs.p99 - direct.firstTokenMs.p99),
+    };
+  }
+  const sage = sides.sage as StreamingSide;
+  const minimalAdded = added.minimal?.p50;
   const result: StreamingScenario = {
     name,
     concurrency,
-    direct,
-    sage,
-    addedFirstTokenP50Ms: round(sage.firstTokenMs.p50 - direct.firstTokenMs.p50),
-    addedFirstTokenP99Ms: round(sage.firstTokenMs.p99 - direct.firstTokenMs.p99),
+    sides,
+    addedFirstTokenMs: added,
+    sageAddedVsMinimalP50:
+      minimalAdded !== undefined && added.sage ? round(added.sage.p50 / minimalAdded) : Number.NaN,
     gapRatioP50: round(sage.gapMs.p50 / direct.gapMs.p50),
     gapRatioP99: round(sage.gapMs.p99 / direct.gapMs.p99),
   };
+  const ttft = [...clients.keys()]
+    .map((target) => `${target} ${sides[target]?.firstTokenMs.p50.toFixed(2)} ms`)
+    .join(', ');
   console.log(
-    `[streaming] ${name}: TTFT p50 direct ${direct.firstTokenMs.p50.toFixed(2)} ms, sage ${sage.firstTokenMs.p50.toFixed(2)} ms; ` +
-      `gap p50 ${direct.gapMs.p50.toFixed(2)} / ${sage.gapMs.p50.toFixed(2)} ms`,
+    `[streaming] ${name}: TTFT p50 ${ttft}; gap p50 direct ${direct.gapMs.p50.toFixed(2)} / sage ${sage.gapMs.p50.toFixed(2)} ms`,
   );
   return result;
 }
@@ -86,7 +81,8 @@ async function scenario(
 async function run(options: BenchmarkOptions): Promise<void> {
   const chunks = Number(options.flags.chunks ?? 20);
   const chunkDelayMs = Number(options.flags['chunk-delay-ms'] ?? 10);
-  const count = Number(options.flags.streams ?? (options.quick ? 10 : 60));
+  const count = Number(options.flags.streams ?? (options.quick ? 10 : 100));
+  const loadBefore = loadavg()[0] ?? 0;
   const gateway = await spawnGateway({
     backends: [fakeEngineBackend],
     engines: [
@@ -100,35 +96,49 @@ async function run(options: BenchmarkOptions): Promise<void> {
     portRangeStart: 25_200,
   });
   const engine = gateway.engines[0]!;
-  const targets = {
-    direct: new StreamClient(`http://127.0.0.1:${engine.port}`, 32),
-    sage: new StreamClient(gateway.url, 32),
-  };
+  const engineOrigin = `http://127.0.0.1:${engine.port}`;
+  const baselines = await startBaselines(
+    { [PATH]: engineOrigin },
+    { nginx: options.flags.nginx !== 'false' },
+  ).catch(async (error: unknown) => {
+    await gateway.close();
+    throw error;
+  });
+  const clients = new Map<StreamingTarget, StreamClient>([
+    ['direct', new StreamClient(engineOrigin, 32)],
+    ['sage', new StreamClient(gateway.url, 32)],
+    ...baselines.proxies.map((proxy) => [proxy.name, new StreamClient(proxy.url, 32)] as const),
+  ]);
   try {
-    await scenario('warm-up', targets, 4, 2);
+    for (const note of baselines.skipped) console.log(`[streaming] ${note}`);
+    await scenario('warm-up', clients, options.quick ? 4 : 40, options.quick ? 2 : 20);
     const scenarios = [
-      await scenario('one stream at a time', targets, count, 1),
-      await scenario('20 concurrent streams', targets, Math.max(count, 20) * 2, 20),
+      await scenario('one stream at a time', clients, count, 1),
+      await scenario('20 concurrent streams', clients, Math.max(count, 20) * 2, 20),
     ];
     const settings = {
       engine: `@sage/testing fake engine, --chunks ${chunks} --chunk-delay-ms ${chunkDelayMs}`,
       streamsPerTargetSequential: count,
-      client: 'undici Pool in the bench process; gateway and engine in their own processes',
+      baselines: baselines.described,
+      skipped: baselines.skipped,
+      client: 'undici Pool in the bench process; gateway, baselines and engine in their own processes',
+      loadAverage: { before: round(loadBefore, 2), after: round(loadavg()[0] ?? 0, 2) },
     };
-    const markdown = renderStreamingMarkdown(scenarios, { chunks, chunkDelayMs });
+    const proxies = [...clients.keys()].filter((target): target is StreamingProxy => target !== 'direct');
+    const markdown = renderStreamingMarkdown(scenarios, { chunks, chunkDelayMs, proxies, ...settings });
     console.log(`\n${markdown}\n`);
     if (options.quick) return console.log('[streaming] --quick: nothing written');
     console.log(`[streaming] results written to ${writeResults('streaming', settings, scenarios)}`);
     updateBenchmarksDoc('streaming', markdown);
   } finally {
-    await targets.direct.close();
-    await targets.sage.close();
+    for (const client of clients.values()) await client.close();
+    await baselines.close();
     await gateway.close();
   }
 }
 
 export const streamingBenchmark: Benchmark = {
   name: 'streaming',
-  description: 'time to first token added by the gateway, and inter-chunk timing direct vs through it',
+  description: 'time to first token added by the gateway, a minimal Node proxy and nginx; inter-chunk timing',
   run,
 };

@@ -1,5 +1,5 @@
 /** `tsx src/bin/charts.ts`: render the charts again from the result files in docs/benchmarks/. */
-import type { OverheadCell } from '../benchmarks/overhead.js';
+import type { OverheadCell } from '../benchmarks/overhead-types.js';
 import type { LoadResult } from '../benchmarks/scheduling.js';
 import { renderOverheadChart } from '../report/overhead-chart.js';
 import { readResults } from '../report/results.js';

@@ -8,6 +8,7 @@ const require = createRequire(import.meta.url);
 /** The Portkey AI gateway (`@portkey-ai/gateway`, offline, headless) as a peer in its own process. */
 export interface PortkeyProcess {
   url: string;
+  pid: number;
   /** Headers that route a request to an OpenAI-compatible engine at `engineUrl` (`http://host:port`). */
   headers(route: 'chat' | 'embeddings', engineUrl: string): Record<string, string>;
   close(): Promise<void>;
@@ -45,6 +46,7 @@ export async function startPortkey(): Promise<PortkeyProcess> {
   }
   return {
     url,
+    pid: child.pid as number,
     headers: (route, engineUrl) => ({
       authorization: 'Bearer unused',
       'x-portkey-provider': route === 'chat' ? 'openai' : 'together-ai',
