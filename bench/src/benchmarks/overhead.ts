@@ -183,15 +183,28 @@ function parseConcurrency(text: string): number[] {
   return levels;
 }
 
+function selectWorkloads(names: string | undefined): readonly OverheadWorkload[] {
+  if (names === undefined) return OVERHEAD_WORKLOADS;
+  return names.split(',').map((name) => {
+    const found = OVERHEAD_WORKLOADS.find((workload) => workload.name === name);
+    if (!found) {
+      const available = OVERHEAD_WORKLOADS.map((workload) => workload.name).join(', ');
+      throw new Error(`--workloads: no workload '${name}' (available: ${available})`);
+    }
+    return found;
+  });
+}
+
 async function run(options: BenchmarkOptions): Promise<void> {
   const seconds = Number(options.flags.duration ?? (options.quick ? 1 : 5));
   const rounds = Number(options.flags.rounds ?? (options.quick ? 1 : 3));
   const concurrency = parseConcurrency(options.flags.concurrency ?? '1,10');
   const logLevel = (options.flags['log-level'] ?? 'info') as 'info' | 'warn' | 'silent';
+  const workloads = selectWorkloads(options.flags.workloads);
   const loadBefore = loadavg()[0] ?? 0;
   const gateway = await spawnGateway({
     backends: [fakeEngineBackend],
-    engines: OVERHEAD_WORKLOADS.map((workload) => ({
+    engines: workloads.map((workload) => ({
       modelId: workload.model,
       backend: 'fake',
       options: { engineKind: workload.engineKind },
@@ -201,13 +214,13 @@ async function run(options: BenchmarkOptions): Promise<void> {
   });
   let targets: Awaited<ReturnType<typeof startTargets>> | undefined;
   try {
-    targets = await startTargets(gateway, OVERHEAD_WORKLOADS, {
+    targets = await startTargets(gateway, workloads, {
       nginx: options.flags.nginx !== 'false',
       peer: options.peer,
     });
     for (const note of targets.skipped) log(note);
     const cells: OverheadCell[] = [];
-    for (const workload of OVERHEAD_WORKLOADS) {
+    for (const workload of workloads) {
       const enginePid = gateway.engines.find((engine) => engine.modelId === workload.model)?.pid ?? 0;
       for (const target of targets.list) {
         await runLoad({
