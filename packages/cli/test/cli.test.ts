@@ -61,10 +61,19 @@ describe('sage gateway', () => {
     const result = await sage('gateway', 'status', '--json');
     expect(result.code, result.stderr).toBe(0);
     const status = jsonOf(result);
-    expect(status).toMatchObject({ running: true, managed: true, healthy: true, url: apiBase, port });
+    // No engine yet: the gateway answers, and says it cannot serve anything.
+    expect(status).toMatchObject({
+      running: true,
+      managed: true,
+      healthy: true,
+      health: 'unavailable',
+      engines_running: 0,
+      url: apiBase,
+      port,
+    });
     expect(isAlive(status.pid as number)).toBe(true);
     const human = await sage('gateway', 'status');
-    expect(human.stdout).toContain(`${apiBase} (healthy)`);
+    expect(human.stdout).toContain(`${apiBase} (unavailable: no engine RUNNING)`);
   });
 
   it('refuses a second start from the same state directory', async () => {

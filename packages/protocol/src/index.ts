@@ -5,6 +5,7 @@ export * from './engine-exit.js';
 export * from './engine-status.js';
 export * from './errors.js';
 export * from './gpu.js';
+export * from './health.js';
 export * from './json-limits.js';
 export * from './model-id.js';
 export * from './openai.js';

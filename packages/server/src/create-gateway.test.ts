@@ -7,10 +7,18 @@ const chatBody = JSON.stringify({ model: 'm', messages: [{ role: 'user', content
 const json = { 'content-type': 'application/json' };
 
 describe('createGateway', () => {
-  it('answers /health always and /ready only with a RUNNING engine, listing engine states', async () => {
+  it('answers /live always, /health and /ready by the engines that are RUNNING, listing engine states', async () => {
     const manager = createTestManager();
     const app = createGateway({ manager });
-    expect(await (await app.request('/health')).json()).toEqual({ status: 'ok' });
+    expect((await app.request('/live')).status).toBe(200);
+    const unavailable = await app.request('/health');
+    expect(unavailable.status).toBe(503);
+    expect(await unavailable.json()).toEqual({
+      status: 'unavailable',
+      engines_running: 0,
+      engines_total: 0,
+      engines: {},
+    });
     const notReady = await app.request('/ready');
     expect(notReady.status).toBe(503);
     expect(await notReady.json()).toEqual({ ready: false, engines: {} });
@@ -22,6 +30,9 @@ describe('createGateway', () => {
       ready: true,
       engines: { 'engine-a': 'STARTING', 'engine-b': 'RUNNING' },
     });
+    const degraded = await app.request('/health');
+    expect(degraded.status).toBe(200);
+    expect(await degraded.json()).toMatchObject({ status: 'degraded', engines_running: 1, engines_total: 2 });
   });
 
   it('lists one model per id of RUNNING engines, with its kind', async () => {
@@ -124,7 +135,7 @@ describe('createGateway', () => {
     expect(body.error).toMatchObject({ type: 'server_error', code: 'internal_error' });
     expect(body.error.message).toContain('req-500');
     expect(body.error.message).not.toContain('exploded');
-    expect((await app.request('/health')).status).toBe(200);
+    expect((await app.request('/live')).status).toBe(200);
   });
 
   it('keeps metrics per gateway, in its own registry', async () => {

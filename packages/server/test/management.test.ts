@@ -291,7 +291,9 @@ describe('API keys', () => {
       expect(forbidden.status).toBe(403);
       expect((await readJson(forbidden)).error.code).toBe('insufficient_permissions');
       expect((await get('/v1/management/engines', 'sk-admin-key-0001')).status).toBe(200);
-      expect((await get('/health')).status).toBe(200);
+      // Probes answer without a key: /health with its verdict (no engine here: 503), /live 200.
+      expect((await get('/health')).status).toBe(503);
+      expect((await get('/live')).status).toBe(200);
       expect((await get('/metrics')).status).toBe(200);
     } finally {
       await secured.close();

@@ -34,6 +34,7 @@ export class FakeManagementClient implements ManagementClient {
   /** Engines that appear in `listEngines` while `applyPreset` is in flight. */
   enginesDuringApply: EngineInfoWire[] = [];
   healthError: Error | null = null;
+  healthAnswer: HealthWire = { status: 'ok' };
   private nextId = 1;
   private pendingStates = new Map<string, EngineInfoWire['status'][]>();
 
@@ -52,7 +53,7 @@ export class FakeManagementClient implements ManagementClient {
   async health(): Promise<HealthWire> {
     this.record('health');
     if (this.healthError) throw this.healthError;
-    return { status: 'ok' };
+    return this.healthAnswer;
   }
 
   async listEngines(): Promise<EngineListWire> {

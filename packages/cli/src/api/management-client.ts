@@ -1,4 +1,9 @@
-import type { ClusterStatusWire, EngineInfoWire, EngineStartRequestWire } from '@sage/protocol';
+import {
+  type ClusterStatusWire,
+  type EngineInfoWire,
+  type EngineStartRequestWire,
+  HEALTH_HTTP_STATUS,
+} from '@sage/protocol';
 import { Agent, type Dispatcher, request } from 'undici';
 import { CLI_DEFAULTS } from '../defaults.js';
 import { CliExitError, GatewayUnreachableError, ManagementApiError } from '../errors.js';
@@ -51,6 +56,8 @@ interface CallOptions {
   /** 0: no timeout (long waits such as `?wait=true` and preset apply). */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Error statuses whose body is still the answer (e.g. 503 from `/health`). */
+  acceptStatuses?: readonly number[];
 }
 
 function codeOf(error: unknown): string | undefined {
@@ -110,8 +117,12 @@ export class HttpManagementClient implements ManagementClient {
       options.dispatcher ?? new Agent({ keepAliveTimeout: 1_000, connect: { timeout: 5_000 } });
   }
 
+  /** The gateway's health; `unavailable` (503: no engine RUNNING) is an answer, not an error. */
   health(): Promise<HealthWire> {
-    return this.call<HealthWire>(this.urls.health, { timeoutMs: CLI_DEFAULTS.healthTimeoutMs });
+    return this.call<HealthWire>(this.urls.health, {
+      timeoutMs: CLI_DEFAULTS.healthTimeoutMs,
+      acceptStatuses: [HEALTH_HTTP_STATUS.unavailable],
+    });
   }
 
   listEngines(): Promise<EngineListWire> {
@@ -197,7 +208,9 @@ export class HttpManagementClient implements ManagementClient {
   private async call<T>(target: string, options: CallOptions = {}): Promise<T> {
     const response = await this.send(this.url(target, options.query), options);
     const text = await response.body.text();
-    if (response.statusCode >= 400) throw toApiError(response.statusCode, text);
+    if (response.statusCode >= 400 && !options.acceptStatuses?.includes(response.statusCode)) {
+      throw toApiError(response.statusCode, text);
+    }
     if (text.trim() === '') return undefined as T;
     try {
       return JSON.parse(text) as T;

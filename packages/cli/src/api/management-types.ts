@@ -2,14 +2,12 @@ import type {
   ClusterStatusWire,
   EngineInfoWire,
   EngineStartRequestWire,
+  GatewayHealthWire,
   GpuStatusWire,
 } from '@sage/protocol';
 
-/** `GET /health`. */
-export interface HealthWire {
-  status: string;
-  [key: string]: unknown;
-}
+/** `GET /health`: `GatewayHealthWire` (older gateways answer `{ status: 'ok' }` alone). */
+export type HealthWire = Pick<GatewayHealthWire, 'status'> & Partial<Omit<GatewayHealthWire, 'status'>>;
 
 /** `GET /v1/management/engines`. */
 export interface EngineListWire {

@@ -10,6 +10,7 @@ import {
   observedGpuFromNvidiaSmi,
   reconcileGpuStatus,
 } from './gpu-reconciliation.js';
+import { readLocalModelFacts } from './local-model-facts.js';
 import { estimateModelMemory } from './memory-estimate.js';
 import { type MockGpuSettings, mockGpus, readMockGpuSettings } from './mock-gpus.js';
 import { isNvidiaSmiOnPath, isProgramMissing, runNvidiaSmi } from './nvidia-smi-command.js';
@@ -158,16 +159,20 @@ export class GPUResourceManager {
 
   /**
    * GB per GPU an engine for `modelId` needs (see `estimateModelMemory` in memory-estimate.ts).
-   * A local `.gguf` path is sized by its file.
+   * A local `.gguf` file is sized by its size and header, a local model folder by its weights and
+   * `config.json`; a model nothing sizes gets the default, capped by `gpuMemoryTotalGb`.
    */
   estimateModelMemory(
     modelId: string,
     tensorParallelSize = 1,
-    options: { engineKind?: EngineKind | undefined } = {},
+    options: { engineKind?: EngineKind | undefined; gpuMemoryTotalGb?: number | undefined } = {},
   ): number {
+    const path = localPath(modelId);
     return estimateModelMemory(modelId, tensorParallelSize, {
       engineKind: options.engineKind,
-      fileSizeBytes: ggufFileSize(modelId),
+      fileSizeBytes: ggufFileSize(path),
+      localModel: readLocalModelFacts(path),
+      gpuMemoryTotalGb: options.gpuMemoryTotalGb,
     });
   }
 
@@ -249,9 +254,12 @@ function validatePinned(gpuIds: readonly number[], gpuCount: number): void {
 }
 
 /** Size of a local `.gguf` model file, or undefined when the id is not one or it cannot be read. */
-function ggufFileSize(modelId: string): number | undefined {
-  if (!modelId.toLowerCase().endsWith('.gguf')) return undefined;
-  const path = modelId.startsWith('~/') ? resolve(homedir(), modelId.slice(2)) : resolve(modelId);
+function localPath(modelId: string): string {
+  return modelId.startsWith('~/') ? resolve(homedir(), modelId.slice(2)) : modelId;
+}
+
+function ggufFileSize(path: string): number | undefined {
+  if (!path.toLowerCase().endsWith('.gguf')) return undefined;
   try {
     const stats = statSync(path);
     return stats.isFile() ? stats.size : undefined;

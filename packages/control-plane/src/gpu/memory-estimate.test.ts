@@ -83,3 +83,36 @@ describe('parameterBillions', () => {
     expect(parameterBillions(name)).toBe(expected);
   });
 });
+
+describe('estimateModelMemory with facts from disk and the GPU size', () => {
+  const GB = 1024 ** 3;
+
+  it('sizes a GGUF by its file (× 1.2) plus the KV cache its header implies', () => {
+    const estimate = estimateModelMemory('/models/unnamed.gguf', 1, {
+      fileSizeBytes: 4 * GB,
+      localModel: { weightsBytes: 4 * GB, kvCacheBytes: 0.5 * GB, source: 'gguf-header' },
+    });
+    expect(estimate).toBe(5.3);
+  });
+
+  it('sizes a model folder by its weights plus the LLM overhead, divided by tensor parallelism', () => {
+    expect(
+      estimateModelMemory('/models/my-finetune', 2, {
+        localModel: { weightsBytes: 10 * GB, source: 'config.json' },
+      }),
+    ).toBe(9);
+    expect(
+      estimateModelMemory('/models/my-encoder', 1, {
+        engineKind: 'embedding',
+        localModel: { weightsBytes: 1 * GB, source: 'config.json' },
+      }),
+    ).toBe(1);
+  });
+
+  it('never gives a model nothing sizes more than 90% of the largest GPU', () => {
+    expect(estimateModelMemory('some-org/mystery-model', 1, { gpuMemoryTotalGb: 16 })).toBe(14.4);
+    expect(estimateModelMemory('some-org/mystery-model', 1, { gpuMemoryTotalGb: 80 })).toBe(20);
+    // A size the name gives is kept: too big is a clear InsufficientGpuMemoryError, not a guess.
+    expect(estimateModelMemory('some-org/custom-13b-chat', 1, { gpuMemoryTotalGb: 16 })).toBe(36.5);
+  });
+});

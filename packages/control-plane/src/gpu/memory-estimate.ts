@@ -1,4 +1,5 @@
 import { type EngineKind, ValidationError } from '@sage/protocol';
+import type { LocalModelFacts } from './local-model-facts.js';
 import {
   BUNDLED_TINY_MODEL_GB,
   BUNDLED_TINY_MODEL_PATTERN,
@@ -11,6 +12,7 @@ import {
   LLM_MEMORY_HINTS,
   LLM_OVERHEAD_GB,
   UNKNOWN_MODEL_GB,
+  UNKNOWN_MODEL_GPU_SHARE,
 } from './model-memory-hints.js';
 
 export interface ModelMemoryEstimateOptions {
@@ -18,16 +20,22 @@ export interface ModelMemoryEstimateOptions {
   fileSizeBytes?: number | undefined;
   /** `embedding` forces the embedding rules for a name that does not reveal it. */
   engineKind?: EngineKind | undefined;
+  /** What the model on local disk says about its size (a GGUF header, a folder's `config.json`). */
+  localModel?: LocalModelFacts | undefined;
+  /** The largest GPU's memory: the default for a model nothing sizes never asks for more than fits. */
+  gpuMemoryTotalGb?: number | undefined;
 }
 
 const BYTES_PER_GB = 1024 ** 3;
 
 /**
  * GB an engine for `modelId` needs on each of its GPUs (pure, STYLE G7). In order:
- * bundled tiny models; a local `.gguf` file by its size; embedding models by size tier or
- * parameter count, without the LLM overhead; known LLMs; ~2.5 GB per billion parameters parsed
- * from the name (`7B`, `1.5b`, `8x7B`, `135M`); else 16 GB. LLM weights are divided by the
- * tensor-parallel size, then 4 GB of KV cache and runtime is added.
+ * bundled tiny models; a local model's own facts (a `.gguf` file's size and, from its header,
+ * the KV cache of a 4096-token context; a folder's weight files or `config.json`); a local
+ * `.gguf` file by its size; embedding models by size tier or parameter count, without the LLM
+ * overhead; known LLMs; ~2.5 GB per billion parameters parsed from the name (`7B`, `1.5b`,
+ * `8x7B`, `135M`); else 16 GB — never more than 90% of the largest GPU. LLM weights are divided
+ * by the tensor-parallel size, then 4 GB of KV cache and runtime is added.
  */
 export function estimateModelMemory(
   modelId: string,
@@ -43,6 +51,19 @@ export function estimateModelMemory(
   const id = modelId.trim().toLowerCase();
   const name = id.slice(id.lastIndexOf('/') + 1);
   if (BUNDLED_TINY_MODEL_PATTERN.test(id)) return BUNDLED_TINY_MODEL_GB;
+  const local = options.localModel;
+  if (local && local.weightsBytes > 0) {
+    const gguf = local.source !== 'config.json';
+    const weightsGb = (local.weightsBytes / BYTES_PER_GB) * (gguf ? GGUF_LOAD_FACTOR : 1);
+    if (options.engineKind === 'embedding') return roundGb(weightsGb / tensorParallelSize);
+    const cacheGb =
+      local.kvCacheBytes !== undefined
+        ? local.kvCacheBytes / BYTES_PER_GB
+        : gguf
+          ? GGUF_CONTEXT_GB
+          : LLM_OVERHEAD_GB;
+    return roundGb((weightsGb + (gguf ? cacheGb : 0)) / tensorParallelSize + (gguf ? 0 : LLM_OVERHEAD_GB));
+  }
   if (name.endsWith('.gguf') && options.fileSizeBytes !== undefined && options.fileSizeBytes >= 0) {
     const weightsGb = (options.fileSizeBytes / BYTES_PER_GB) * GGUF_LOAD_FACTOR;
     return roundGb(weightsGb / tensorParallelSize + GGUF_CONTEXT_GB);
@@ -56,7 +77,14 @@ export function estimateModelMemory(
     return roundGb(gb / tensorParallelSize);
   }
   const hint = LLM_MEMORY_HINTS.find((entry) => entry.pattern.test(name))?.gb;
-  const totalGb = hint ?? (billions !== null ? billions * GB_PER_BILLION_PARAMETERS : UNKNOWN_MODEL_GB);
+  if (hint === undefined && billions === null) {
+    const estimate = UNKNOWN_MODEL_GB / tensorParallelSize + LLM_OVERHEAD_GB;
+    const gpu = options.gpuMemoryTotalGb;
+    return roundGb(
+      gpu !== undefined && gpu > 0 ? Math.min(estimate, gpu * UNKNOWN_MODEL_GPU_SHARE) : estimate,
+    );
+  }
+  const totalGb = hint ?? (billions as number) * GB_PER_BILLION_PARAMETERS;
   return roundGb(totalGb / tensorParallelSize + LLM_OVERHEAD_GB);
 }
 

@@ -40,8 +40,10 @@ export const BUNDLED_TINY_MODEL_PATTERN = /^sage\/tiny-/;
 export const BUNDLED_TINY_MODEL_GB = 0.1;
 /** GB per billion parameters when the size comes from the name (fp16 weights plus slack). */
 export const GB_PER_BILLION_PARAMETERS = 2.5;
-/** An LLM we cannot size at all. */
+/** An LLM we cannot size at all (name, header and config.json say nothing). */
 export const UNKNOWN_MODEL_GB = 16;
+/** …and never more than this share of the largest GPU, so it can start at all. */
+export const UNKNOWN_MODEL_GPU_SHARE = 0.9;
 /** Added per GPU for an LLM's KV cache and runtime; not for embedding models. */
 export const LLM_OVERHEAD_GB = 4;
 /** A GGUF file needs about its size plus this share once loaded. */

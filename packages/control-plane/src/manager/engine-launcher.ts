@@ -48,12 +48,16 @@ export class EngineLauncher {
   ): Promise<void> {
     const { gpu, ports, logger } = this.parts;
     const { request } = record;
-    const decision = decideGpu(request, (await gpu.getSystemStatus()).length);
+    const gpus = await gpu.getSystemStatus();
+    const decision = decideGpu(request, gpus.length);
     if (decision.useGpu) {
       const parallelism = request.tensorParallelSize * request.pipelineParallelSize;
       const perGpuGb =
         request.requiredMemoryGb ??
-        gpu.estimateModelMemory(request.modelId, parallelism, { engineKind: request.engineKind });
+        gpu.estimateModelMemory(request.modelId, parallelism, {
+          engineKind: request.engineKind,
+          gpuMemoryTotalGb: Math.max(0, ...gpus.map((status) => status.memoryTotalGb)),
+        });
       const pinned = request.gpuIds ?? (record.gpuIds.length > 0 ? record.gpuIds : undefined);
       record.gpuIds = await gpu.allocateResources(perGpuGb, decision.gpuCount, {
         owner: record.engineId,

@@ -16,10 +16,25 @@ export function servesModel(engine: SchedulableEngine, model: string, kind: Sche
   return engine.engineKind === kind && (engine.modelId === model || engine.engineLabel === model);
 }
 
+/** FAILED engines that serve `model` (any model of the kind when undefined). */
+function failedEngines(
+  engines: readonly SchedulableEngine[],
+  model: string | undefined,
+  kind: SchedulableEngineKind,
+): SchedulableEngine[] {
+  return engines.filter(
+    (engine) =>
+      engine.status === 'FAILED' &&
+      (model === undefined ? engine.engineKind === kind : servesModel(engine, model, kind)),
+  );
+}
+
 /**
  * The model a request is for: its own `model` when some alive engine serves it, else — without
  * a `model` — the model id of the first alive engine of the kind.
- * @throws ModelNotFoundError when no alive engine serves it.
+ * @throws EngineUnavailableError (`engines-failed`, 503) when only FAILED engines serve it: the
+ *   model is known, its engine needs a restart.
+ * @throws ModelNotFoundError when no engine serves it.
  */
 export function resolveModel(
   engines: readonly SchedulableEngine[],
@@ -31,6 +46,16 @@ export function resolveModel(
     if (first) return first.modelId;
   } else if (engines.some((engine) => isEngineAlive(engine) && servesModel(engine, model, kind))) {
     return model;
+  }
+  const failed = failedEngines(engines, model, kind);
+  const [first] = failed;
+  if (first) {
+    throw new EngineUnavailableError(
+      model ?? first.modelId,
+      kind,
+      'engines-failed',
+      failed.map((engine) => engine.engineId),
+    );
   }
   throw new ModelNotFoundError(model, kind);
 }
@@ -51,5 +76,9 @@ export function unavailability(
     if (!excludeEngineIds.has(engine.engineId)) return undefined;
     excluded = true;
   }
-  return new EngineUnavailableError(model, kind, excluded ? 'engines-excluded' : 'engines-gone');
+  if (excluded) return new EngineUnavailableError(model, kind, 'engines-excluded');
+  const failed = failedEngines(engines, model, kind).map((engine) => engine.engineId);
+  return failed.length > 0
+    ? new EngineUnavailableError(model, kind, 'engines-failed', failed)
+    : new EngineUnavailableError(model, kind, 'engines-gone');
 }

@@ -100,7 +100,34 @@ describe('RequestScheduler queue limits and errors', () => {
     scheduler.notifyEnginesChanged();
     const error = await pending.catch((caught: unknown) => caught);
     expect(EngineUnavailableError.isInstance(error)).toBe(true);
-    expect(error).toMatchObject({ model: 'model-a', reason: 'engines-gone' });
+    expect(error).toMatchObject({
+      model: 'model-a',
+      reason: 'engines-failed',
+      engineIds: [engines[0]!.engineId],
+    });
+  });
+
+  it('rejects a request for a model whose engines are all FAILED with EngineUnavailableError naming them, not ModelNotFoundError', async () => {
+    const scheduler = new RequestScheduler({
+      engines: () => [
+        makeEngine({ engineId: 'broken', status: 'FAILED' }),
+        makeEngine({ engineId: 'gone', status: 'STOPPED' }),
+      ],
+    });
+    const error = await scheduler.acquire(request('r1')).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({
+      name: 'EngineUnavailableError',
+      reason: 'engines-failed',
+      engineIds: ['broken'],
+    });
+    expect((error as Error).message).toContain('sage llm engine restart broken');
+  });
+
+  it('still answers ModelNotFoundError for a model only STOPPED engines served', async () => {
+    const scheduler = new RequestScheduler({
+      engines: () => [makeEngine({ engineId: 'gone', status: 'STOPPED' })],
+    });
+    await expect(scheduler.acquire(request('r1'))).rejects.toMatchObject({ name: 'ModelNotFoundError' });
   });
 
   it('rejects at once with EngineUnavailableError when every engine of the model was already tried', async () => {

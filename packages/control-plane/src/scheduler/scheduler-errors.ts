@@ -70,7 +70,8 @@ export class QueueTimeoutError extends SageError {
 const engineUnavailable = errorMarker('EngineUnavailableError');
 /**
  * The model was known, but no engine can take the request any more: every engine serving it is
- * STOPPED, FAILED or removed (`engines-gone`, e.g. its only engine failed to start while the
+ * FAILED (`engines-failed`: 503, not 404 — the model exists, its engine needs a restart), STOPPED or
+ * removed (`engines-gone`, e.g. its only engine failed to start while the
  * request waited), or was already tried for this request (`engines-excluded`, failover exhausted).
  */
 export class EngineUnavailableError extends SageError {
@@ -78,14 +79,19 @@ export class EngineUnavailableError extends SageError {
   constructor(
     readonly model: string,
     readonly kind: 'llm' | 'embedding',
-    readonly reason: 'engines-gone' | 'engines-excluded',
+    readonly reason: 'engines-gone' | 'engines-excluded' | 'engines-failed',
+    /** The FAILED engines that serve the model (`engines-failed`): the ones to restart. */
+    readonly engineIds: readonly string[] = [],
   ) {
     super({
       name: 'EngineUnavailableError',
       message:
-        reason === 'engines-gone'
-          ? `no ${kind} engine serving model '${model}' is left (all are STOPPED, FAILED or removed)`
-          : `every ${kind} engine serving model '${model}' was already tried for this request`,
+        reason === 'engines-failed'
+          ? `every ${kind} engine serving model '${model}' is FAILED (${engineIds.join(', ')}): see its last_error ` +
+            `and restart it (sage llm engine restart ${engineIds[0] ?? 'ID'}, or POST /v1/management/engines/${engineIds[0] ?? 'ID'}/restart)`
+          : reason === 'engines-gone'
+            ? `no ${kind} engine serving model '${model}' is left (all are STOPPED, FAILED or removed)`
+            : `every ${kind} engine serving model '${model}' was already tried for this request`,
     });
   }
   static override isInstance(error: unknown): error is EngineUnavailableError {

@@ -15,7 +15,7 @@ import {
   UnknownPolicyError,
 } from '@sage/control-plane';
 import { ConfigValidationError, UnknownPresetError } from '@sage/presets';
-import { ValidationError } from '@sage/protocol';
+import { HEADERS, ValidationError } from '@sage/protocol';
 import { HTTPException } from 'hono/http-exception';
 import {
   AccessDeniedError,
@@ -40,6 +40,8 @@ export interface ErrorMapping {
   retryAfter?: boolean;
   /** OpenAI `error.param`: the failing field, when the error names one. */
   param?: (error: never) => string | null;
+  /** Headers the error adds (e.g. the FAILED engine a 503 is about). */
+  headers?: (error: never) => Record<string, string>;
 }
 
 type Row = [isInstance: (error: unknown) => boolean, mapping: ErrorMapping];
@@ -97,7 +99,14 @@ export const ERROR_TABLE: readonly Row[] = [
     { status: 429, type: 'rate_limit_error', code: 'rate_limit_exceeded', retryAfter: true },
   ],
   [QueueTimeoutError.isInstance, unavailable('queue_timeout')],
-  [EngineUnavailableError.isInstance, unavailable('engine_unavailable')],
+  [
+    EngineUnavailableError.isInstance,
+    {
+      ...unavailable('engine_unavailable'),
+      headers: (error: EngineUnavailableError): Record<string, string> =>
+        error.engineIds.length > 0 ? { [HEADERS.engineId]: error.engineIds.join(',') } : {},
+    },
+  ],
   [SchedulerClosedError.isInstance, unavailable('service_unavailable')],
   [StateDirectoryUnwritableError.isInstance, unavailable('state_directory_unwritable')],
   [
@@ -131,6 +140,7 @@ export function describeError(error: unknown): {
   param: string | null;
   message: string;
   expected: boolean;
+  headers?: Record<string, string>;
 } {
   // A preset failure answers with its cause's status, but keeps its own message (it names the engine).
   const source = PresetApplyError.isInstance(error) ? error.cause : error;
@@ -156,5 +166,6 @@ export function describeError(error: unknown): {
     };
   }
   const param = mapping.param ? mapping.param(source as never) : null;
-  return { mapping, param, message, expected: true };
+  const headers = mapping.headers ? mapping.headers(source as never) : undefined;
+  return { mapping, param, message, expected: true, ...(headers ? { headers } : {}) };
 }

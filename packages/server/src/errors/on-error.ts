@@ -20,7 +20,7 @@ export function createErrorHandler(options: ErrorHandlerOptions): ErrorHandler<G
   const retryAfter = String(options.retryAfterSeconds);
   return (error: Error, c: Context<GatewayEnv>) => {
     const requestId = c.get('requestId');
-    const { mapping, param, message, expected } = describeError(error);
+    const { mapping, param, message, expected, headers } = describeError(error);
     if (!expected) {
       options.logger.error(
         { requestId, err: error, method: c.req.method, path: c.req.path },
@@ -34,7 +34,7 @@ export function createErrorHandler(options: ErrorHandlerOptions): ErrorHandler<G
       type: mapping.type,
       code: mapping.code,
       param,
-      ...(mapping.retryAfter ? { headers: { 'retry-after': retryAfter } } : {}),
+      headers: { ...headers, ...(mapping.retryAfter ? { 'retry-after': retryAfter } : {}) },
     });
   };
 }

@@ -1,5 +1,5 @@
 import type { ControlPlaneManager } from '@sage/control-plane';
-import { acceptsTraffic } from '@sage/protocol';
+import { acceptsTraffic, gatewayHealthOf, HEALTH_HTTP_STATUS } from '@sage/protocol';
 import { Hono } from 'hono';
 import type { GatewayEnv } from '../gateway-env.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
@@ -11,13 +11,18 @@ export interface HealthRoutesOptions {
 }
 
 /**
- * Unauthenticated probes: `GET /health` (200 while the gateway process serves), `GET /ready`
- * (200 when at least one engine is RUNNING, else 503; per-engine states in the body) and
+ * Unauthenticated probes: `GET /health` (`ok` / `degraded` 200, `unavailable` 503 when no
+ * engine is RUNNING; per-engine states in the body), `GET /live` (200 while the process serves:
+ * a liveness probe), `GET /ready` (200 when at least one engine is RUNNING, else 503) and
  * `GET /metrics` (Prometheus text from this gateway's own registry).
  */
 export function healthRoutes(options: HealthRoutesOptions): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
-  app.get('/health', (c) => c.json({ status: 'ok' }));
+  app.get('/health', (c) => {
+    const health = gatewayHealthOf(options.manager.listEngines());
+    return c.json(health, HEALTH_HTTP_STATUS[health.status]);
+  });
+  app.get('/live', (c) => c.json({ status: 'alive' }));
   app.get('/ready', (c) => {
     const engines: Record<string, string> = {};
     let ready = false;

@@ -95,8 +95,28 @@ describe('sage gateway status', () => {
       pid: process.pid,
       engines: 0,
     });
-    expect(fake.stdout()).toContain('gateway: http://127.0.0.1:45678/v1 (healthy)');
+    expect(fake.stdout()).toContain('gateway: http://127.0.0.1:45678/v1 (ok)');
     expect(fake.stdout()).toContain('uptime:  1m5s');
+  });
+
+  it('says which engines keep a degraded gateway from ok', async () => {
+    const home = await homeWithGateway(process.pid);
+    const client = new FakeManagementClient('http://127.0.0.1:45678/v1');
+    client.healthAnswer = {
+      status: 'degraded',
+      engines_running: 1,
+      engines_total: 3,
+      engines: {
+        'engine-1': { status: 'RUNNING', model_id: 'a' },
+        'engine-2': { status: 'FAILED', model_id: 'b' },
+        'engine-3': { status: 'STOPPED', model_id: 'c' },
+      },
+    };
+    const fake = fakeContext({ env: { SAGE_HOME: home }, client });
+    const status = await gatewayStatus(fake.context, createOutput(fake.terminal, {}), {});
+    expect(status).toMatchObject({ running: true, healthy: true, health: 'degraded', engines_running: 1 });
+    expect(fake.stdout()).toContain('(degraded: 1 of 2 engines RUNNING)');
+    expect(fake.stdout()).toMatch(/not running: engine-2 FAILED\n/);
   });
 
   it('exits 3 with the hint when nothing answers', async () => {

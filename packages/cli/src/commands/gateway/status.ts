@@ -1,5 +1,7 @@
+import type { GatewayHealthStatus } from '@sage/protocol';
 import type { Command } from 'commander';
 import { findGateway } from '../../api/find-gateway.js';
+import type { HealthWire } from '../../api/management-types.js';
 import type { CliContext } from '../../context.js';
 import { CliExitError, GatewayUnreachableError } from '../../errors.js';
 import { EXIT_CODES } from '../../exit-codes.js';
@@ -13,7 +15,10 @@ export interface GatewayStatusWire {
   running: boolean;
   /** Started by `sage gateway start` / `sage llm serve` from this state directory. */
   managed: boolean;
+  /** `/health` answered (the gateway process serves). */
   healthy: boolean;
+  /** What `/health` says: `ok`, `degraded` (some engines not RUNNING) or `unavailable` (none RUNNING). */
+  health: GatewayHealthStatus | null;
   url: string;
   pid: number | null;
   host: string | null;
@@ -21,6 +26,27 @@ export interface GatewayStatusWire {
   started_at: string | null;
   log_path: string | null;
   engines: number | null;
+  engines_running: number | null;
+}
+
+/** The gateway line: `ok: 2 of 2 engines RUNNING`, `degraded: …`, `unavailable: no engine RUNNING`. */
+export function describeHealth(health: HealthWire): string {
+  const running = health.engines_running;
+  const total =
+    health.engines === undefined
+      ? undefined
+      : Object.values(health.engines).filter((engine) => engine.status !== 'STOPPED').length;
+  if (health.status === 'unavailable') return 'unavailable: no engine RUNNING';
+  if (running === undefined || total === undefined) return health.status;
+  return `${health.status}: ${running} of ${total} engines RUNNING`;
+}
+
+/** Engines that keep the gateway from `ok`: `engine-1 FAILED, engine-2 STARTING`. */
+function notRunning(health: HealthWire): string | null {
+  const engines = Object.entries(health.engines ?? {}).filter(
+    ([, engine]) => engine.status !== 'RUNNING' && engine.status !== 'STOPPED',
+  );
+  return engines.length === 0 ? null : engines.map(([id, engine]) => `${id} ${engine.status}`).join(', ');
 }
 
 /**
@@ -37,9 +63,10 @@ export async function gatewayStatus(
   const { apiBase: url } = await findGateway(flags.apiBase, context.env);
   const client = context.createClient(url);
   let healthy = false;
+  let health: HealthWire | null = null;
   let engines: number | null = null;
   try {
-    await client.health();
+    health = await client.health();
     healthy = true;
     engines = (await client.listEngines()).engines.length;
   } catch {
@@ -59,12 +86,16 @@ export async function gatewayStatus(
     started_at: managed ? record.startedAt : null,
     log_path: managed ? record.logPath : null,
     engines,
+    health: health?.status ?? null,
+    engines_running: health?.engines_running ?? null,
   };
   output.result(status, () => {
     if (!status.running) return ''; // the exit hint says it
     const since = status.started_at ? formatUptime((now() - Date.parse(status.started_at)) / 1000) : '-';
+    const stuck = health ? notRunning(health) : null;
     return renderFields([
-      ['gateway', `${url} ${healthy ? '(healthy)' : '(not answering /health)'}`],
+      ['gateway', `${url} ${health ? `(${describeHealth(health)})` : '(not answering /health)'}`],
+      ...(stuck ? [['not running', stuck] as [string, string]] : []),
       ['pid', status.pid === null ? 'not started by `sage gateway start`' : String(status.pid)],
       ['uptime', since],
       ['engines', engines === null ? '-' : String(engines)],
