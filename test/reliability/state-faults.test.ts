@@ -4,6 +4,7 @@ import { startGateway } from '@sage/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   isPidAlive,
+  managementHeaders,
   type ReliabilityGateway,
   reliabilityManagerOptions,
   startReliabilityGateway,
@@ -17,10 +18,10 @@ afterEach(async () => {
   for (const gateway of gateways.splice(0)) await gateway.close();
 });
 
-async function management(url: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${url}/v1/management${path}`, {
+async function management(gateway: ReliabilityGateway, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${gateway.url}/v1/management${path}`, {
     method,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...managementHeaders(gateway) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return {
@@ -43,7 +44,7 @@ describe('faults of the state directory', () => {
     renameSync(logs, `${logs}.moved`);
     writeFileSync(logs, 'not a directory');
 
-    const start = await management(gateway.url, 'POST', '/engines', {
+    const start = await management(gateway, 'POST', '/engines', {
       model_id: 'fake/more',
       backend: 'fake',
       use_gpu: false,
@@ -53,12 +54,12 @@ describe('faults of the state directory', () => {
     expect(start.body.error?.code).toBe('state_directory_unwritable');
     expect(start.body.error?.message).toContain(logs);
 
-    const stop = await management(gateway.url, 'DELETE', `/engines/${engine.engineId}`);
+    const stop = await management(gateway, 'DELETE', `/engines/${engine.engineId}`);
     expect(stop.status).toBe(503);
     expect(stop.body.error?.message).toContain(registryPath);
     expect(stop.body.error?.message).toContain(`engine ${engine.engineId} is stopped`);
     // Never left STOPPING: the process is gone and the engine is STOPPED.
-    const after = await management(gateway.url, 'GET', `/engines/${engine.engineId}`);
+    const after = await management(gateway, 'GET', `/engines/${engine.engineId}`);
     expect(after.body.status).toBe('STOPPED');
     expect(isPidAlive(engine.pid as number)).toBe(false);
 
