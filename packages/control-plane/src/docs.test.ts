@@ -28,4 +28,15 @@ describe('docs stay true to the code', () => {
       expect(cells.at(-2)).toBe(`${backend.startupTimeoutMs / 1000} s`);
     },
   );
+
+  it('docs/engines.md has no backend row the registry lacks', () => {
+    const rowNames = enginesDoc
+      .split('\n')
+      .map((line) => /^\| `([^`]+)` +\| /.exec(line)?.[1])
+      .filter((name) => name !== undefined);
+    const tableStart = enginesDoc.indexOf('| backend ');
+    const table = enginesDoc.slice(tableStart, enginesDoc.indexOf('\n\n', tableStart));
+    const inTable = rowNames.filter((name) => table.includes(`| \`${name}\` `));
+    expect(inTable.sort()).toEqual(Object.keys(builtinBackends).sort());
+  });
 });

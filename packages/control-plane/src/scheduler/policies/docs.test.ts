@@ -51,6 +51,12 @@ describe('docs/scheduling-policies.md', () => {
     }
   });
 
+  it('documents no policy the registry lacks', () => {
+    const policies = doc.slice(doc.indexOf('\n## Policies\n'), doc.indexOf('\n## Adding a policy\n'));
+    const documented = [...policies.matchAll(/^### (\S+)$/gm)].map((match) => match[1]);
+    expect(documented).toEqual(schedulingPolicyNames);
+  });
+
   it('states the queue defaults of the scheduler', () => {
     const rows = tableRows(doc);
     const defaultOf = (option: string) => rows.find((cells) => cells[0] === `\`${option}\``)?.[2];
