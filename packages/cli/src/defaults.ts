@@ -32,6 +32,8 @@ export const CLI_DEFAULTS = {
   pollIntervalMs: 100,
   /** Poll interval while waiting for an engine to become RUNNING (`--wait`, `preset apply`, `serve`). */
   enginePollIntervalMs: 300,
+  /** Refresh interval of `--watch` on list commands. */
+  watchIntervalMs: 2_000,
   /** Lines shown by `logs` without `-n`, and of an engine's log when it FAILED. */
   logTailLines: 50,
   /** Lines of an engine's log printed when it FAILED. */

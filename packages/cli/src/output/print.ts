@@ -1,7 +1,14 @@
 /**
- * The single human-versus-`--json` switch, and table rendering. Commands never write to
- * `process.stdout` themselves: they call an {@link Output}, which tests build over strings.
+ * The single human-versus-machine switch (`-o table|wide|json|yaml`, `--json`), and table
+ * rendering. Commands never write to `process.stdout` themselves: they call an {@link Output},
+ * which tests build over strings.
  */
+import Table from 'cli-table3';
+import { stringify as toYaml } from 'yaml';
+
+/** What `-o` accepts: people read `table` (the default) and `wide`; programs read `json` and `yaml`. */
+export const OUTPUT_FORMATS = ['table', 'wide', 'json', 'yaml'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** Where output goes. `bin/sage.ts` passes the process streams; tests capture strings. */
 export interface Terminal {
@@ -14,14 +21,18 @@ export interface Terminal {
 }
 
 export interface Output {
-  /** `--json`: results are printed as JSON, progress goes to stderr. */
+  /** The `-o` format (`--json` is `json`). */
+  readonly format: OutputFormat;
+  /** A machine format (`json` or `yaml`): results are printed as data, progress goes to stderr. */
   readonly json: boolean;
+  /** `-o wide`: tables show their extra columns. */
+  readonly wide: boolean;
   /** A person is watching: stdout is a TTY and the output is not JSON. */
   readonly interactive: boolean;
   readonly terminal: Terminal;
   /**
-   * The one switch: with `--json`, print `data` (the REST API's snake_case body) as JSON;
-   * otherwise print what `human()` renders.
+   * The one switch: with `-o json|yaml` (or `--json`), print `data` (the REST API's snake_case
+   * body) as JSON or YAML; otherwise print what `human()` renders.
    */
   result(data: unknown, human: () => string): void;
   /** A progress or status line: stdout for people, stderr under `--json` (stdout stays JSON). */
@@ -41,18 +52,22 @@ function withNewline(text: string): string {
  *
  * @example
  * ```ts
- * const output = createOutput(processTerminal(), { json: options.json });
+ * const output = createOutput(processTerminal(), { format: 'yaml' });
  * output.result(body, () => renderTable(columns, rows));
  * ```
  */
-export function createOutput(terminal: Terminal, options: { json?: boolean }): Output {
-  const json = options.json === true;
+export function createOutput(terminal: Terminal, options: { json?: boolean; format?: OutputFormat }): Output {
+  const format: OutputFormat = options.json === true ? 'json' : (options.format ?? 'table');
+  const json = format === 'json' || format === 'yaml';
   return {
+    format,
     json,
+    wide: format === 'wide',
     interactive: terminal.isTTY && !json,
     terminal,
     result(data, human) {
-      if (json) terminal.write(`${JSON.stringify(data, null, 2)}\n`);
+      if (format === 'json') terminal.write(`${JSON.stringify(data, null, 2)}\n`);
+      else if (format === 'yaml') terminal.write(withNewline(toYaml(data, { lineWidth: 0 })));
       else {
         const text = human();
         if (text !== '') terminal.write(withNewline(text));
@@ -78,18 +93,37 @@ export interface TableColumn {
   align?: 'left' | 'right';
 }
 
-/** Visible width of a cell (no colour codes are used, so the string length). */
+/** Visible width of a cell (no colour codes are used, so the code points). */
 function widthOf(text: string): number {
   return [...text].length;
 }
 
-function pad(text: string, width: number, align: 'left' | 'right'): string {
-  const fill = ' '.repeat(Math.max(0, width - widthOf(text)));
-  return align === 'right' ? fill + text : text + fill;
+function pad(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - widthOf(text)));
 }
 
+/** No borders: columns separated by two spaces, as `kubectl get` prints them. */
+const PLAIN_CHARS = {
+  top: '',
+  'top-mid': '',
+  'top-left': '',
+  'top-right': '',
+  bottom: '',
+  'bottom-mid': '',
+  'bottom-left': '',
+  'bottom-right': '',
+  left: '',
+  'left-mid': '',
+  mid: '',
+  'mid-mid': '',
+  right: '',
+  'right-mid': '',
+  middle: '  ',
+};
+
 /**
- * A plain-text table: upper-case headers, columns separated by two spaces, no trailing spaces.
+ * A plain-text table (cli-table3, no borders): upper-case headers, columns separated by two
+ * spaces, no trailing spaces.
  *
  * @example
  * ```ts
@@ -99,22 +133,26 @@ function pad(text: string, width: number, align: 'left' | 'right'): string {
  * ```
  */
 export function renderTable(columns: readonly TableColumn[], rows: readonly (readonly string[])[]): string {
-  const widths = columns.map((column, index) =>
-    Math.max(widthOf(column.header), ...rows.map((row) => widthOf(row[index] ?? ''))),
-  );
-  const renderRow = (cells: readonly string[]) =>
-    columns
-      .map((column, index) => pad(cells[index] ?? '', widths[index] ?? 0, column.align ?? 'left'))
-      .join('  ')
-      .trimEnd();
-  const header = renderRow(columns.map((column) => column.header.toUpperCase()));
-  return [header, ...rows.map(renderRow)].join('\n');
+  const table = new Table({
+    head: columns.map((column) => column.header.toUpperCase()),
+    colAligns: columns.map((column) => column.align ?? 'left'),
+    chars: PLAIN_CHARS,
+    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true },
+    wordWrap: false,
+  });
+  for (const row of rows) table.push(columns.map((_, index) => row[index] ?? ''));
+  return table
+    .toString()
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .filter((line) => line !== '')
+    .join('\n');
 }
 
 /** `key: value` lines with the keys aligned, for single objects (`status`, `preset show`). */
 export function renderFields(fields: ReadonlyArray<readonly [string, string]>): string {
   const width = Math.max(0, ...fields.map(([key]) => widthOf(key) + 1));
-  return fields.map(([key, value]) => `${pad(`${key}:`, width, 'left')} ${value}`.trimEnd()).join('\n');
+  return fields.map(([key, value]) => `${pad(`${key}:`, width)} ${value}`.trimEnd()).join('\n');
 }
 
 /** The {@link Terminal} of this process. */

@@ -1,6 +1,7 @@
 import type { EngineInfoWire, GpuStatusWire } from '@sage/protocol';
 import {
   formatDevice,
+  formatGb,
   formatGpuMemory,
   formatLastExit,
   formatPercent,
@@ -23,11 +24,22 @@ const ENGINE_COLUMNS: TableColumn[] = [
   { header: 'last exit' },
 ];
 
-/** The engine table of `sage llm engine list` (and `status`, `preset apply`). */
-export function engineTable(engines: readonly EngineInfoWire[]): string {
+/** The extra columns of `-o wide`. */
+const ENGINE_WIDE_COLUMNS: TableColumn[] = [
+  { header: 'label' },
+  { header: 'host' },
+  { header: 'reserved gb', align: 'right' },
+  { header: 'max conc', align: 'right' },
+  { header: 'created' },
+  { header: 'last error' },
+];
+
+/** The engine table of `sage llm engine list` (and `status`, `preset apply`); `wide` adds columns. */
+export function engineTable(engines: readonly EngineInfoWire[], options: { wide?: boolean } = {}): string {
   if (engines.length === 0) return 'no engines';
+  const wide = options.wide === true;
   return renderTable(
-    ENGINE_COLUMNS,
+    wide ? [...ENGINE_COLUMNS, ...ENGINE_WIDE_COLUMNS] : ENGINE_COLUMNS,
     engines.map((engine) => [
       engine.engine_id,
       engine.model_id,
@@ -40,8 +52,25 @@ export function engineTable(engines: readonly EngineInfoWire[]): string {
       engine.status === 'RUNNING' ? formatUptime(engine.uptime_seconds) : '-',
       String(engine.restart_count),
       formatLastExit(engine),
+      ...(wide
+        ? [
+            orDash(engine.engine_label),
+            engine.host,
+            formatGb(engine.reserved_memory_gb),
+            String(engine.max_concurrent_requests),
+            engine.created_at,
+            oneLine(engine.last_error),
+          ]
+        : []),
     ]),
   );
+}
+
+/** A cell never breaks the table: the first line of `text`, at most 60 characters. */
+function oneLine(text: string | null): string {
+  if (!text) return '-';
+  const first = text.split('\n')[0] ?? '';
+  return first.length > 60 ? `${first.slice(0, 59)}…` : first;
 }
 
 const GPU_COLUMNS: TableColumn[] = [
@@ -53,10 +82,11 @@ const GPU_COLUMNS: TableColumn[] = [
   { header: 'engines' },
 ];
 
-/** The GPU table of `sage llm gpu`. */
-export function gpuTable(gpus: readonly GpuStatusWire[]): string {
+/** The GPU table of `sage llm gpu`; `wide` adds the UUID. */
+export function gpuTable(gpus: readonly GpuStatusWire[], options: { wide?: boolean } = {}): string {
+  const wide = options.wide === true;
   return renderTable(
-    GPU_COLUMNS,
+    wide ? [...GPU_COLUMNS, { header: 'uuid' }] : GPU_COLUMNS,
     gpus.map((gpu) => [
       String(gpu.index),
       gpu.mock ? `${gpu.name} (mock)` : gpu.name,
@@ -64,6 +94,7 @@ export function gpuTable(gpus: readonly GpuStatusWire[]): string {
       `${Math.round(gpu.memory_free_gb * 10) / 10} GB`,
       formatPercent(gpu.utilization_percent),
       gpu.engine_ids.length === 0 ? '-' : gpu.engine_ids.join(','),
+      ...(wide ? [orDash(gpu.uuid)] : []),
     ]),
   );
 }

@@ -4,7 +4,16 @@ import type { GpuListWire, ManagementClient } from '../../api/management-types.j
 import type { CliContext } from '../../context.js';
 import type { Output } from '../../output/print.js';
 import { gpuTable } from '../../output/tables.js';
-import { type GatewayFlags, outputFor, withApiBase, withClient, withJson } from '../shared-options.js';
+import {
+  type GatewayFlags,
+  outputFor,
+  printOrWatch,
+  type WatchFlags,
+  withApiBase,
+  withClient,
+  withJson,
+  withWatch,
+} from '../shared-options.js';
 
 /** `sage llm gpu`: one row per GPU with its memory, utilisation and engines. */
 export async function showGpus(client: ManagementClient, output: Output): Promise<GpuListWire> {
@@ -16,14 +25,18 @@ export async function showGpus(client: ManagementClient, output: Output): Promis
         : 'no GPUs found: engines run on CPU';
     }
     const note = body.mock ? `\n(mock GPUs: ${ENV.disableNvml} is set or nvidia-smi is missing)` : '';
-    return `${gpuTable(body.gpus)}${note}`;
+    return `${gpuTable(body.gpus, { wide: output.wide })}${note}`;
   });
   return body;
 }
 
 export function registerGpu(llm: Command, context: CliContext): void {
   const command = llm.command('gpu').description('GPUs: memory used/reserved/total, utilisation, engines');
-  withJson(withApiBase(command)).action(async (flags: GatewayFlags) => {
-    await withClient(context, flags, (client) => showGpus(client, outputFor(context, flags)));
+  withWatch(withJson(withApiBase(command))).action(async (flags: GatewayFlags & WatchFlags) => {
+    await withClient(context, flags, (client) =>
+      printOrWatch(context, outputFor(context, flags), flags, async (output) => {
+        await showGpus(client, output);
+      }),
+    );
   });
 }
