@@ -172,3 +172,51 @@ export function asStateDirectoryError(error: unknown, fallbackPath: string, deta
   const path = failed.dest ?? failed.path ?? fallbackPath;
   return new StateDirectoryUnwritableError(path, code, detail, error);
 }
+
+/** Why a model pull failed (docs/models.md); the gateway answers each with its own status. */
+export type ModelPullFailure =
+  /** The repository, revision or file does not exist (404), or no file matches the quantisation. */
+  | 'not-found'
+  /** A gated or private repository: no `HF_TOKEN`, or one without access (401/403). */
+  | 'unauthorized'
+  /** The bytes' SHA-256 (or size) is not what the source published. */
+  | 'hash-mismatch'
+  /** No space left on the cache's file system. */
+  | 'disk-full'
+  /** The source could not be reached, or kept failing (connection errors, 5xx) after the retries. */
+  | 'network'
+  /** The pull was cancelled (the engine was stopped, the client went away). */
+  | 'aborted';
+
+const modelPull = errorMarker('ModelPullError');
+/** A model file could not be pulled into the model cache; `reason` says why. */
+export class ModelPullError extends SageError {
+  readonly [modelPull] = true;
+  constructor(
+    readonly reason: ModelPullFailure,
+    /** The reference that was pulled. */
+    readonly ref: string,
+    message: string,
+    cause?: unknown,
+  ) {
+    super({ name: 'ModelPullError', message: `cannot pull ${ref}: ${message}`, cause });
+  }
+  static override isInstance(error: unknown): error is ModelPullError {
+    return hasMarker(error, modelPull);
+  }
+}
+
+const cachedModelNotFound = errorMarker('CachedModelNotFoundError');
+/** No model cache entry has this id (or reference). */
+export class CachedModelNotFoundError extends SageError {
+  readonly [cachedModelNotFound] = true;
+  constructor(readonly id: string) {
+    super({
+      name: 'CachedModelNotFoundError',
+      message: `no cached model '${id}' (sage llm model list shows the cache)`,
+    });
+  }
+  static override isInstance(error: unknown): error is CachedModelNotFoundError {
+    return hasMarker(error, cachedModelNotFound);
+  }
+}

@@ -30,10 +30,13 @@ export { gpuMemoryUtilization, vllmBackend } from './backends/vllm.js';
 export { CONTROL_PLANE_DEFAULTS, type ControlPlaneDefaults } from './defaults.js';
 export {
   BackendUnavailableError,
+  CachedModelNotFoundError,
   EngineNotFoundError,
   EngineStartError,
   InsufficientGpuMemoryError,
   InvalidTransitionError,
+  ModelPullError,
+  type ModelPullFailure,
   PortUnavailableError,
   StateDirectoryUnwritableError,
   UnknownBackendError,
@@ -57,6 +60,23 @@ export type { LaunchIdentity, RunningLaunch } from './lifecycle/local-engine-pro
 export { ControlPlaneManager, type EngineStartOptions } from './manager/control-plane-manager.js';
 export type { ControlPlaneManagerOptions } from './manager/control-plane-options.js';
 export { defaultStateDir } from './manager/state-dir.js';
+// Model cache
+export { DEFAULT_HUB_ENDPOINT, type HubSettings, hubSettings } from './models/hub.js';
+export { cacheIdOf, ModelCache } from './models/model-cache.js';
+export {
+  type ModelPullEvent,
+  ModelPuller,
+  type ModelPullerOptions,
+  type ModelPullRequest,
+} from './models/model-puller.js';
+export {
+  DEFAULT_REVISION,
+  formatModelRef,
+  isPullableModelId,
+  type ModelRef,
+  type ModelRefOptions,
+  parseModelRef,
+} from './models/model-ref.js';
 // Ports
 export {
   type PortAllocateOptions,

@@ -15,7 +15,7 @@ describe('engine status groups', () => {
   it.each([
     ['acceptsTraffic', acceptsTraffic, ['RUNNING']],
     ['isSupervised', isSupervised, ['STARTING', 'RUNNING', 'UNHEALTHY']],
-    ['mayServeAgain', mayServeAgain, ['STARTING', 'RUNNING', 'UNHEALTHY', 'RESTARTING']],
+    ['mayServeAgain', mayServeAgain, ['DOWNLOADING', 'STARTING', 'RUNNING', 'UNHEALTHY', 'RESTARTING']],
     ['hasLiveProcess', hasLiveProcess, ['STARTING', 'RUNNING', 'UNHEALTHY', 'DRAINING', 'STOPPING']],
     ['isTerminal', isTerminal, ['STOPPED', 'FAILED']],
   ] as const)('%s holds exactly its states', (_name, predicate, expected) => {

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 
-/** Engine states (SPEC section 6). One vocabulary for API, CLI, logs and metrics. */
+/**
+ * Engine states (SPEC section 6). One vocabulary for API, CLI, logs and metrics. `DOWNLOADING`
+ * comes before `STARTING` when the model is not in the model cache yet (docs/models.md): no
+ * process, no port, no GPU; the startup timeout starts once the file is there.
+ */
 export const EngineStatus = z.enum([
+  'DOWNLOADING',
   'STARTING',
   'RUNNING',
   'UNHEALTHY',
@@ -23,7 +28,7 @@ export const ENGINE_STATUS_GROUPS = {
   /** The health loop and the startup watch look after it. */
   supervised: ['STARTING', 'RUNNING', 'UNHEALTHY'],
   /** Becomes (or stays) RUNNING without an operator: a wait for it may still succeed. */
-  mayServeAgain: ['STARTING', 'RUNNING', 'UNHEALTHY', 'RESTARTING'],
+  mayServeAgain: ['DOWNLOADING', 'STARTING', 'RUNNING', 'UNHEALTHY', 'RESTARTING'],
   /** The process it was started with is still there (connections to it stay useful). */
   hasLiveProcess: ['STARTING', 'RUNNING', 'UNHEALTHY', 'DRAINING', 'STOPPING'],
   /** Nothing happens until an operator restarts or prunes it. */
@@ -39,9 +44,9 @@ function inGroup(group: readonly EngineStatus[]): (status: EngineStatus) => bool
 export const acceptsTraffic: (status: EngineStatus) => boolean = inGroup(ENGINE_STATUS_GROUPS.acceptsTraffic);
 /** STARTING, RUNNING, UNHEALTHY: the supervisor watches it. */
 export const isSupervised: (status: EngineStatus) => boolean = inGroup(ENGINE_STATUS_GROUPS.supervised);
-/** STARTING, RUNNING, UNHEALTHY, RESTARTING: it may serve without an operator's help. */
+/** DOWNLOADING, STARTING, RUNNING, UNHEALTHY, RESTARTING: it may serve without an operator's help. */
 export const mayServeAgain: (status: EngineStatus) => boolean = inGroup(ENGINE_STATUS_GROUPS.mayServeAgain);
-/** Every state but RESTARTING, STOPPED and FAILED: the process it was spawned as is still up. */
+/** STARTING, RUNNING, UNHEALTHY, DRAINING, STOPPING: the process it was spawned as is still up. */
 export const hasLiveProcess: (status: EngineStatus) => boolean = inGroup(ENGINE_STATUS_GROUPS.hasLiveProcess);
 /** STOPPED, FAILED: it stays so until an operator restarts or prunes it. */
 export const isTerminal: (status: EngineStatus) => boolean = inGroup(ENGINE_STATUS_GROUPS.terminal);

@@ -4,6 +4,7 @@ import { PRIORITIES } from './defaults.js';
 import { EngineExitClass } from './engine-exit.js';
 import { EngineStatus } from './engine-status.js';
 import { hasControlCharacter, modelIdProblem } from './model-id.js';
+import { type DownloadProgress, DownloadProgressWire } from './models.js';
 import { parseOrThrow } from './validate.js';
 
 /** What an engine serves. */
@@ -102,6 +103,8 @@ export const EngineInfoWire = z.object({
   created_at: z.string(),
   uptime_seconds: z.number(),
   metadata: z.record(z.string(), z.unknown()).optional(),
+  /** While DOWNLOADING: how far the model file is (docs/models.md). */
+  download: DownloadProgressWire.nullable().optional(),
 });
 export type EngineInfoWire = z.infer<typeof EngineInfoWire>;
 
@@ -131,6 +134,7 @@ export interface EngineInfo {
   createdAt: string;
   uptimeSeconds: number;
   metadata?: Record<string, unknown> | undefined;
+  download?: DownloadProgress | null | undefined;
 }
 
 /** Validate a wire (snake_case) engine start request and return its camelCase form with defaults applied. */

@@ -8,6 +8,7 @@ export * from './gpu.js';
 export * from './health.js';
 export * from './json-limits.js';
 export * from './model-id.js';
+export * from './models.js';
 export * from './openai.js';
 export * from './scheduling.js';
 export * from './validate.js';

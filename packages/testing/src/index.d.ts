@@ -39,3 +39,5 @@ export declare const python3Available: boolean;
 
 /** The fake engine's failure-mode flags, for `extra_args` allow-lists in tests. */
 export declare const FAKE_ENGINE_FLAGS: readonly string[];
+
+export { type FakeHub, type FakeHubOptions, type FakeHubRequest, startFakeHub } from './fake-hub.js';

@@ -77,3 +77,5 @@ export const FAKE_ENGINE_FLAGS = Object.freeze([
   '--chunks',
   '--fail-status',
 ]);
+
+export { startFakeHub } from './fake-hub.js';

@@ -15,8 +15,18 @@ describe('engine state machine', () => {
     ['STOPPING', 'stopped', 'STOPPED'],
     ['RESTARTING', 'fail', 'FAILED'],
     ['FAILED', 'restart', 'RESTARTING'],
+    ['DOWNLOADING', 'downloaded', 'STARTING'],
+    ['DOWNLOADING', 'stop', 'STOPPING'],
+    ['DOWNLOADING', 'fail', 'FAILED'],
+    ['RESTARTING', 'download', 'DOWNLOADING'],
   ] as const)('%s --%s--> %s', (from, event, to) => {
     expect(nextEngineStatus(from, event)).toBe(to);
+  });
+
+  it('lets a DOWNLOADING engine neither get traffic nor be health-checked into RUNNING', () => {
+    expect(canTransition('DOWNLOADING', 'healthy')).toBe(false);
+    expect(canTransition('DOWNLOADING', 'spawned')).toBe(false);
+    expect(canTransition('STARTING', 'downloaded')).toBe(false);
   });
 
   it('never lets a STARTING engine be marked unhealthy into traffic, nor a stopped one become healthy', () => {
@@ -28,7 +38,7 @@ describe('engine state machine', () => {
   });
 
   it('lets every non-terminal state fail or stop', () => {
-    for (const from of ['STARTING', 'RUNNING', 'UNHEALTHY', 'RESTARTING'] as const) {
+    for (const from of ['DOWNLOADING', 'STARTING', 'RUNNING', 'UNHEALTHY', 'RESTARTING'] as const) {
       expect(canTransition(from, 'fail')).toBe(true);
       expect(canTransition(from, 'stop')).toBe(true);
     }
@@ -37,7 +47,15 @@ describe('engine state machine', () => {
 
 /** The states an engine reaches from `from` on its own (no operator restart, stop or drain). */
 function reachableWithoutOperator(from: EngineStatus): Set<EngineStatus> {
-  const automatic: EngineEvent[] = ['healthy', 'unhealthy', 'spawned', 'fail', 'stopped'];
+  const automatic: EngineEvent[] = [
+    'healthy',
+    'unhealthy',
+    'spawned',
+    'fail',
+    'stopped',
+    'download',
+    'downloaded',
+  ];
   const seen = new Set<EngineStatus>([from]);
   const pending = [from];
   for (let status = pending.pop(); status !== undefined; status = pending.pop()) {

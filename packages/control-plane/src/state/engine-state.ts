@@ -10,10 +10,14 @@ export type EngineEvent =
   | 'drain' // stop taking traffic, finish in-flight requests
   | 'stop' // stop the process
   | 'stopped' // the process is gone
-  | 'fail'; // restarts exhausted or start impossible
+  | 'fail' // restarts exhausted or start impossible
+  | 'download' // the model is not in the model cache: pull it before spawning
+  | 'downloaded'; // the model file is in the cache: spawn
 
 /** SPEC section 6: the allowed transitions. Anything missing is an invalid transition. */
 const TRANSITIONS: Record<EngineStatus, Partial<Record<EngineEvent, EngineStatus>>> = {
+  // No process, port or GPU yet: the model file is being pulled into the cache.
+  DOWNLOADING: { downloaded: 'STARTING', fail: 'FAILED', stop: 'STOPPING', drain: 'STOPPING' },
   STARTING: {
     healthy: 'RUNNING',
     restart: 'RESTARTING',
@@ -37,7 +41,13 @@ const TRANSITIONS: Record<EngineStatus, Partial<Record<EngineEvent, EngineStatus
     drain: 'DRAINING',
     stop: 'STOPPING',
   },
-  RESTARTING: { spawned: 'STARTING', fail: 'FAILED', stop: 'STOPPING', drain: 'STOPPING' },
+  RESTARTING: {
+    spawned: 'STARTING',
+    download: 'DOWNLOADING',
+    fail: 'FAILED',
+    stop: 'STOPPING',
+    drain: 'STOPPING',
+  },
   DRAINING: { stop: 'STOPPING', stopped: 'STOPPED', fail: 'STOPPED' },
   STOPPING: { stopped: 'STOPPED' },
   STOPPED: { restart: 'RESTARTING', stop: 'STOPPED', stopped: 'STOPPED' },
