@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkImport, importsOf } from './check-packages.js';
+import { checkImport, importsOf, staticValueImportsOf } from './check-packages.js';
 
 describe('check-packages layer rule', () => {
   it('allows imports of lower layers', () => {
@@ -21,5 +21,15 @@ describe('check-packages layer rule', () => {
   it('finds static and dynamic imports', () => {
     const source = `import { a } from '@sage/protocol';\nexport { b } from './b.js';\nconst m = await import('@sage/server');`;
     expect(importsOf(source)).toEqual(['@sage/protocol', './b.js', '@sage/server']);
+  });
+
+  it('tells value imports (loaded at evaluation) from type-only and dynamic ones', () => {
+    const source = [
+      "import type { Logger } from 'pino';",
+      "import { type A, b } from '@sage/protocol';",
+      "import 'side-effect';",
+      "const m = await import('@sage/server');",
+    ].join('\n');
+    expect(staticValueImportsOf(source)).toEqual(['@sage/protocol', 'side-effect']);
   });
 });

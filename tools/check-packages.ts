@@ -47,6 +47,14 @@ export function importsOf(source: string): string[] {
   return [...source.matchAll(importPattern)].map((match) => (match[1] ?? match[2]) as string);
 }
 
+const staticValueImportPattern =
+  /^\s*(?:import|export)\s+(?!type\s)[^'"]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]/gm;
+
+/** Specifiers a module loads when it is evaluated (static imports that are not `import type`). */
+export function staticValueImportsOf(source: string): string[] {
+  return [...source.matchAll(staticValueImportPattern)].map((match) => (match[1] ?? match[2]) as string);
+}
+
 export function checkImport(from: string, specifier: string, isTest: boolean): string | null {
   if (!specifier.startsWith('@sage/')) return null;
   if (/^@sage\/[^/]+\/src(\/|$)/.test(specifier))
@@ -94,9 +102,18 @@ function main(): number {
     }
     const declared = new Set([
       ...Object.keys(manifest.dependencies ?? {}),
+      ...Object.keys(manifest.peerDependencies ?? {}),
       ...Object.keys(manifest.devDependencies ?? {}),
     ]);
-    const runtimeDeclared = new Set(Object.keys(manifest.dependencies ?? {}));
+    const runtimeDeclared = new Set([
+      ...Object.keys(manifest.dependencies ?? {}),
+      ...Object.keys(manifest.peerDependencies ?? {}),
+    ]);
+    const optionalPeers = new Set(
+      Object.entries(manifest.peerDependenciesMeta ?? {})
+        .filter(([, meta]) => (meta as { optional?: boolean }).optional)
+        .map(([peer]) => peer),
+    );
     for (const file of [...sourceFiles(join(dir, 'src')), ...sourceFiles(join(dir, 'test'))]) {
       const rel = relative(root, file);
       const isTest = /\.test\.ts$/.test(file) || file.includes('/test/');
@@ -109,6 +126,13 @@ function main(): number {
           if (target !== name && !(isTest ? declared : runtimeDeclared).has(target)) {
             problems.push(`${rel}: imports '${target}' but ${where}/package.json does not declare it`);
           }
+        }
+      }
+      if (!isTest) {
+        for (const peer of staticValueImportsOf(source).filter((specifier) => optionalPeers.has(specifier))) {
+          problems.push(
+            `${rel}: optional peer '${peer}' imported statically (use \`import type\` or \`await import()\`)`,
+          );
         }
       }
       if (!isTest && LIBRARY_PACKAGES_WITHOUT_EXIT.has(name) && /\bprocess\.exit\(/.test(source)) {

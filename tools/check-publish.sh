@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Publishability of every public package (issue 8): publint and "are the types wrong" (ESM-only
-# profile: we ship no CommonJS) on the tarball `pnpm pack` writes, i.e. the package as published
+# Publishability of every public package (issue 8): publint and "are the types wrong" (the
+# ESM-only profile, except for the client's packages, which also ship CommonJS: issue 19) on the tarball `pnpm pack` writes, i.e. the package as published
 # (`workspace:*` rewritten, `files` applied).
 #
 # Nothing global is assumed (issue 11): pnpm comes through npx like everywhere else, and both
@@ -26,6 +26,8 @@ for dir in packages/*/; do
   }
   tarball=$(find "$destination" -name '*.tgz' | head -n 1)
   npx publint run "$tarball" --strict || status=1
-  npx attw "$tarball" --profile esm-only --format ascii || status=1
+  profile=esm-only
+  [ "$(node -p "Boolean(require('./${dir}package.json').exports['.'].require)")" = "true" ] && profile=node16
+  npx attw "$tarball" --profile "$profile" --format ascii || status=1
 done
 exit $status

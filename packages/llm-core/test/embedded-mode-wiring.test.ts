@@ -17,6 +17,8 @@ const gatewayStandIn = vi.hoisted(() => ({
 vi.mock('@sage/server', () => {
   gatewayStandIn.moduleLoaded = true;
   return {
+    DEFAULT_PRESET_NAME: 'local',
+    createGatewayLogger: (level: string) => ({ level }),
     startGateway: async (options: unknown) => {
       gatewayStandIn.startOptions.push(options);
       const server = gatewayStandIn.server;

@@ -2,6 +2,8 @@
 
 /** The registered scheduling policies, for callers that load the server only (the CLI). */
 export { schedulingPolicyNames } from '@sage/control-plane';
+/** The built-in preset an embedded gateway starts when none is given (`@sage/llm-core`). */
+export { DEFAULT_PRESET_NAME } from '@sage/presets';
 
 export { ensureLocalAdminToken, localAdminTokenPath } from './auth/local-admin-token.js';
 export type {
@@ -38,6 +40,7 @@ export {
   UnsupportedMediaTypeError,
 } from './errors/gateway-errors.js';
 export type { GatewayEnv, GatewayVariables, SchedulingHints } from './gateway-env.js';
+export { createGatewayLogger } from './gateway-logger.js';
 export { GatewayMetrics, type InferenceObservation } from './metrics/gateway-metrics.js';
 export {
   isLoopbackAddress,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DEFAULT_GATEWAY_HOST, ENV } from '@sage/protocol';
 import type { Logger } from 'pino';
 import { CLIENT_DEFAULTS } from '../defaults.js';
-import type { EmbeddedGateway, GatewayModuleLoader } from './gateway-module.js';
+import type { EmbeddedGateway, GatewayModule, GatewayModuleLoader } from './gateway-module.js';
 
 export interface EmbeddedControlPlaneOptions {
   preset?: string | Record<string, unknown> | undefined;
@@ -26,20 +26,13 @@ export interface EmbeddedControlPlane {
   close(): Promise<void>;
 }
 
-/** The built-in offline preset (`@sage/presets` `DEFAULT_PRESET_NAME`), loaded only in embedded mode. */
-async function defaultPresetName(): Promise<string> {
-  const { DEFAULT_PRESET_NAME } = await import('@sage/presets');
-  return DEFAULT_PRESET_NAME;
-}
-
 /**
  * The embedded gateway's logger: the caller's, else pino at `SAGE_LOG_LEVEL` (default `warn`),
  * so an application's output is not filled with the gateway's info lines.
  */
-async function embeddedLogger(options: EmbeddedControlPlaneOptions): Promise<Logger> {
+function embeddedLogger(options: EmbeddedControlPlaneOptions, server: GatewayModule): Logger {
   if (options.logger) return options.logger;
-  const { pino } = await import('pino');
-  return pino({ level: options.environment[ENV.logLevel] || CLIENT_DEFAULTS.embeddedLogLevel });
+  return server.createGatewayLogger(options.environment[ENV.logLevel] || CLIENT_DEFAULTS.embeddedLogLevel);
 }
 
 /**
@@ -49,11 +42,9 @@ async function embeddedLogger(options: EmbeddedControlPlaneOptions): Promise<Log
 export async function startEmbeddedControlPlane(
   options: EmbeddedControlPlaneOptions,
 ): Promise<EmbeddedControlPlane> {
-  const [server, preset, logger] = await Promise.all([
-    options.loadGateway(),
-    options.preset === undefined ? defaultPresetName() : Promise.resolve(options.preset),
-    embeddedLogger(options),
-  ]);
+  const server = await options.loadGateway();
+  const preset = options.preset ?? server.DEFAULT_PRESET_NAME;
+  const logger = embeddedLogger(options, server);
   // A private state directory unless one is given: an embedded control plane must never adopt
   // (and later stop) the engines of a gateway that runs over the shared SAGE_HOME.
   const privateStateDir =
