@@ -8,6 +8,7 @@ const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
 const FIRST_TOKEN_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
 const QUEUE_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60];
+const INTER_TOKEN_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5];
 const DECISION_BUCKETS = [0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01];
 
 /** What one finished inference request reports. */
@@ -18,9 +19,14 @@ export interface InferenceObservation {
   model: string;
   /** The engine that answered; `''` when none did. */
   engineId: string;
+  /** HTTP status; 499 when the client went away, 502 when the engine failed after a stream began. */
   status: number;
   /** Arrival to the last byte handed to the client. */
   durationSeconds: number;
+  /** OpenAI `error.type` of a failed request (status ≥ 400). */
+  errorType?: string | undefined;
+  /** OpenAI `error.code` of a failed request; `''` when the error had none. */
+  errorCode?: string | null | undefined;
 }
 
 /**
@@ -63,6 +69,39 @@ export class GatewayMetrics {
     name: 'sage_gateway_requests_total',
     help: 'Inference requests answered, by route, model, engine and HTTP status',
     labelNames: ['route', 'model', 'engine_id', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  /** `sage_gateway_request_errors_total{route, model, status, type, code}` */
+  readonly requestErrors = new CompactCounter({
+    name: 'sage_gateway_request_errors_total',
+    help: 'Inference requests that failed, by route, model, HTTP status (499: client disconnected) and OpenAI error type and code',
+    labelNames: ['route', 'model', 'status', 'type', 'code'] as const,
+    registers: [this.registry],
+  });
+
+  /** `sage_gateway_prompt_tokens_total{model}` */
+  readonly promptTokens = new CompactCounter({
+    name: 'sage_gateway_prompt_tokens_total',
+    help: "Prompt tokens of answered requests, by model (the engine's usage; streams: when it sends a usage chunk)",
+    labelNames: ['model'] as const,
+    registers: [this.registry],
+  });
+
+  /** `sage_gateway_completion_tokens_total{model}` */
+  readonly completionTokens = new CompactCounter({
+    name: 'sage_gateway_completion_tokens_total',
+    help: "Generated tokens, by model (the engine's usage; streams without a usage chunk: the token chunks sent)",
+    labelNames: ['model'] as const,
+    registers: [this.registry],
+  });
+
+  /** `sage_gateway_inter_token_latency_seconds{route, model, engine_id}` (streamed answers) */
+  readonly interTokenLatency = new CompactHistogram({
+    name: 'sage_gateway_inter_token_latency_seconds',
+    help: 'Streamed requests: mean time between two generated tokens (first to last token chunk over tokens - 1), one observation per request',
+    labelNames: ['route', 'model', 'engine_id'] as const,
+    buckets: INTER_TOKEN_BUCKETS,
     registers: [this.registry],
   });
 
@@ -145,8 +184,25 @@ export class GatewayMetrics {
   /** Record a finished inference request. */
   observeInference(observation: InferenceObservation): void {
     const { route, model, engineId, status, durationSeconds } = observation;
-    this.requests.inc({ route, model, engine_id: engineId, status: String(status) });
+    const statusText = String(status);
+    this.requests.inc({ route, model, engine_id: engineId, status: statusText });
     this.requestDuration.observe({ route, model, engine_id: engineId }, durationSeconds);
+    if (status >= 400) {
+      this.requestErrors.inc({
+        route,
+        model,
+        status: statusText,
+        type: observation.errorType ?? (status >= 500 ? 'server_error' : 'invalid_request_error'),
+        code: observation.errorCode ?? '',
+      });
+    }
+  }
+
+  /** Count the tokens of one answer (counts the engine did not give are left out). */
+  observeTokens(model: string, promptTokens: number | undefined, completionTokens: number | undefined): void {
+    if (promptTokens !== undefined && promptTokens > 0) this.promptTokens.inc({ model }, promptTokens);
+    if (completionTokens !== undefined && completionTokens > 0)
+      this.completionTokens.inc({ model }, completionTokens);
   }
 
   /** The Prometheus text exposition of every metric, the process's runtime series after the gateway's. */

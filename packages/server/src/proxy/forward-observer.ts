@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import type { TokenUsage } from '../metrics/token-usage.js';
 import type { InferenceRequest } from './inference-request.js';
 import { failureReason, type UpstreamFailure } from './upstream-response.js';
 
@@ -16,6 +17,13 @@ export interface FinishedRequest {
   outcome: ForwardOutcome;
   /** Engines tried, the one that answered included. */
   attempts: number;
+  /** OpenAI `error.type` and `error.code` of a failed request. */
+  errorType?: string | undefined;
+  errorCode?: string | null | undefined;
+  /** Tokens of the answer, when known. */
+  usage?: TokenUsage | undefined;
+  /** Streams: mean seconds between two generated tokens. */
+  interTokenSeconds?: number | undefined;
 }
 
 /**
@@ -74,8 +82,23 @@ export class ForwardObserver {
   finished(request: InferenceRequest, finished: FinishedRequest): void {
     const durationMs = performance.now() - request.startedAt;
     const route = request.route.path;
-    const { model, engineId, status, outcome } = finished;
-    this.#metrics.observeInference({ route, model, engineId, status, durationSeconds: durationMs / 1000 });
+    const { model, engineId, status, outcome, usage } = finished;
+    this.#metrics.observeInference({
+      route,
+      model,
+      engineId,
+      status,
+      durationSeconds: durationMs / 1000,
+      errorType: finished.errorType,
+      errorCode: finished.errorCode,
+    });
+    if (usage) this.#metrics.observeTokens(model, usage.promptTokens, usage.completionTokens);
+    if (finished.interTokenSeconds !== undefined) {
+      this.#metrics.interTokenLatency.observe(
+        { route, model, engine_id: engineId },
+        finished.interTokenSeconds,
+      );
+    }
     const level = outcome === 'completed' && status < 400 ? 'debug' : 'info';
     if (!this.#logger.isLevelEnabled(level)) return;
     this.#logger[level](

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { describeError } from '../errors/error-table.js';
 import { ClientDisconnectedError, EngineUnreachableError } from '../errors/gateway-errors.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { errorLabelsFromBody, StreamMeter, usageFromBody } from '../metrics/token-usage.js';
 import { withRequestIdHeader } from '../middleware/request-id.js';
 import type { EngineHealthReporter } from './engine-health-reporter.js';
 import type { EnginePools } from './engine-pools.js';
@@ -106,12 +107,15 @@ export class InferenceForwarder {
       return this.#giveUp(request, run);
     } catch (error) {
       const failure = request.client.aborted ? new ClientDisconnectedError(error) : error;
+      const { mapping } = describeError(failure);
       this.#observer.finished(request, {
         model: run.model,
         engineId: '',
-        status: describeError(failure).mapping.status,
+        status: mapping.status,
         outcome: 'rejected',
         attempts: run.failover.tried.length,
+        errorType: mapping.type,
+        errorCode: mapping.code,
       });
       throw failure;
     } finally {
@@ -222,6 +226,7 @@ export class InferenceForwarder {
           status,
           outcome: 'completed',
           attempts: run.failover.tried.length + 1,
+          ...(status < 400 ? { usage: usageFromBody(outcome.body) } : errorLabelsFromBody(outcome.body)),
         });
         return answer(request, outcome.body, status, engineId, outcome.contentType);
       }
@@ -240,8 +245,10 @@ export class InferenceForwarder {
     const { health } = this.#options;
     const observer = this.#observer;
     const model = lease.engine.modelId;
+    const meter = new StreamMeter();
     const relay = new StreamRelay({
       body: upstream.body,
+      onChunk: (chunk) => meter.chunk(chunk, performance.now()),
       onFirstChunk: () => {
         observer.firstChunk(request, model, engineId);
         this.#observeOverhead(request, run, sentAt - request.startedAt);
@@ -253,12 +260,21 @@ export class InferenceForwarder {
         if (streamOutcome === 'engine-error')
           health.failure(engineId, failureReason({ type: 'connection', engineId, error }));
         observer.ended();
+        const usage = meter.usage();
         observer.finished(request, {
           model,
           engineId,
-          status,
+          // The 200 went out with the headers; what the request came to is what counts.
+          status:
+            streamOutcome === 'client-disconnected' ? 499 : streamOutcome === 'engine-error' ? 502 : status,
           outcome: streamOutcome,
           attempts: run.failover.tried.length + 1,
+          usage,
+          ...(streamOutcome === 'completed'
+            ? { interTokenSeconds: meter.interTokenSeconds(usage.completionTokens) }
+            : streamOutcome === 'client-disconnected'
+              ? { errorType: 'invalid_request_error', errorCode: 'client_closed_request' }
+              : { errorType: 'server_error', errorCode: 'engine_stream_interrupted' }),
         });
       },
       abortUpstream: (reason) => upstream.body.destroy(reason instanceof Error ? reason : undefined),
@@ -288,6 +304,7 @@ export class InferenceForwarder {
       status: failure.status,
       outcome: 'failed',
       attempts: run.failover.tried.length,
+      ...errorLabelsFromBody(failure.body),
     });
     return answer(request, failure.body, failure.status, failure.engineId, failure.contentType);
   }

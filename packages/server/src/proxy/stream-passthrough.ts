@@ -11,6 +11,8 @@ export interface StreamPassthroughOptions {
   body: AsyncIterable<Uint8Array>;
   /** Called once, when the first chunk from the engine is handed on. */
   onFirstChunk: () => void;
+  /** Called for every chunk handed on, the first included (metrics: token events, timing). */
+  onChunk?: (chunk: Uint8Array) => void;
   /** Called exactly once, however the stream ends. */
   onEnd: (outcome: StreamOutcome, error?: unknown) => void;
   /** Abort the upstream request (the client went away). */
@@ -86,6 +88,7 @@ export class StreamRelay {
             first = false;
             options.onFirstChunk();
           }
+          options.onChunk?.(next.value);
           controller.enqueue(next.value);
         },
         cancel: (reason) => {
@@ -145,6 +148,7 @@ export class StreamRelay {
         first = false;
         options.onFirstChunk();
       }
+      options.onChunk?.(chunk);
       if (!outgoing.write(chunk) && !waiting) {
         waiting = true;
         body.pause();

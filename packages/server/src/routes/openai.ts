@@ -110,12 +110,15 @@ export function openAiRoutes(options: OpenAiRoutesOptions): Hono<GatewayEnv> {
           ? (parsed as Record<string, unknown>)
           : parseOrThrow(spec.schema, parsed, spec.what);
       } catch (error) {
+        const { mapping } = describeError(error);
         options.metrics.observeInference({
           route: spec.route.path,
           model: '',
           engineId: '',
-          status: describeError(error).mapping.status,
+          status: mapping.status,
           durationSeconds: (performance.now() - c.get('startedAt')) / 1000,
+          errorType: mapping.type,
+          errorCode: mapping.code,
         });
         throw error;
       }
