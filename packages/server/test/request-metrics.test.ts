@@ -1,6 +1,14 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promtoolAvailable, promtoolCheckMetrics } from '@sage/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { startTestGateway, type TestGateway, waitFor } from './support/gateway-harness.js';
+import { exposedSeries, missingFrom } from './support/promql-series.js';
+
+const MONITORING = fileURLToPath(new URL('../../../docs/monitoring/', import.meta.url));
 
 /**
  * The request-path metrics, driven by real requests through a gateway to fake engine processes
@@ -180,5 +188,60 @@ describe('request-path metrics', () => {
     const check = promtoolCheckMetrics(await scrape());
     expect(check.output).toBe('');
     expect(check.ok).toBe(true);
+  });
+});
+
+/** Every PromQL expression of the Grafana dashboard (panel targets and template queries). */
+function dashboardExpressions(): string[] {
+  const dashboard = JSON.parse(readFileSync(join(MONITORING, 'grafana-dashboard.json'), 'utf8')) as {
+    panels: Array<{ targets?: Array<{ expr: string }> }>;
+    templating: { list: Array<{ query?: string | { query: string } }> };
+  };
+  const targets = dashboard.panels.flatMap((panel) => (panel.targets ?? []).map((target) => target.expr));
+  const templates = dashboard.templating.list
+    .map((variable) => (typeof variable.query === 'object' ? variable.query.query : undefined))
+    .filter((query): query is string => query !== undefined)
+    // label_values(series, label) reads `label` of `series`.
+    .map((query) => query.replace(/^label_values\((.*),\s*(\w+)\)$/, 'sum by ($2) ($1)'));
+  return [...targets, ...templates];
+}
+
+function alertExpressions(): string[] {
+  const rules = parseYaml(readFileSync(join(MONITORING, 'alerts.yaml'), 'utf8')) as {
+    groups: Array<{ rules: Array<{ expr: string }> }>;
+  };
+  return rules.groups.flatMap((group) => group.rules.map((rule) => rule.expr));
+}
+
+describe('docs/monitoring', () => {
+  it('the dashboard and the alert rules use only series and labels the gateway exports', async () => {
+    // An engine restart (the one killed above) so the restart counter has a sample.
+    await waitFor(async () => sample(await scrape(), 'sage_engine_restarts_total') > 0);
+    const exposed = exposedSeries(await scrape());
+    const expressions = [...dashboardExpressions(), ...alertExpressions()];
+    expect(expressions.length).toBeGreaterThan(30);
+    const problems = expressions.flatMap((expression) =>
+      missingFrom(expression, exposed).map((problem) => `${problem}  in  ${expression.trim()}`),
+    );
+    expect(problems).toEqual([]);
+    // The check itself sees what it should: a renamed series would be caught.
+    expect(missingFrom('rate(sage_gateway_tokens_total[5m])', exposed)).toEqual([
+      'sage_gateway_tokens_total: no such series',
+    ]);
+    expect(missingFrom('sum by (tenant) (rate(sage_gateway_requests_total{code="x"}[5m]))', exposed)).toEqual(
+      [
+        'sage_gateway_requests_total: no label code',
+        'sage_gateway_requests_total: no code="x"',
+        'by (tenant): on none of sage_gateway_requests_total',
+      ],
+    );
+  });
+
+  it.skipIf(!promtoolAvailable)('the alert rules pass `promtool check rules`', () => {
+    const check = spawnSync('promtool', ['check', 'rules', join(MONITORING, 'alerts.yaml')], {
+      encoding: 'utf8',
+    });
+    expect(check.stdout + check.stderr).toContain('SUCCESS');
+    expect(check.status).toBe(0);
   });
 });
