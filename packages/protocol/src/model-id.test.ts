@@ -14,6 +14,7 @@ describe('modelIdProblem', () => {
     '/models/chat.gguf',
     './chat.gguf',
     '../models/qwen',
+    'https://example.com/models/qwen-q4_k_m.gguf',
   ])('accepts %s', (modelId) => {
     expect(modelIdProblem(modelId)).toBeUndefined();
   });
@@ -31,6 +32,7 @@ describe('modelIdProblem', () => {
     ['org/../x', "'..' segments"],
     ['a/b/c', 'repository id'],
     ['hf:nope', 'hf: URI'],
+    ['https://example.com/m.gguf?x=1', 'shell metacharacters'],
     ['x'.repeat(2000), 'at most'],
   ])('refuses %j (%s)', (modelId, message) => {
     expect(modelIdProblem(modelId)).toContain(message);
@@ -40,6 +42,7 @@ describe('modelIdProblem', () => {
     expect(isModelPath('/m')).toBe(true);
     expect(isModelPath('m.GGUF')).toBe(true);
     expect(isModelPath('hf:o/r/m.gguf')).toBe(false);
+    expect(isModelPath('https://example.com/m.gguf')).toBe(false);
     expect(isModelPath('org/name')).toBe(false);
   });
 

@@ -4,6 +4,7 @@
  * shell metacharacters, no leading `-` (it would read as a flag), and one of:
  * - a Hugging Face repository id or a known alias: `name` or `owner/name` (`sage/tiny-chat`);
  * - an `hf:` URI: `hf:owner/name`, `hf:owner/name:QUANT`, `hf:owner/name/file.gguf`, `#branch`;
+ * - an `https://` URL of a model file (pulled into the model cache before the engine starts);
  * - a path: starting with `/`, `./` or `../`, or ending in `.gguf`. The control plane then checks
  *   it lies under an allowed model directory (`engines.model_dirs`).
  */
@@ -27,9 +28,14 @@ const NAME = '[A-Za-z0-9][A-Za-z0-9._-]*';
 const REPOSITORY_ID = new RegExp(`^${NAME}(/${NAME})?$`);
 const HF_URI = new RegExp(`^hf:${NAME}/${NAME}((/[A-Za-z0-9._-]+)+|:[A-Za-z0-9._-]+)?(#[A-Za-z0-9._/-]+)?$`);
 
+/** Whether a model id is an http(s) URL (the model cache pulls it; docs/models.md). */
+export function isModelUrl(modelId: string): boolean {
+  return /^https?:\/\//i.test(modelId);
+}
+
 /** Whether a model id names a file or directory (checked against the allowed model directories). */
 export function isModelPath(modelId: string): boolean {
-  if (modelId.startsWith('hf:')) return false;
+  if (modelId.startsWith('hf:') || isModelUrl(modelId)) return false;
   return (
     modelId.startsWith('/') ||
     modelId.startsWith('./') ||
@@ -55,6 +61,14 @@ export function modelIdProblem(modelId: string): string | undefined {
   }
   if (modelId.startsWith('-')) return "must not start with '-' (it would read as a command-line flag)";
   if (isModelPath(modelId)) return undefined;
+  if (isModelUrl(modelId)) {
+    try {
+      new URL(modelId);
+      return undefined;
+    } catch {
+      return 'is not a valid URL';
+    }
+  }
   if (modelId.split(/[/:#]/).some((part) => part === '..' || part === '.')) {
     return "must not contain '.' or '..' segments";
   }

@@ -1,4 +1,4 @@
-import type { EngineStartRequest } from '@sage/protocol';
+import { type EngineStartRequest, isModelUrl } from '@sage/protocol';
 import { UnknownBackendError } from '../errors.js';
 import type { EngineBackend } from './engine-backend.js';
 import { hfEmbedBackend } from './hf-embed.js';
@@ -14,11 +14,16 @@ export const builtinBackends = {
 
 /**
  * The backend a request gets when it names none: `sage` for the bundled tiny models, `.gguf`
- * paths and `hf:` URIs; otherwise `vllm` for LLMs and `hf-embed` for embedding models.
+ * paths, `hf:` URIs and model URLs; otherwise `vllm` for LLMs and `hf-embed` for embedding models.
  */
 export function defaultBackendName(request: Pick<EngineStartRequest, 'modelId' | 'engineKind'>): string {
   const model = request.modelId;
-  if (model.startsWith('sage/') || model.toLowerCase().endsWith('.gguf') || model.startsWith('hf:'))
+  if (
+    model.startsWith('sage/') ||
+    model.toLowerCase().endsWith('.gguf') ||
+    model.startsWith('hf:') ||
+    isModelUrl(model)
+  )
     return 'sage';
   return request.engineKind === 'embedding' ? 'hf-embed' : 'vllm';
 }

@@ -17,6 +17,12 @@ export interface EnginePlacement {
   gpuMemoryTotalGb?: number | undefined;
   /** Control-plane state directory (engines may cache files there, e.g. generated tiny models). */
   stateDir: string;
+  /**
+   * The local file the model id was pulled to (the model cache, docs/models.md), when the id is
+   * an `hf:` reference or a URL. A backend that loads files loads this one and keeps serving the
+   * model under its id.
+   */
+  modelPath?: string | undefined;
 }
 
 /** What to spawn. `env` is applied on top of the control plane's own environment (see {@link buildEngineEnv}). */

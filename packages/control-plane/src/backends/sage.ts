@@ -114,7 +114,9 @@ export function createSageBackend(engineBin: () => string = cachedEngineBin()): 
         process.execPath,
         engineBin(),
         '--model',
-        request.modelId,
+        placement.modelPath ?? request.modelId,
+        // A pulled file is served under the reference it was asked by.
+        ...(placement.modelPath ? ['--served-model-name', request.modelId] : []),
         '--kind',
         request.engineKind,
         '--host',

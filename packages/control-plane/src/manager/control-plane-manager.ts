@@ -3,7 +3,9 @@ import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
+  type CachedModel,
   DEFAULT_GATEWAY_PORT,
+  type DownloadProgress,
   type EngineExitClass,
   type EngineInfo,
   type EngineStartRequest,
@@ -29,6 +31,8 @@ import { GPUResourceManager } from '../gpu/gpu-resource-manager.js';
 import { type EngineExitEvent, EngineLifecycleManager } from '../lifecycle/engine-lifecycle-manager.js';
 import { classifyExit } from '../lifecycle/exit-classification.js';
 import { registerExitCleanup } from '../lifecycle/exit-cleanup.js';
+import { ModelPuller } from '../models/model-puller.js';
+import { isPullableModelId } from '../models/model-ref.js';
 import { PortAllocator } from '../ports/port-allocator.js';
 import { RequestScheduler } from '../scheduler/request-scheduler.js';
 import type { SchedulableEngine, SchedulingDecisionEvent } from '../scheduler/scheduler-types.js';
@@ -41,6 +45,7 @@ import { waitForRunning } from '../state/wait-for-running.js';
 import { RestartSupervisor, type SupervisedEngines } from '../supervisor/restart-supervisor.js';
 import { adoptPersistedEngines } from './adoption.js';
 import type { ControlPlaneManagerOptions } from './control-plane-options.js';
+import { EngineDownloads } from './engine-downloads.js';
 import { EngineLauncher } from './engine-launcher.js';
 import { defaultStateDir } from './state-dir.js';
 
@@ -61,6 +66,7 @@ export type EngineStartOptions = Partial<Omit<EngineStartRequest, 'modelId'>>;
 export class ControlPlaneManager extends EventEmitter<{
   'engine-state-change': [EngineStateChange];
   'scheduling-decision': [SchedulingDecisionEvent];
+  'engine-download-progress': [{ engineId: string; progress: DownloadProgress }];
 }> {
   readonly stateDir: string;
   readonly gpu: GPUResourceManager;
@@ -71,6 +77,9 @@ export class ControlPlaneManager extends EventEmitter<{
   readonly supervisor: RestartSupervisor;
   /** Queue → policy → engine for every inference request (SPEC section 7). */
   readonly scheduler: RequestScheduler;
+  /** The model cache and its puller (`<stateDir>/models/cache`, docs/models.md). */
+  readonly models: ModelPuller;
+  private readonly downloads: EngineDownloads;
   private readonly launcher: EngineLauncher;
   /** What a start request may put on an engine's command line. */
   private readonly requestPolicy: EngineRequestPolicy;
@@ -125,6 +134,15 @@ export class ControlPlaneManager extends EventEmitter<{
       logger: this.logger,
       now: this.now,
     });
+    this.models = new ModelPuller({
+      cacheDir: join(this.stateDir, 'models', 'cache'),
+      env: options.env ?? process.env,
+      logger: this.logger,
+      ...options.models,
+    });
+    this.downloads = new EngineDownloads(this.models, (engineId, progress) =>
+      this.emit('engine-download-progress', { engineId, progress }),
+    );
     this.registry = new EngineRegistry(options.store ?? new FileRegistryStore(this.stateDir), this.logger);
     this.scheduler = new RequestScheduler({
       engines: () => this.schedulableEngines(),
@@ -202,7 +220,9 @@ export class ControlPlaneManager extends EventEmitter<{
    * Start an engine. Validates the request (its model id and `extra_args` against the request
    * policy, docs/security.md), decides GPU or CPU (SPEC C), reserves GPUs and a port,
    * spawns the process and returns its info in state STARTING; it becomes RUNNING after its first
-   * successful health check ({@link waitForEngine}).
+   * successful health check ({@link waitForEngine}). An `hf:` reference or URL that is not in the
+   * model cache yet is pulled first: the engine is DOWNLOADING (with `download` progress) and
+   * holds no port or GPU until the file is there; the startup timeout starts after the download.
    */
   async requestEngineStartup(modelId: string, options: EngineStartOptions = {}): Promise<EngineInfo> {
     const request = parseEngineStartRequest(toWire<EngineStartRequestWire>({ ...options, modelId }));
@@ -215,12 +235,14 @@ export class ControlPlaneManager extends EventEmitter<{
       );
     }
     this.launcher.checkProgram(backend, request);
+    const cached = await this.cachedModel(request.modelId);
+    const download = isPullableModelId(request.modelId) && !cached;
     const engineId = `engine-${randomUUID().slice(0, 8)}`;
     const record: EngineRecord = {
       engineId,
       request,
       backend: backend.name,
-      status: 'STARTING',
+      status: download ? 'DOWNLOADING' : 'STARTING',
       host: this.engineHost,
       port: 0,
       gpuIds: [],
@@ -241,9 +263,15 @@ export class ControlPlaneManager extends EventEmitter<{
       launchNonce: null,
       processStart: null,
     };
-    await this.launcher.acquireResources(record, { port: request.port });
+    if (download) {
+      this.registry.add(record);
+      this.logger.info({ engineId, modelId, backend: backend.name }, 'engine-downloading');
+      void this.downloadAndLaunch(engineId, backend);
+      return this.getEngine(engineId);
+    }
+    await this.launcher.acquireResources(record, { port: request.port }, cached?.path);
     try {
-      await this.launcher.launch(record, backend);
+      await this.launcher.launch(record, backend, cached?.path);
     } catch (error) {
       await this.releaseResources(record);
       // The log file could not be created: a state-directory problem (503 naming the path), not a bug.
@@ -268,6 +296,7 @@ export class ControlPlaneManager extends EventEmitter<{
   async requestEngineShutdown(engineId: string, options: { drain?: boolean } = {}): Promise<EngineInfo> {
     const record = this.registry.get(engineId);
     this.supervisor.forget(engineId);
+    this.downloads.cancel(engineId);
     if (isTerminal(record.status)) {
       await this.lifecycle.stop(engineId);
       await this.releaseResources(record);
@@ -346,11 +375,23 @@ export class ControlPlaneManager extends EventEmitter<{
 
   listEngines(): EngineInfo[] {
     const now = this.now();
-    return this.registry.list().map((record) => toEngineInfo(record, now));
+    return this.registry
+      .list()
+      .map((record) => toEngineInfo(record, now, this.downloads.progress(record.engineId)));
   }
 
   getEngine(engineId: string): EngineInfo {
-    return toEngineInfo(this.registry.get(engineId), this.now());
+    return toEngineInfo(this.registry.get(engineId), this.now(), this.downloads.progress(engineId));
+  }
+
+  /** What is in the model cache, most recently used first. */
+  listCachedModels(): Promise<CachedModel[]> {
+    return this.models.cache.list();
+  }
+
+  /** Delete a cached model file by its cache id (404 when there is none). */
+  removeCachedModel(id: string): Promise<CachedModel> {
+    return this.models.cache.remove(id);
   }
 
   async getGpuStatus(): Promise<GpuStatus[]> {
@@ -382,6 +423,8 @@ export class ControlPlaneManager extends EventEmitter<{
    */
   async close(options: { stopEngines?: boolean } = {}): Promise<void> {
     this.supervisor.close();
+    // A download left behind resumes from its partial file at the next start.
+    this.downloads.cancelAll();
     this.scheduler.close();
     if (options.stopEngines ?? true) {
       // In parallel: N engines that ignore SIGTERM cost one stop timeout, not N.
@@ -426,8 +469,21 @@ export class ControlPlaneManager extends EventEmitter<{
     // Again at every relaunch: a record persisted under an older, looser policy gets no command line.
     this.requestPolicy.check(record.request, backend);
     this.launcher.checkProgram(backend, record.request);
+    const cached = await this.cachedModel(record.request.modelId);
+    if (isPullableModelId(record.request.modelId) && !cached) {
+      // The file left the cache (or was never complete): pull it again, then spawn.
+      await this.releaseResources(record);
+      this.registry.update(record.engineId, { restartCount: record.restartCount + 1 });
+      this.registry.transition(record.engineId, 'download', `${reason}: the model is not in the cache`);
+      void this.downloadAndLaunch(record.engineId, backend);
+      return;
+    }
     if (!record.resourcesHeld) {
-      await this.launcher.acquireResources(record, { preferPort: record.port, port: record.request.port });
+      await this.launcher.acquireResources(
+        record,
+        { preferPort: record.port, port: record.request.port },
+        cached?.path,
+      );
     } else {
       await this.launcher.recheckPort(record);
     }
@@ -439,9 +495,62 @@ export class ControlPlaneManager extends EventEmitter<{
         `engine ${record.engineId} left RESTARTING during its relaunch`,
       );
     }
-    await this.launcher.launch(record, backend);
+    await this.launcher.launch(record, backend, cached?.path);
     this.registry.update(record.engineId, { restartCount: record.restartCount + 1 });
     this.registry.transition(record.engineId, 'spawned', reason);
+  }
+
+  /** The cache entry of a pulled model id (marked used), or undefined (not pulled, or not an hf:/URL id). */
+  private async cachedModel(modelId: string): Promise<CachedModel | undefined> {
+    if (!isPullableModelId(modelId)) return undefined;
+    const cached = await this.models.findCached({ ref: modelId });
+    if (cached) await this.models.cache.touch(cached.id).catch(() => {});
+    return cached;
+  }
+
+  /**
+   * DOWNLOADING → STARTING: pull the engine's model, then reserve its port and GPUs (sized by
+   * the file's GGUF header) and spawn it; the startup watch (and its timeout) begins only then.
+   * A failed pull makes the engine FAILED with the pull error; a stop cancels the pull.
+   */
+  private async downloadAndLaunch(engineId: string, backend: EngineBackend): Promise<void> {
+    const record = this.registry.find(engineId);
+    if (!record) return;
+    const stillDownloading = () => this.registry.find(engineId)?.status === 'DOWNLOADING';
+    let model: CachedModel;
+    try {
+      model = await this.downloads.run(engineId, record.request.modelId);
+    } catch (error) {
+      if (stillDownloading())
+        await this.failEngine(engineId, `model download failed: ${(error as Error).message}`);
+      return;
+    }
+    if (!stillDownloading()) return;
+    try {
+      if (!record.resourcesHeld) {
+        await this.launcher.acquireResources(
+          record,
+          { port: record.request.port, preferPort: record.port === 0 ? undefined : record.port },
+          model.path,
+        );
+      }
+      if (!stillDownloading()) {
+        await this.releaseResources(record);
+        return;
+      }
+      await this.launcher.launch(record, backend, model.path);
+    } catch (error) {
+      if (stillDownloading())
+        await this.failEngine(engineId, `start after the download failed: ${(error as Error).message}`);
+      return;
+    }
+    this.registry.update(engineId, {});
+    this.registry.transition(engineId, 'downloaded', `model ${model.ref} is in the cache`);
+    this.logger.info(
+      { engineId, port: record.port, gpuIds: record.gpuIds, path: model.path },
+      'engine-started',
+    );
+    this.supervisor.watchStartup(engineId);
   }
 
   /** Give the port and GPUs back; a lock file that cannot be removed is logged, never a stuck engine. */

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { EngineBackend } from '../backends/engine-backend.js';
 import type { GPUResourceManager } from '../gpu/gpu-resource-manager.js';
 import type { EngineLifecycleManager } from '../lifecycle/engine-lifecycle-manager.js';
+import type { ModelPullerOptions } from '../models/model-puller.js';
 import type { PortAllocator } from '../ports/port-allocator.js';
 import type { RegistryStore } from '../state/registry-store.js';
 
@@ -39,6 +40,11 @@ export interface ControlPlaneManagerOptions {
   allowedExtraArgs?: Readonly<Record<string, readonly string[]>>;
   /** Directories a `model_id` that is a path may lie under. Default: `<stateDir>/models`. */
   modelDirs?: readonly string[];
+  /**
+   * The model cache's puller (`models:` in sage.yaml): `hubEndpoint` (a mirror; wins over
+   * `HF_ENDPOINT`), attempts and delays of resumed downloads, the progress interval.
+   */
+  models?: Omit<ModelPullerOptions, 'cacheDir' | 'env' | 'logger'>;
   /** Custom backends (from configuration, never from the HTTP API). */
   customBackends?: readonly EngineBackend[];
   /**

@@ -44,7 +44,9 @@ export class EngineLauncher {
   /** Reserve GPUs (SPEC C) and a port; `preferPort` keeps a restarted engine's port. */
   async acquireResources(
     record: EngineRecord,
-    options: { port?: number | undefined; preferPort?: number },
+    options: { port?: number | undefined; preferPort?: number | undefined },
+    /** The cached file of a pulled model: its GGUF header sizes the GPU reservation. */
+    modelPath?: string,
   ): Promise<void> {
     const { gpu, ports, logger } = this.parts;
     const { request } = record;
@@ -54,7 +56,7 @@ export class EngineLauncher {
       const parallelism = request.tensorParallelSize * request.pipelineParallelSize;
       const perGpuGb =
         request.requiredMemoryGb ??
-        gpu.estimateModelMemory(request.modelId, parallelism, {
+        gpu.estimateModelMemory(modelPath ?? request.modelId, parallelism, {
           engineKind: request.engineKind,
           gpuMemoryTotalGb: Math.max(0, ...gpus.map((status) => status.memoryTotalGb)),
         });
@@ -114,7 +116,7 @@ export class EngineLauncher {
   }
 
   /** Build the command from the backend and spawn it. */
-  async launch(record: EngineRecord, backend: EngineBackend): Promise<void> {
+  async launch(record: EngineRecord, backend: EngineBackend, modelPath?: string): Promise<void> {
     const { gpu, lifecycle } = this.parts;
     const gpus = record.gpuIds.length > 0 ? await gpu.getSystemStatus() : [];
     const totals = gpus
@@ -128,6 +130,7 @@ export class EngineLauncher {
       reservedMemoryGbPerGpu: record.reservedMemoryGbPerGpu,
       gpuMemoryTotalGb: totals.length > 0 ? Math.min(...totals) : undefined,
       stateDir: this.parts.stateDir,
+      ...(modelPath ? { modelPath } : {}),
     };
     const spec = backend.launch(record.request, placement);
     const nonce = randomBytes(12).toString('base64url');

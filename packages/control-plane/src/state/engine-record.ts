@@ -1,4 +1,10 @@
-import type { EngineExitClass, EngineInfo, EngineStartRequest, EngineStatus } from '@sage/protocol';
+import type {
+  DownloadProgress,
+  EngineExitClass,
+  EngineInfo,
+  EngineStartRequest,
+  EngineStatus,
+} from '@sage/protocol';
 
 /** The control plane's own record of one engine: what was asked, where it runs, how it is doing. */
 export interface EngineRecord {
@@ -35,7 +41,11 @@ export interface EngineRecord {
 }
 
 /** The public view of a record (camelCase; `toWire` turns it into the snake_case `EngineInfo`). */
-export function toEngineInfo(record: EngineRecord, now: number): EngineInfo {
+export function toEngineInfo(
+  record: EngineRecord,
+  now: number,
+  download?: DownloadProgress | null,
+): EngineInfo {
   return {
     engineId: record.engineId,
     modelId: record.request.modelId,
@@ -61,5 +71,6 @@ export function toEngineInfo(record: EngineRecord, now: number): EngineInfo {
     createdAt: record.createdAt,
     uptimeSeconds: record.spawnedAt === null ? 0 : Math.max(0, Math.round((now - record.spawnedAt) / 1000)),
     ...(record.request.metadata ? { metadata: record.request.metadata } : {}),
+    ...(record.status === 'DOWNLOADING' ? { download: download ?? null } : {}),
   };
 }
