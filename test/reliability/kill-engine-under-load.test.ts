@@ -106,12 +106,9 @@ describe('kill -9 of an engine while 50 clients send requests', () => {
     expect(after.status).toBe(200);
   });
 
-  // Known bug (reported to the gateway owner): requests in flight on the engine when it dies get
-  // 502 engine_unreachable ("no engine answered (tried engine-…): other side closed"). The
-  // forwarder excludes the dead engine id, the scheduler then has no candidate left
-  // ('engines-excluded') and #giveUp throws EngineUnreachableError. Expected: re-queue the request
-  // until the same engine id is RUNNING again (within the queue timeout), or answer 503 with
-  // Retry-After. Remove `.fails` once fixed.
+  // Requests in flight on the engine when it dies fail on its connection; the forwarder queues
+  // them again for the restarted process (the engine has no pid while it restarts), within the
+  // queue timeout, or they get 503 with Retry-After.
   it('with one engine, requests in flight at the kill complete after the restart or get 503 with Retry-After', async () => {
     const { answers } = await oneEngineRun(2);
     const unexpected = answers

@@ -21,6 +21,12 @@ export const CONTROL_PLANE_DEFAULTS = {
   restartResetAfterMs: 60_000,
   /** Milliseconds between readiness polls of a STARTING engine. */
   readinessPollMs: 250,
+  /**
+   * Milliseconds between two samples of every engine's processes: a stopped (frozen) process is
+   * restarted, one past its memory bound FAILED. One stat read per engine (and one pass over the
+   * process table when a memory bound applies).
+   */
+  processSampleIntervalMs: 500,
   /** SIGTERM to the engine's process group, then SIGKILL after this many ms. */
   stopTimeoutMs: 20_000,
   /** How long a draining engine may take to finish in-flight requests before it is stopped anyway. */

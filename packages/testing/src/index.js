@@ -76,6 +76,7 @@ export const FAKE_ENGINE_FLAGS = Object.freeze([
   '--chunk-delay-ms',
   '--chunks',
   '--fail-status',
+  '--grow-memory-mb-per-s',
 ]);
 
 export { startFakeHub } from './fake-hub.js';

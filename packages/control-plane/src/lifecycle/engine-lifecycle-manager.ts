@@ -146,30 +146,60 @@ export class EngineLifecycleManager extends EventEmitter<{ 'engine-exit': [Engin
 
   /** Memory of the engine's processes and whether they are frozen; null when none runs. */
   usage(engineId: string): EngineProcessUsage | null {
-    const pid = this.engines.get(engineId)?.process?.pid;
+    const pid = this.pid(engineId);
     if (!pid) return null;
+    const rssBytes = this.memoryOf([engineId]).get(engineId);
+    if (rssBytes === undefined) return null;
+    return { rssBytes, frozen: this.isFrozen(engineId) };
+  }
+
+  /**
+   * Whether the engine's process is stopped (state `T`: SIGSTOP, SIGTSTP, a tracer): it answers
+   * nothing until continued. Reads that one process's state only, so it is cheap to ask often.
+   */
+  isFrozen(engineId: string): boolean {
+    const pid = this.pid(engineId);
+    return pid !== null && isFrozenState(this.processes.table.stat(pid));
+  }
+
+  /**
+   * Resident memory of each engine's whole process tree (its group, and descendants that left
+   * the group), from one pass over the process table. Engines with no live process are absent.
+   */
+  memoryOf(engineIds: readonly string[]): Map<string, number> {
+    const result = new Map<string, number>();
+    const pids = new Map<string, number>();
+    for (const engineId of engineIds) {
+      const pid = this.pid(engineId);
+      if (pid) pids.set(engineId, pid);
+    }
+    if (pids.size === 0) return result;
     const stats = this.processes.table.list().filter(isRunningState);
-    const members = new Set<number>();
-    for (const stat of stats) if (stat.pgid === pid || stat.pid === pid) members.add(stat.pid);
-    // Descendants that left the group (setsid) still belong to the engine.
-    for (let grown = true; grown; ) {
-      grown = false;
-      for (const stat of stats) {
-        if (!members.has(stat.pid) && members.has(stat.ppid)) {
-          members.add(stat.pid);
-          grown = true;
+    const children = new Map<number, number[]>();
+    for (const stat of stats) {
+      const siblings = children.get(stat.ppid);
+      if (siblings) siblings.push(stat.pid);
+      else children.set(stat.ppid, [stat.pid]);
+    }
+    const byPid = new Map(stats.map((stat) => [stat.pid, stat]));
+    for (const [engineId, pid] of pids) {
+      const members = new Set<number>();
+      for (const stat of stats) if (stat.pgid === pid || stat.pid === pid) members.add(stat.pid);
+      // Descendants that left the group (setsid) still belong to the engine.
+      const pending = [...members];
+      for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+        for (const child of children.get(next) ?? []) {
+          if (members.has(child)) continue;
+          members.add(child);
+          pending.push(child);
         }
       }
+      if (members.size === 0) continue;
+      let rssBytes = 0;
+      for (const member of members) rssBytes += byPid.get(member)?.rssBytes ?? 0;
+      result.set(engineId, rssBytes);
     }
-    if (members.size === 0) return null;
-    let rssBytes = 0;
-    let frozen = false;
-    for (const stat of stats) {
-      if (!members.has(stat.pid)) continue;
-      rssBytes += stat.rssBytes;
-      if (stat.pid === pid && isFrozenState(stat)) frozen = true;
-    }
-    return { rssBytes, frozen };
+    return result;
   }
 
   /** Stop a launch no record claims (found by its markers): its group, then anything else it left. */

@@ -42,6 +42,7 @@ import { canTransition } from '../state/engine-state.js';
 import { FileRegistryStore } from '../state/registry-store.js';
 import { StateDirectoryLock } from '../state/state-dir-lock.js';
 import { waitForRunning } from '../state/wait-for-running.js';
+import { memoryLimitOf } from '../supervisor/process-sample.js';
 import { RestartSupervisor, type SupervisedEngines } from '../supervisor/restart-supervisor.js';
 import { adoptPersistedEngines } from './adoption.js';
 import type { ControlPlaneManagerOptions } from './control-plane-options.js';
@@ -630,8 +631,14 @@ export class ControlPlaneManager extends EventEmitter<{
           engineId: record.engineId,
           status: record.status,
           startupTimeoutMs: this.startupTimeoutMs(this.backends.get(record.backend)),
+          memoryLimit: memoryLimitOf(
+            { device: record.device, requiredMemoryGb: record.request.requiredMemoryGb },
+            this.options.engineMemoryCapMb,
+          ),
         })),
       isAlive: (engineId) => this.lifecycle.isAlive(engineId),
+      isFrozen: (engineId) => this.lifecycle.isFrozen(engineId),
+      memoryOf: (engineIds) => this.lifecycle.memoryOf(engineIds),
       healthCheck: (engineId, timeoutMs) => this.lifecycle.healthCheck(engineId, { timeoutMs }),
       markHealthy: (engineId) => {
         this.registry.update(engineId, { lastError: null });
@@ -647,6 +654,10 @@ export class ControlPlaneManager extends EventEmitter<{
           this.registry.transition(engineId, 'restart', `${reason}; attempt ${attempt} in ${delayMs}ms`);
         }
         await this.lifecycle.stop(engineId);
+        // As after kill -9: no process serves until the relaunch, so requests that failed on the
+        // old one queue for the new one instead of excluding the engine.
+        if (this.registry.find(engineId)?.status === 'RESTARTING')
+          this.registry.update(engineId, { pid: null });
       },
       relaunch: async (engineId) => {
         const record = this.registry.find(engineId);
@@ -669,6 +680,7 @@ function supervisorOptions(options: ControlPlaneManagerOptions) {
     restartBackoffMaxMs: options.restartBackoffMaxMs,
     restartResetAfterMs: options.restartResetAfterMs,
     readinessPollMs: options.readinessPollMs,
+    processSampleIntervalMs: options.processSampleIntervalMs,
   };
   return Object.fromEntries(Object.entries(picked).filter(([, value]) => value !== undefined));
 }

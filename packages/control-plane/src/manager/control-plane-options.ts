@@ -23,6 +23,14 @@ export interface ControlPlaneManagerOptions {
   restartBackoffMaxMs?: number;
   restartResetAfterMs?: number;
   readinessPollMs?: number;
+  /** Milliseconds between two samples of engine processes (frozen? past the memory bound?). */
+  processSampleIntervalMs?: number;
+  /**
+   * Resident memory (MB) an engine's whole process tree may hold, while loading or later; past it
+   * the engine is stopped and FAILED (`out_of_memory`). An engine on the CPU with an explicit
+   * `required_memory_gb` is also bound by that. Default: no cap.
+   */
+  engineMemoryCapMb?: number;
   stopTimeoutMs?: number;
   drainTimeoutMs?: number;
   /** Overrides each backend's own startup timeout (tests use short ones). */

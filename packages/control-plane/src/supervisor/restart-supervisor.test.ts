@@ -202,3 +202,44 @@ describe('RestartSupervisor', () => {
     supervisor.close();
   });
 });
+
+describe('RestartSupervisor process samples', () => {
+  it('restarts a frozen engine and FAILs one past its memory bound with out_of_memory', async () => {
+    const { state, calls, engines } = fakeEngines('RUNNING');
+    let frozen = true;
+    let rss = 10;
+    const failures: Array<[string, string | undefined]> = [];
+    const sampled: SupervisedEngines = {
+      ...engines,
+      list: () => [
+        {
+          engineId: 'e1',
+          status: state.status,
+          startupTimeoutMs: 60_000,
+          memoryLimit: { bytes: 100, source: 'the cap' },
+        },
+      ],
+      isFrozen: () => frozen,
+      memoryOf: (ids) => new Map(ids.map((id) => [id, rss])),
+      fail: async (id, reason, exitClass) => {
+        failures.push([reason, exitClass]);
+        await engines.fail(id, reason, exitClass);
+      },
+    };
+    const supervisor = new RestartSupervisor({ engines: sampled, restartBackoffBaseMs: 10_000 });
+    supervisor.sample();
+    await Promise.resolve();
+    expect(calls).toEqual(['restart#1@10000']);
+    supervisor.close();
+
+    state.status = 'STARTING';
+    frozen = false;
+    rss = 101;
+    const next = new RestartSupervisor({ engines: sampled });
+    next.sample();
+    await Promise.resolve();
+    expect(state.status).toBe('FAILED');
+    expect(failures).toEqual([[expect.stringMatching(/^memory bound: .* past the cap$/), 'out_of_memory']]);
+    next.close();
+  });
+});

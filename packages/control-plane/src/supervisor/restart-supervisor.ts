@@ -4,12 +4,23 @@ import { pino } from 'pino';
 import { CONTROL_PLANE_DEFAULTS } from '../defaults.js';
 import type { ExitClassification } from '../lifecycle/exit-classification.js';
 import { restartBackoffMs } from './backoff.js';
+import { decideOnSample, type MemoryLimit } from './process-sample.js';
 
 /** What the supervisor may do to engines. The manager implements it; tests fake it. */
 export interface SupervisedEngines {
   /** Engines and their current status. */
-  list(): ReadonlyArray<{ engineId: string; status: EngineStatus; startupTimeoutMs: number }>;
+  list(): ReadonlyArray<{
+    engineId: string;
+    status: EngineStatus;
+    startupTimeoutMs: number;
+    /** The most resident memory its processes may hold (null: unbounded). */
+    memoryLimit?: MemoryLimit | null;
+  }>;
   isAlive(engineId: string): boolean;
+  /** Whether the engine's process is stopped (state T). */
+  isFrozen?(engineId: string): boolean;
+  /** Resident memory of each engine's process tree, read in one pass. */
+  memoryOf?(engineIds: readonly string[]): ReadonlyMap<string, number>;
   healthCheck(engineId: string, timeoutMs: number): Promise<boolean>;
   /** STARTING/UNHEALTHY → RUNNING. */
   markHealthy(engineId: string): void;
@@ -34,6 +45,8 @@ export interface RestartSupervisorOptions {
   restartBackoffMaxMs?: number;
   restartResetAfterMs?: number;
   readinessPollMs?: number;
+  /** Milliseconds between two samples of engine processes (frozen? past the memory bound?). */
+  processSampleIntervalMs?: number;
   logger?: Logger;
   now?: () => number;
 }
@@ -64,6 +77,7 @@ export class RestartSupervisor {
   private readonly now: () => number;
   private readonly watches = new Map<string, EngineWatch>();
   private loop: NodeJS.Timeout | null = null;
+  private sampler: NodeJS.Timeout | null = null;
   private ticking = false;
   private closed = false;
 
@@ -83,6 +97,7 @@ export class RestartSupervisor {
       restartBackoffMaxMs: options.restartBackoffMaxMs ?? defaults.restartBackoffMaxMs,
       restartResetAfterMs: options.restartResetAfterMs ?? defaults.restartResetAfterMs,
       readinessPollMs: options.readinessPollMs ?? defaults.readinessPollMs,
+      processSampleIntervalMs: options.processSampleIntervalMs ?? defaults.processSampleIntervalMs,
     };
   }
 
@@ -93,12 +108,22 @@ export class RestartSupervisor {
       this.tick().catch((error: unknown) => this.logger.error({ err: error }, 'health loop pass failed'));
     }, this.options.healthCheckIntervalMs);
     this.loop.unref();
+    this.sampler = setInterval(() => {
+      try {
+        this.sample();
+      } catch (error) {
+        this.logger.error({ err: error }, 'process sample failed');
+      }
+    }, this.options.processSampleIntervalMs);
+    this.sampler.unref();
   }
 
   close(): void {
     this.closed = true;
     if (this.loop) clearInterval(this.loop);
+    if (this.sampler) clearInterval(this.sampler);
     this.loop = null;
+    this.sampler = null;
     const watches = [...this.watches.values()];
     this.watches.clear();
     for (const watch of watches) {
@@ -199,6 +224,44 @@ export class RestartSupervisor {
       return;
     }
     this.failureDetected(engineId, exit.description);
+  }
+
+  /**
+   * One sample of the supervised engines' processes, far cheaper than a health check and so run
+   * far more often: a frozen process (SIGSTOP) is restarted without waiting for health checks
+   * to time out, and one whose resident memory passes its bound (`memoryLimit`: while loading
+   * or later) is stopped and FAILED with that reason ({@link decideOnSample}).
+   */
+  sample(): void {
+    if (this.closed) return;
+    const engines = this.engines
+      .list()
+      .filter((engine) => isSupervised(engine.status) && this.engines.isAlive(engine.engineId));
+    const bounded = engines.filter((engine) => engine.memoryLimit).map((engine) => engine.engineId);
+    const memory = bounded.length > 0 ? this.engines.memoryOf?.(bounded) : undefined;
+    for (const engine of engines) {
+      const watch = this.watches.get(engine.engineId);
+      if (watch?.busy) continue;
+      const intent = decideOnSample(
+        {
+          frozen: this.engines.isFrozen?.(engine.engineId) ?? false,
+          rssBytes: memory?.get(engine.engineId),
+        },
+        engine.memoryLimit ?? null,
+      );
+      if (intent.type === 'restart') {
+        this.logger.warn({ engineId: engine.engineId, reason: intent.reason }, 'engine-frozen');
+        this.failureDetected(engine.engineId, intent.reason);
+      } else if (intent.type === 'fail') {
+        this.logger.error({ engineId: engine.engineId, reason: intent.reason }, 'engine-memory-bound');
+        this.forget(engine.engineId);
+        this.engines
+          .fail(engine.engineId, intent.reason, intent.exitClass)
+          .catch((error: unknown) =>
+            this.logger.error({ engineId: engine.engineId, err: error }, 'engine could not be marked FAILED'),
+          );
+      }
+    }
   }
 
   /** One pass of the health loop over RUNNING and UNHEALTHY engines. */

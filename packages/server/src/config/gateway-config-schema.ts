@@ -51,6 +51,7 @@ const HealthSection = z.strictObject({
   readiness_poll_ms: milliseconds.optional(),
   startup_timeout_ms: milliseconds.optional(),
   stop_timeout_ms: milliseconds.optional(),
+  process_sample_interval_ms: milliseconds.optional(),
   drain_timeout_ms: milliseconds.optional(),
   request_failure_threshold: positiveInt.optional(),
 });
@@ -80,6 +81,8 @@ const EnginesSection = z.strictObject({
   allowed_extra_args: z.record(z.string(), z.array(z.string().min(1))).optional(),
   /** Directories a model path may lie under. Default: `<state_dir>/models`. */
   model_dirs: z.array(z.string().min(1)).optional(),
+  /** Resident memory (MB) of one engine's process tree; past it the engine is stopped and FAILED. */
+  memory_cap_mb: positiveInt.optional(),
   /** Variables engines inherit beyond the built-in allow-list: names, or `PREFIX_*`. */
   pass_env: z
     .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*\*?$/, "a variable name, or 'PREFIX_*'"))

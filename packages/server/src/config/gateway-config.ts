@@ -32,6 +32,8 @@ export interface GatewayHealthConfig {
   readinessPollMs?: number | undefined;
   startupTimeoutMs?: number | undefined;
   stopTimeoutMs?: number | undefined;
+  /** Milliseconds between two samples of engine processes (frozen? past the memory cap?). */
+  processSampleIntervalMs?: number | undefined;
   drainTimeoutMs?: number | undefined;
   /** Consecutive server-side request failures that mark a RUNNING engine UNHEALTHY. */
   requestFailureThreshold: number;
@@ -68,6 +70,8 @@ export interface GatewayEnginesConfig {
   modelDirs?: string[] | undefined;
   /** Variables engines inherit beyond the built-in allow-list (names, or `PREFIX_*`). */
   passEnv: string[];
+  /** Resident memory (MB) one engine's process tree may hold; undefined: no cap. */
+  memoryCapMb?: number | undefined;
 }
 
 /**

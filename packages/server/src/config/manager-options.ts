@@ -29,6 +29,7 @@ export function toManagerOptions(config: GatewayConfig, logger?: Logger): Contro
     readinessPollMs: health.readinessPollMs,
     startupTimeoutMs: health.startupTimeoutMs,
     stopTimeoutMs: health.stopTimeoutMs,
+    processSampleIntervalMs: health.processSampleIntervalMs,
     drainTimeoutMs: health.drainTimeoutMs,
     scheduling: {
       policy: scheduling.policy,
@@ -40,5 +41,6 @@ export function toManagerOptions(config: GatewayConfig, logger?: Logger): Contro
     allowedExtraArgs: config.engines.allowedExtraArgs,
     modelDirs: config.engines.modelDirs,
     passEnv: config.engines.passEnv,
+    engineMemoryCapMb: config.engines.memoryCapMb,
   });
 }

@@ -51,6 +51,7 @@ export function fromConfigFile(file: GatewayConfigFile): Partial<GatewayConfig> 
             allowedExtraArgs: engines.allowed_extra_args ?? {},
             modelDirs: engines.model_dirs,
             passEnv: engines.pass_env ?? [],
+            memoryCapMb: engines.memory_cap_mb,
           },
         }
       : {}),

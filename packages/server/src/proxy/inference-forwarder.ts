@@ -75,8 +75,11 @@ function isExhausted(error: unknown): boolean {
 export class InferenceForwarder {
   readonly #options: InferenceForwarderOptions;
   readonly #observer: ForwardObserver;
-  readonly #currentPid = (engineId: string): number | null =>
-    this.#options.manager.registry.find(engineId)?.pid ?? null;
+  /** The process that serves the engine now; none while it restarts (its old one will not serve again). */
+  readonly #currentPid = (engineId: string): number | null => {
+    const record = this.#options.manager.registry.find(engineId);
+    return record === undefined || record.status === 'RESTARTING' ? null : record.pid;
+  };
 
   constructor(options: InferenceForwarderOptions) {
     if (!(Number.isInteger(options.maxAttempts) && options.maxAttempts >= 1)) {
