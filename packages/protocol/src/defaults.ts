@@ -32,6 +32,12 @@ export const ENV = {
   /** The key a client (library or CLI) sends as `Authorization: Bearer <key>`. */
   apiKey: 'SAGE_API_KEY',
   logLevel: 'SAGE_LOG_LEVEL',
+  /** Gateway limits (`limits:` in sage.yaml, docs/security.md). */
+  maxConnections: 'SAGE_MAX_CONNECTIONS',
+  headersTimeoutMs: 'SAGE_HEADERS_TIMEOUT_MS',
+  requestTimeoutMs: 'SAGE_REQUEST_TIMEOUT_MS',
+  keepAliveTimeoutMs: 'SAGE_KEEP_ALIVE_TIMEOUT_MS',
+  maxJsonDepth: 'SAGE_MAX_JSON_DEPTH',
 } as const;
 
 /**

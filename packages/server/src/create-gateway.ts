@@ -110,9 +110,9 @@ export function createGateway(options: CreateGatewayOptions): Hono<GatewayEnv> {
   } else if (adminToken) {
     app.use('/v1/management/*', apiKeyAuth({ keys: tokenKeys, refusal: LOCAL_TOKEN_REFUSAL }).authenticate);
   }
-  const bodyLimitBytes = config.bodyLimitBytes;
-  app.route('/v1/management', managementRoutes({ manager, bodyLimitBytes, logger }));
-  app.route('/v1', openAiRoutes({ manager, forwarder, metrics, bodyLimitBytes }));
+  const bodyLimits = { limitBytes: config.bodyLimitBytes, maxDepth: config.limits.maxJsonDepth };
+  app.route('/v1/management', managementRoutes({ manager, bodyLimits, logger }));
+  app.route('/v1', openAiRoutes({ manager, forwarder, metrics, bodyLimits }));
   app.notFound((c) => onError(new RouteNotFoundError(c.req.method, c.req.path), c));
   app.onError(onError);
 

@@ -6,6 +6,16 @@
 export const GATEWAY_DEFAULTS = {
   /** Largest request body accepted, in bytes (4 MiB); larger bodies get 413. */
   bodyLimitBytes: 4 * 1024 * 1024,
+  /** Deepest nesting of objects and arrays a JSON request body may have; deeper bodies get 400 (`limits.max_json_depth`). */
+  maxJsonDepth: 64,
+  /** A client has this long to send a request's headers (`limits.headers_timeout_ms`); then 408 and the connection closes. */
+  clientHeadersTimeoutMs: 10_000,
+  /** A client has this long to send a whole request, body included (`limits.request_timeout_ms`); then 408. Answers may take longer. */
+  clientRequestTimeoutMs: 30_000,
+  /** An idle keep-alive client connection is closed after this long (`limits.keep_alive_timeout_ms`). */
+  clientKeepAliveTimeoutMs: 5_000,
+  /** Most client connections open at once (`limits.max_connections`); further ones are closed at once. */
+  maxConnections: 1_024,
   /** Engines tried for one inference request before giving up (the first try plus failovers). */
   maxAttempts: 3,
   /** Consecutive server-side failures (5xx, refused or reset connections) that mark a RUNNING engine UNHEALTHY. */

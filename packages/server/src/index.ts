@@ -31,6 +31,7 @@ export {
   AccessDeniedError,
   AuthenticationError,
   ClientDisconnectedError,
+  EngineRequestBuildError,
   EngineUnreachableError,
   InsecureBindError,
   PayloadTooLargeError,

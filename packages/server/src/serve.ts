@@ -1,4 +1,4 @@
-import { ServerResponse } from 'node:http';
+import { type ServerOptions, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { ControlPlaneManager, type ControlPlaneManagerOptions } from '@sage/control-plane';
@@ -102,6 +102,23 @@ function nodeFetch(app: Hono<GatewayEnv>) {
   };
 }
 
+/**
+ * Node's HTTP server options from `limits` (docs/security.md): a slow or silent client gets 408
+ * and loses its connection after the headers or request timeout; idle keep-alive connections
+ * are closed after the keep-alive timeout. Timeouts are checked every `connectionsCheckingInterval`
+ * ms (Node's default, 30 s, would let a 10 s timeout run to 40 s), so it follows the shortest one.
+ * `requestTimeout` covers receiving the request only: a long answer (a stream) is not cut.
+ */
+export function serverOptions(limits: GatewayConfig['limits']): ServerOptions {
+  const shortest = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
+  return {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(shortest / 4))),
+  };
+}
+
 /** Flush buffered log lines, waiting at most a second. */
 function flushLogs(logger: Logger): Promise<void> {
   return new Promise((resolve) => {
@@ -169,7 +186,8 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     throw error;
   }
   const app = createGateway({ manager, config, logger, adminToken });
-  const server = createAdaptorServer({ fetch: nodeFetch(app), serverOptions: { keepAliveTimeout: 65_000 } });
+  const server = createAdaptorServer({ fetch: nodeFetch(app), serverOptions: serverOptions(config.limits) });
+  server.maxConnections = config.limits.maxConnections;
   let closing: Promise<void> | undefined;
   const close = (closeOptions: { stopEngines?: boolean; graceMs?: number } = {}) => {
     closing ??= (async () => {

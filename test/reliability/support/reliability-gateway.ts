@@ -11,6 +11,7 @@ import {
 } from '@sage/control-plane';
 import { type GatewayConfig, type RunningGateway, resolveGatewayConfig, startGateway } from '@sage/server';
 import { FAKE_ENGINE_FLAGS, fakeEngineBackendOptions } from '@sage/testing';
+import type { Logger } from 'pino';
 
 export { fakeEnginePath } from '@sage/testing';
 
@@ -80,6 +81,8 @@ export async function startReliabilityGateway(
   options: {
     config?: Partial<GatewayConfig>;
     managerOptions?: Parameters<typeof reliabilityManagerOptions>[1];
+    /** The gateway's logger (default: silent). */
+    logger?: Logger;
   } = {},
 ): Promise<ReliabilityGateway> {
   const managerOptions = reliabilityManagerOptions(slot, options.managerOptions);
@@ -89,7 +92,11 @@ export async function startReliabilityGateway(
     logLevel: 'silent',
     ...options.config,
   });
-  const gateway = await startGateway({ config, managerOptions });
+  const gateway = await startGateway({
+    config,
+    managerOptions,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
   let closed = false;
   return {
     gateway,

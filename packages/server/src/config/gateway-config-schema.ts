@@ -65,6 +65,15 @@ const ProxySection = z.strictObject({
   retry_after_seconds: positiveInt.optional(),
 });
 
+/** The gateway's HTTP server and request-parsing limits (docs/security.md). */
+const LimitsSection = z.strictObject({
+  max_json_depth: positiveInt.optional(),
+  headers_timeout_ms: milliseconds.optional(),
+  request_timeout_ms: milliseconds.optional(),
+  keep_alive_timeout_ms: milliseconds.optional(),
+  max_connections: positiveInt.optional(),
+});
+
 /** Who may call the management API without API keys (docs/security.md). */
 const SecuritySection = z.strictObject({
   /** Require the local admin token on management routes. Default true. */
@@ -121,6 +130,7 @@ export const GatewayConfigSchema = z
     cors_origins: z.array(corsOrigin).optional(),
     security: SecuritySection.optional(),
     body_limit_bytes: positiveInt.optional(),
+    limits: LimitsSection.optional(),
     state_dir: z.string().min(1).optional(),
     log_level: z.enum(LOG_LEVELS).optional(),
     scheduling: SchedulingSection.optional(),

@@ -51,6 +51,20 @@ export interface GatewayProxyConfig {
   retryAfterSeconds: number;
 }
 
+/** Limits of the gateway's own HTTP server and request parsing (docs/security.md). */
+export interface GatewayLimitsConfig {
+  /** Deepest nesting of objects and arrays in a JSON request body (400 above it). */
+  maxJsonDepth: number;
+  /** Time a client has to send a request's headers (408 after it). */
+  headersTimeoutMs: number;
+  /** Time a client has to send a whole request, body included (408 after it). */
+  requestTimeoutMs: number;
+  /** Idle keep-alive client connections are closed after this long. */
+  keepAliveTimeoutMs: number;
+  /** Most client connections open at once; further ones are closed as they arrive. */
+  maxConnections: number;
+}
+
 /** Who may call the management API without API keys (docs/security.md). */
 export interface GatewaySecurityConfig {
   /**
@@ -90,6 +104,7 @@ export interface GatewayConfig {
   corsOrigins: string[];
   security: GatewaySecurityConfig;
   bodyLimitBytes: number;
+  limits: GatewayLimitsConfig;
   /** State directory of the manager (`SAGE_HOME`, else `~/.sage`). */
   stateDir?: string | undefined;
   logLevel: GatewayLogLevel;

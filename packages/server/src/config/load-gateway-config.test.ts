@@ -39,6 +39,23 @@ function schemaKeys(schema: z.ZodType, prefix = ''): string[] {
 }
 
 describe('sage.yaml', () => {
+  it('sets server limits under limits:, the rest keeping their defaults', () => {
+    const config = parseGatewayConfig(
+      ['limits:', '  max_connections: 3', '  headers_timeout_ms: 2000'].join('\n'),
+      {
+        file: 'sage.yaml',
+      },
+    );
+    expect(config.limits).toEqual({
+      maxConnections: 3,
+      headersTimeoutMs: 2000,
+      requestTimeoutMs: GATEWAY_DEFAULTS.clientRequestTimeoutMs,
+      keepAliveTimeoutMs: GATEWAY_DEFAULTS.clientKeepAliveTimeoutMs,
+      maxJsonDepth: GATEWAY_DEFAULTS.maxJsonDepth,
+    });
+    expect(parseError('limits:\n  max_connections: 0').message).toMatch(/limits\.max_connections/);
+  });
+
   it('parses a file over the defaults, in camelCase, keeping backend definitions as written', () => {
     const config = parseGatewayConfig(
       [

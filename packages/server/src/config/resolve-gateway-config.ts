@@ -21,6 +21,13 @@ export function defaultGatewayConfig(): GatewayConfig {
     corsOrigins: [],
     security: { localToken: GATEWAY_DEFAULTS.localAdminToken, allowedHosts: [] },
     bodyLimitBytes: GATEWAY_DEFAULTS.bodyLimitBytes,
+    limits: {
+      maxJsonDepth: GATEWAY_DEFAULTS.maxJsonDepth,
+      headersTimeoutMs: GATEWAY_DEFAULTS.clientHeadersTimeoutMs,
+      requestTimeoutMs: GATEWAY_DEFAULTS.clientRequestTimeoutMs,
+      keepAliveTimeoutMs: GATEWAY_DEFAULTS.clientKeepAliveTimeoutMs,
+      maxConnections: GATEWAY_DEFAULTS.maxConnections,
+    },
     logLevel: GATEWAY_DEFAULTS.logLevel,
     scheduling: {},
     health: { requestFailureThreshold: GATEWAY_DEFAULTS.requestFailureThreshold },
@@ -58,7 +65,24 @@ export function fromConfigFile(file: GatewayConfigFile): Partial<GatewayConfig> 
   };
 }
 
+const positiveIntegerText = z
+  .string()
+  .regex(/^\d+$/, 'must be a positive integer')
+  .transform(Number)
+  .pipe(z.int().positive())
+  .optional();
+
+/** `limits` fields and the environment variable that sets each. */
+const LIMIT_VARIABLES = [
+  ['maxConnections', ENV.maxConnections],
+  ['headersTimeoutMs', ENV.headersTimeoutMs],
+  ['requestTimeoutMs', ENV.requestTimeoutMs],
+  ['keepAliveTimeoutMs', ENV.keepAliveTimeoutMs],
+  ['maxJsonDepth', ENV.maxJsonDepth],
+] as const;
+
 const EnvironmentSchema = z.object({
+  ...Object.fromEntries(LIMIT_VARIABLES.map(([, name]) => [name, positiveIntegerText])),
   [ENV.gatewayHost]: z.string().min(1).optional(),
   [ENV.gatewayPort]: z
     .string()
@@ -81,6 +105,12 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Partial<GatewayConfig> {
   );
   const values = parseOrThrow(EnvironmentSchema, present, 'invalid environment');
   const config: Partial<GatewayConfig> = {};
+  const limits: Partial<GatewayConfig['limits']> = {};
+  for (const [field, name] of LIMIT_VARIABLES) {
+    const value = (values as Record<string, number | undefined>)[name];
+    if (value !== undefined) limits[field] = value;
+  }
+  if (Object.keys(limits).length > 0) config.limits = limits as GatewayConfig['limits'];
   if (values.SAGE_GATEWAY_HOST !== undefined) config.host = values.SAGE_GATEWAY_HOST;
   if (values.SAGE_GATEWAY_PORT !== undefined) config.port = values.SAGE_GATEWAY_PORT;
   if (values.SAGE_HOME !== undefined) config.stateDir = values.SAGE_HOME;
@@ -113,13 +143,16 @@ function merge(base: GatewayConfig, layer: Partial<GatewayConfig> | undefined): 
     proxy: { ...base.proxy, ...layer.proxy },
     engines: { ...base.engines, ...layer.engines },
     security: { ...base.security, ...layer.security },
+    limits: { ...base.limits, ...layer.limits },
   };
 }
 
 /**
  * The gateway's configuration: defaults ← `fileConfig` (a parsed `sage.yaml`) ← environment
  * (`SAGE_GATEWAY_HOST`, `SAGE_GATEWAY_PORT`, `SAGE_API_KEYS`, `SAGE_SCHEDULING_POLICY`,
- * `SAGE_HOME`, `SAGE_LOG_LEVEL`) ← `overrides` (command-line flags, `startGateway` options).
+ * `SAGE_HOME`, `SAGE_LOG_LEVEL`, and the `limits` variables `SAGE_MAX_CONNECTIONS`,
+ * `SAGE_HEADERS_TIMEOUT_MS`, `SAGE_REQUEST_TIMEOUT_MS`, `SAGE_KEEP_ALIVE_TIMEOUT_MS`,
+ * `SAGE_MAX_JSON_DEPTH`) ← `overrides` (command-line flags, `startGateway` options).
  * API keys from every layer are combined; keys from `SAGE_API_KEYS` are admin keys.
  *
  * @throws ValidationError naming the environment variable when one is invalid.
@@ -149,6 +182,24 @@ function checkResolved(config: GatewayConfig): void {
       'bodyLimitBytes',
       Number.isInteger(config.bodyLimitBytes) && config.bodyLimitBytes > 0,
       'a positive integer',
+    ],
+    ...(
+      [
+        'maxJsonDepth',
+        'headersTimeoutMs',
+        'requestTimeoutMs',
+        'keepAliveTimeoutMs',
+        'maxConnections',
+      ] as const
+    ).map((field): [string, boolean, string] => [
+      `limits.${field}`,
+      Number.isInteger(config.limits[field]) && config.limits[field] > 0,
+      'a positive integer',
+    ]),
+    [
+      'limits.headersTimeoutMs',
+      config.limits.headersTimeoutMs <= config.limits.requestTimeoutMs,
+      'at most limits.requestTimeoutMs (the headers are part of the request)',
     ],
     [
       'proxy.maxAttempts',

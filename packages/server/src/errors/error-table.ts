@@ -21,6 +21,7 @@ import {
   AccessDeniedError,
   AuthenticationError,
   ClientDisconnectedError,
+  EngineRequestBuildError,
   EngineUnreachableError,
   PayloadTooLargeError,
   PermissionDeniedError,
@@ -122,6 +123,10 @@ export const ERROR_TABLE: readonly Row[] = [
     { status: 400, type: invalid, code: 'unknown_preset', param: () => 'name' },
   ],
   [ClientDisconnectedError.isInstance, { status: 499, type: invalid, code: 'client_closed_request' }],
+  [
+    EngineRequestBuildError.isInstance,
+    { status: 500, type: 'server_error', code: 'engine_request_build_failed' },
+  ],
   [EngineStartError.isInstance, { status: 502, type: 'server_error', code: 'engine_start_failed' }],
   [EngineUnreachableError.isInstance, { status: 502, type: 'server_error', code: 'engine_unreachable' }],
 ];

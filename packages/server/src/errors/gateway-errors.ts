@@ -107,6 +107,29 @@ export class EngineUnreachableError extends SageError {
   }
 }
 
+const engineRequestBuild = errorMarker('EngineRequestBuildError');
+/**
+ * The gateway could not build the request for an engine (HTTP 500). Nothing was sent, so it is
+ * the gateway's failure, never counted against the engine.
+ */
+export class EngineRequestBuildError extends SageError {
+  readonly [engineRequestBuild] = true;
+  constructor(
+    readonly modelId: string,
+    cause: unknown,
+  ) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    super({
+      name: 'EngineRequestBuildError',
+      message: `the gateway could not build the request for model ${modelId}: ${detail}`,
+      cause,
+    });
+  }
+  static override isInstance(error: unknown): error is EngineRequestBuildError {
+    return hasMarker(error, engineRequestBuild);
+  }
+}
+
 const presetApply = errorMarker('PresetApplyError');
 /**
  * One engine of a preset could not be started or did not become ready. The HTTP status is the

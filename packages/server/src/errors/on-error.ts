@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { GatewayEnv } from '../gateway-env.js';
 import { gatewayErrorResponse } from './error-response.js';
 import { describeError } from './error-table.js';
+import { ClientDisconnectedError } from './gateway-errors.js';
 
 /** Options of {@link createErrorHandler}. */
 export interface ErrorHandlerOptions {
@@ -14,14 +15,20 @@ export interface ErrorHandlerOptions {
 /**
  * The gateway's one `onError` (STYLE G10, G15): every thrown error becomes an OpenAI-shaped body
  * with `X-Sage-Error-Source: gateway`, its status from the error table. Unexpected errors answer
- * 500, are logged with the request id, and never take the process down.
+ * 500, are logged with the request id, and never take the process down. A client that left
+ * (499) is one info line without a stack: it is routine, not a server failure.
  */
 export function createErrorHandler(options: ErrorHandlerOptions): ErrorHandler<GatewayEnv> {
   const retryAfter = String(options.retryAfterSeconds);
   return (error: Error, c: Context<GatewayEnv>) => {
     const requestId = c.get('requestId');
     const { mapping, param, message, expected, headers } = describeError(error);
-    if (!expected) {
+    if (ClientDisconnectedError.isInstance(error)) {
+      options.logger.info(
+        { requestId, status: mapping.status, method: c.req.method, path: c.req.path },
+        'client-closed-request',
+      );
+    } else if (!expected) {
       options.logger.error(
         { requestId, err: error, method: c.req.method, path: c.req.path },
         'request-failed-unexpectedly',

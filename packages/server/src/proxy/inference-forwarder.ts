@@ -210,6 +210,10 @@ export class InferenceForwarder {
         lease.release({ ok: false });
         run.failover = afterFailure(run.failover, outcome.engineId, pid, undefined);
         return undefined;
+      case 'unbuildable':
+        // Nothing was sent: no health report, no failover, no latency sample.
+        lease.release();
+        throw outcome.error;
       case 'failed': {
         lease.release({ ok: false });
         if (request.client.aborted) throw new ClientDisconnectedError(request.client.reason);

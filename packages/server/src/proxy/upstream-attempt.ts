@@ -1,5 +1,7 @@
 import type { Lease } from '@sage/control-plane';
+import { ValidationError } from '@sage/protocol';
 import type { Dispatcher } from 'undici';
+import { EngineRequestBuildError } from '../errors/gateway-errors.js';
 import type { EnginePools } from './engine-pools.js';
 import { decideOnAnswer } from './failover-decision.js';
 import type { InferenceRequest } from './inference-request.js';
@@ -15,6 +17,11 @@ export interface EngineAddress {
 export type AttemptOutcome =
   /** The engine has no address any more (it stopped between the decision and the attempt). */
   | { type: 'skipped'; engineId: string }
+  /**
+   * The gateway could not build the engine's request (nothing was sent): the gateway's own
+   * 400/500, never an engine failure. `error` is the error to answer with.
+   */
+  | { type: 'unbuildable'; engineId: string; error: Error }
   /** Refused, reset, cut short, or a 502/503 while other attempts remain: fail over. */
   | { type: 'failed'; failure: UpstreamFailure; engineMs: number }
   /** A whole answer, any status, to pass through. */
@@ -38,10 +45,27 @@ export type AttemptOutcome =
 
 const encoder = new TextEncoder();
 
-/** The body for an engine: the original bytes, or — for a label or default model — with the engine's model id. */
+/**
+ * The body for an engine: the original bytes, or — for a label or default model — with the
+ * engine's model id. A body that cannot be serialised again is the client's 400 when it is
+ * too deeply nested (the stack ran out; the parse-time depth limit normally stops it earlier),
+ * the gateway's 500 otherwise.
+ *
+ * @throws ValidationError | EngineRequestBuildError
+ */
 export function bodyFor(request: InferenceRequest, modelId: string): Uint8Array {
   if (request.model === modelId) return request.body;
-  return encoder.encode(JSON.stringify({ ...request.json, model: modelId }));
+  try {
+    return encoder.encode(JSON.stringify({ ...request.json, model: modelId }));
+  } catch (error) {
+    if (error instanceof RangeError) {
+      throw new ValidationError({
+        message: `the request body is nested too deeply to forward (${error.message}); lower its nesting or limits.max_json_depth`,
+        cause: error,
+      });
+    }
+    throw new EngineRequestBuildError(modelId, error);
+  }
 }
 
 /**
@@ -60,6 +84,13 @@ export async function attemptUpstream(
 ): Promise<AttemptOutcome> {
   const engineId = lease.engine.engineId;
   if (!address || address.port === 0) return { type: 'skipped', engineId };
+  // Built before the try below: only what happens on the wire may count against the engine.
+  let body: Uint8Array;
+  try {
+    body = bodyFor(request, lease.engine.modelId);
+  } catch (error) {
+    return { type: 'unbuildable', engineId, error: error as Error };
+  }
   const sentAt = performance.now();
   const failed = (failure: UpstreamFailure): AttemptOutcome => ({
     type: 'failed',
@@ -72,7 +103,7 @@ export async function attemptUpstream(
       path: request.route.path,
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-request-id': request.requestId },
-      body: bodyFor(request, lease.engine.modelId),
+      body,
       // undici aborts the request when the client leaves, and stops listening once the
       // engine's answer is read (or destroyed).
       signal: request.client.upstreamSignal,
@@ -88,12 +119,19 @@ export async function attemptUpstream(
     const body = await upstream.body.bytes().catch(() => new Uint8Array(0));
     return failed({ type: 'status', engineId, status, contentType, body });
   }
-  let body: Uint8Array;
+  let answer: Uint8Array;
   try {
-    body = await upstream.body.bytes();
+    answer = await upstream.body.bytes();
   } catch (error) {
     // Nothing reached the client yet, so a body cut short may still fail over.
     return failed({ type: 'connection', engineId, error });
   }
-  return { type: 'answered', engineId, status, contentType, body, engineMs: performance.now() - sentAt };
+  return {
+    type: 'answered',
+    engineId,
+    status,
+    contentType,
+    body: answer,
+    engineMs: performance.now() - sentAt,
+  };
 }

@@ -1,14 +1,18 @@
 import type { IncomingMessage } from 'node:http';
-import { parseOrThrow, ValidationError } from '@sage/protocol';
+import { parseJsonBody, parseOrThrow } from '@sage/protocol';
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import { PayloadTooLargeError } from '../errors/gateway-errors.js';
+import { GATEWAY_DEFAULTS } from '../defaults.js';
+import { ClientDisconnectedError, PayloadTooLargeError } from '../errors/gateway-errors.js';
 import { nodeIncoming, requestHeader } from './node-request.js';
 
-const decoder = new TextDecoder();
-
-/** The reason @hono/node-server gives when a client leaves before its request was read. */
-const CLIENT_CLOSED = 'Client connection prematurely closed.';
+/** Limits a JSON request body is read under. */
+export interface JsonBodyLimits {
+  /** Largest body in bytes (413 above it). */
+  limitBytes: number;
+  /** Deepest nesting of objects and arrays (400 above it). */
+  maxDepth: number;
+}
 
 /**
  * The raw request body, at most `limitBytes` long (413 otherwise). A `Content-Length` over the
@@ -21,14 +25,22 @@ export async function readBodyBytes(c: Context, limitBytes: number): Promise<Uin
   const incoming = nodeIncoming(c);
   // Unless something already started reading it (then the Web request's body cache has it).
   if (incoming && !incoming.readableDidRead) return readIncoming(incoming, limitBytes);
-  if (declared !== undefined) return new Uint8Array(await c.req.arrayBuffer());
+  if (declared !== undefined) {
+    return new Uint8Array(
+      await c.req.arrayBuffer().catch((error: unknown) => {
+        throw new ClientDisconnectedError(error);
+      }),
+    );
+  }
   const stream = c.req.raw.body;
   if (!stream) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = stream.getReader();
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await reader.read().catch((error: unknown) => {
+      throw new ClientDisconnectedError(error);
+    });
     if (done) break;
     size += value.byteLength;
     if (size > limitBytes) {
@@ -42,7 +54,9 @@ export async function readBodyBytes(c: Context, limitBytes: number): Promise<Uin
 
 /**
  * Collect a Node request's body, counting it as it arrives. Over the limit, collecting stops and
- * the rest of the body is left to the adapter, which drains it after the answer (413).
+ * the rest of the body is left to the adapter, which drains it after the answer (413). A client
+ * that leaves before the body is complete (the socket closes, or Node reports the upload
+ * `aborted`) is a {@link ClientDisconnectedError}: a 499, not a server failure.
  */
 function readIncoming(incoming: IncomingMessage, limitBytes: number): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
@@ -69,11 +83,11 @@ function readIncoming(incoming: IncomingMessage, limitBytes: number): Promise<Ui
     };
     const onError = (error: unknown) => {
       stop();
-      reject(error);
+      reject(new ClientDisconnectedError(error));
     };
     const onClose = () => {
       stop();
-      reject(new Error(CLIENT_CLOSED));
+      reject(new ClientDisconnectedError());
     };
     incoming.on('data', onData);
     incoming.on('end', onEnd);
@@ -82,19 +96,13 @@ function readIncoming(incoming: IncomingMessage, limitBytes: number): Promise<Ui
   });
 }
 
-/** Parse JSON bytes; malformed JSON is a 400 that says where it broke. */
-export function parseJsonBytes(bytes: Uint8Array): unknown {
-  const text = decoder.decode(bytes);
-  if (text.trim() === '')
-    throw new ValidationError({ message: 'the request body is empty; send a JSON object' });
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new ValidationError({
-      message: `the request body is not valid JSON: ${(error as Error).message}`,
-      cause: error,
-    });
-  }
+/**
+ * Parse JSON bytes: malformed JSON is a 400 that says where it broke, JSON nested deeper than
+ * `maxDepth` a 400 that names the limit and its setting (checked before parsing, so no deeply
+ * nested value ever reaches recursive code such as the forwarder's `JSON.stringify`).
+ */
+export function parseJsonBytes(bytes: Uint8Array, maxDepth: number = GATEWAY_DEFAULTS.maxJsonDepth): unknown {
+  return parseJsonBody(bytes, { maxDepth, setting: 'limits.max_json_depth' });
 }
 
 /**
@@ -102,14 +110,15 @@ export function parseJsonBytes(bytes: Uint8Array): unknown {
  *
  * @example
  * ```ts
- * const body = await readJsonBody(c, PolicyBody, 'invalid policy request', config.bodyLimitBytes);
+ * const body = await readJsonBody(c, PolicyBody, 'invalid policy request', limits);
  * ```
  */
 export async function readJsonBody<S extends z.ZodType>(
   c: Context,
   schema: S,
   what: string,
-  limitBytes: number,
+  limits: JsonBodyLimits,
 ): Promise<z.output<S>> {
-  return parseOrThrow(schema, parseJsonBytes(await readBodyBytes(c, limitBytes)), what);
+  const bytes = await readBodyBytes(c, limits.limitBytes);
+  return parseOrThrow(schema, parseJsonBytes(bytes, limits.maxDepth), what);
 }

@@ -6,13 +6,13 @@ import { z } from 'zod';
 import { GATEWAY_DEFAULTS } from '../defaults.js';
 import type { GatewayEnv } from '../gateway-env.js';
 import { booleanQuery, integerQuery, readQuery } from '../request/query.js';
-import { parseJsonBytes, readBodyBytes } from '../request/read-json-body.js';
+import { type JsonBodyLimits, parseJsonBytes, readBodyBytes } from '../request/read-json-body.js';
 import { logEventStream } from '../streaming/log-event-stream.js';
 
 /** What the engine management routes need. */
 export interface EngineRoutesOptions {
   manager: ControlPlaneManager;
-  bodyLimitBytes: number;
+  bodyLimits: JsonBodyLimits;
   logger: Logger;
 }
 
@@ -57,7 +57,8 @@ export function engineRoutes(options: EngineRoutesOptions): Hono<GatewayEnv> {
 
   app.post('/', async (c) => {
     const query = readQuery(c, StartQuery, 'invalid query');
-    const body = parseJsonBytes(await readBodyBytes(c, options.bodyLimitBytes));
+    const { limitBytes, maxDepth } = options.bodyLimits;
+    const body = parseJsonBytes(await readBodyBytes(c, limitBytes), maxDepth);
     const { modelId, ...startOptions } = parseEngineStartRequest(body);
     const started = await manager.requestEngineStartup(modelId, startOptions);
     const timeoutMs = query.wait_timeout_ms ?? GATEWAY_DEFAULTS.readyTimeoutMs;

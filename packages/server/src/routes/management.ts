@@ -7,13 +7,13 @@ import { z } from 'zod';
 import type { GatewayEnv } from '../gateway-env.js';
 import { metricsTargets } from '../metrics/metrics-targets.js';
 import { applyPreset } from '../presets/apply-preset.js';
-import { readJsonBody } from '../request/read-json-body.js';
+import { type JsonBodyLimits, readJsonBody } from '../request/read-json-body.js';
 import { engineRoutes, engineToWire } from './management-engines.js';
 
 /** What the management routes need. */
 export interface ManagementRoutesOptions {
   manager: ControlPlaneManager;
-  bodyLimitBytes: number;
+  bodyLimits: JsonBodyLimits;
   logger: Logger;
 }
 
@@ -78,12 +78,12 @@ export function managementRoutes(options: ManagementRoutesOptions): Hono<Gateway
   app.get('/metrics/targets', (c) => c.json(metricsTargets(manager.listEngines())));
   app.get('/policy', (c) => c.json({ policy: manager.scheduler.policy, available: schedulingPolicyNames }));
   app.put('/policy', async (c) => {
-    const body = await readJsonBody(c, PolicyBody, 'invalid policy request', options.bodyLimitBytes);
+    const body = await readJsonBody(c, PolicyBody, 'invalid policy request', options.bodyLimits);
     manager.scheduler.setPolicy(body.policy);
     return c.json({ policy: manager.scheduler.policy });
   });
   app.post('/presets/apply', async (c) => {
-    const body = await readJsonBody(c, PresetApplyBody, 'invalid preset request', options.bodyLimitBytes);
+    const body = await readJsonBody(c, PresetApplyBody, 'invalid preset request', options.bodyLimits);
     const applied = await applyPreset(manager, presetOf(body), {
       rollback: body.rollback,
       ...(body.timeout_ms === undefined ? {} : { timeoutMs: body.timeout_ms }),

@@ -19,14 +19,14 @@ import type { InferenceRoute } from '../proxy/inference-request.js';
 import { clientLink } from '../request/client-connection.js';
 import { nodeOutgoing } from '../request/node-request.js';
 import { quickCheckChat, quickCheckCompletion, quickCheckEmbedding } from '../request/quick-check.js';
-import { parseJsonBytes, readBodyBytes } from '../request/read-json-body.js';
+import { type JsonBodyLimits, parseJsonBytes, readBodyBytes } from '../request/read-json-body.js';
 
 /** What the OpenAI routes need. */
 export interface OpenAiRoutesOptions {
   manager: ControlPlaneManager;
   forwarder: InferenceForwarder;
   metrics: GatewayMetrics;
-  bodyLimitBytes: number;
+  bodyLimits: JsonBodyLimits;
 }
 
 interface RouteSpec {
@@ -102,8 +102,8 @@ export function openAiRoutes(options: OpenAiRoutesOptions): Hono<GatewayEnv> {
       let body: Uint8Array;
       let json: Record<string, unknown>;
       try {
-        body = await readBodyBytes(c, options.bodyLimitBytes);
-        const parsed = parseJsonBytes(body);
+        body = await readBodyBytes(c, options.bodyLimits.limitBytes);
+        const parsed = parseJsonBytes(body, options.bodyLimits.maxDepth);
         // The usual body passes a plain-JS check; anything else gets the schema, which writes
         // the 400 naming the field. Either way the original bytes are what is forwarded.
         json = spec.quickCheck(parsed)
