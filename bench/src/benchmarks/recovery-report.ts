@@ -2,6 +2,8 @@ import { median } from '../harness/stats.js';
 import { cell, markdownTable, ratioCell } from '../report/markdown-table.js';
 import type { RecoveryResult } from './recovery.js';
 
+const FAULT_NAMES = { SIGKILL: 'kill -9', SIGSTOP: 'SIGSTOP (frozen)' } as const;
+
 export function renderRecoveryMarkdown(results: readonly RecoveryResult[]): string {
   const rows = results.map((result) => {
     const { settings, trials } = result;
@@ -14,11 +16,13 @@ export function renderRecoveryMarkdown(results: readonly RecoveryResult[]): stri
     );
     return [
       settings.name,
-      `${settings.healthCheckIntervalMs} / ${settings.restartBackoffBaseMs} / ${settings.readinessPollMs}`,
+      FAULT_NAMES[result.fault],
+      `${settings.healthCheckIntervalMs} / ${settings.restartBackoffBaseMs} / ${settings.readinessPollMs} / ${settings.processSampleIntervalMs}`,
       pick((trial) => trial.detectedMs),
       pick((trial) => trial.respawnedMs),
       pick((trial) => trial.readyMs),
       pick((trial) => trial.servingMs),
+      ratioCell(result.servingOverKill),
       cell(result.coldStartMs, 0),
       ratioCell(result.servingOverColdStart),
       ratioCell(result.servingOverBackoff),
@@ -27,16 +31,18 @@ export function renderRecoveryMarkdown(results: readonly RecoveryResult[]): stri
     ];
   });
   return [
-    "A fresh fake engine behind the gateway per trial (so each kill meets the first restart attempt and the base backoff), `kill -9` of its process, then chat requests through the gateway one after the other until one answers 200. Times are medians over the trials, in ms from the kill; detected, respawned and RUNNING are the gateway's own engine state changes (to RESTARTING, STARTING, RUNNING).",
+    'A fresh fake engine behind the gateway per trial (so each fault meets the first restart attempt and the base backoff), then `kill -9` or `kill -STOP` of its process (alternating, over the same gateway), then chat requests through the gateway one after the other until one answers 200 (after a SIGSTOP the first request is already on its way to the frozen engine). Times are medians over the trials, in ms from the signal; detected, respawned and RUNNING are the gateway\'s own engine state changes (to RESTARTING, STARTING, RUNNING). "÷ kill -9" is the serving-again time over that of kill -9 with the same settings, in the same run (goal for SIGSTOP: ≤ 2×).',
     '',
     markdownTable(
       [
         'settings',
-        'health interval / backoff base / readiness poll (ms)',
+        'fault',
+        'health interval / backoff base / readiness poll / process sample (ms)',
         'detected',
         'respawned',
         'RUNNING',
         'serving again',
+        '÷ kill -9',
         'cold start',
         'serving ÷ cold start',
         'serving ÷ backoff',

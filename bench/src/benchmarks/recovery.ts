@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fakeEngineBackend } from '../harness/fake-engine-backend.js';
 import { type GatewayProcess, spawnGateway } from '../harness/spawn-gateway.js';
 import { median, round } from '../harness/stats.js';
@@ -15,7 +16,12 @@ export interface RecoverySettings {
   restartBackoffBaseMs: number;
   readinessPollMs: number;
   consecutiveFailuresThreshold: number;
+  /** How often the supervisor samples engine processes (a frozen one is found by its state). */
+  processSampleIntervalMs: number;
 }
+
+/** How the engine is made to fail: killed (`kill -9`) or frozen (`kill -STOP`, as a GPU hang looks from outside). */
+export type RecoveryFault = 'SIGKILL' | 'SIGSTOP';
 
 /** One kill -9, in ms from the kill. */
 export interface RecoveryTrial {
@@ -33,6 +39,7 @@ export interface RecoveryTrial {
 
 export interface RecoveryResult {
   settings: RecoverySettings;
+  fault: RecoveryFault;
   /** Median ms from the start request (management API) to RUNNING of the same engines, in the same run. */
   coldStartMs: number;
   trials: RecoveryTrial[];
@@ -41,6 +48,8 @@ export interface RecoveryResult {
   servingOverBackoff: number;
   /** Median time to serve again ÷ a cold start of the same engine. */
   servingOverColdStart: number;
+  /** Median time to serve again ÷ that of kill -9 with the same settings, in the same run. */
+  servingOverKill: number;
 }
 
 export const RECOVERY_SETTINGS: readonly RecoverySettings[] = [
@@ -50,6 +59,7 @@ export const RECOVERY_SETTINGS: readonly RecoverySettings[] = [
     restartBackoffBaseMs: 1_000,
     readinessPollMs: 250,
     consecutiveFailuresThreshold: 2,
+    processSampleIntervalMs: 500,
   },
   {
     name: 'fast',
@@ -57,6 +67,7 @@ export const RECOVERY_SETTINGS: readonly RecoverySettings[] = [
     restartBackoffBaseMs: 100,
     readinessPollMs: 25,
     consecutiveFailuresThreshold: 2,
+    processSampleIntervalMs: 100,
   },
 ];
 
@@ -115,16 +126,25 @@ async function startEngine(gateway: GatewayProcess): Promise<{ engine: StartedEn
 }
 
 /**
- * One kill -9 of a fresh engine (so every trial is a first restart attempt, with the base
- * backoff), timed from the kill; the engine is deleted afterwards.
+ * One kill -9 (or SIGSTOP) of a fresh engine (so every trial is a first restart attempt, with the
+ * base backoff), timed from the signal; the engine is deleted afterwards. After a SIGSTOP the first
+ * request is already on its way to the frozen engine: it is answered once the engine is back.
  */
-async function trial(gateway: GatewayProcess): Promise<RecoveryTrial & { coldStartMs: number }> {
+async function trial(
+  gateway: GatewayProcess,
+  fault: RecoveryFault,
+): Promise<RecoveryTrial & { coldStartMs: number }> {
   const { engine, coldStartMs } = await startEngine(gateway);
   const from = gateway.states.length;
   const answers: Record<string, number> = {};
   const killedAt = Date.now();
-  process.kill(engine.pid, 'SIGKILL');
-  await pollUntilServing(gateway.url, answers);
+  process.kill(engine.pid, fault);
+  try {
+    await pollUntilServing(gateway.url, answers);
+  } finally {
+    // The supervisor SIGKILLs a frozen engine; never leave one behind if it did not.
+    if (fault === 'SIGSTOP' && isStopped(engine.pid)) killQuietly(engine.pid);
+  }
   const servingMs = Date.now() - killedAt;
   const at = async (to: string) =>
     (
@@ -149,7 +169,49 @@ async function trial(gateway: GatewayProcess): Promise<RecoveryTrial & { coldSta
   return result;
 }
 
-async function measure(settings: RecoverySettings, trials: number, slot: number): Promise<RecoveryResult> {
+/** Whether `pid` is a stopped process (state T in /proc): the frozen engine, still there. */
+function isStopped(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('T');
+  } catch {
+    return false;
+  }
+}
+
+function killQuietly(pid: number): boolean {
+  try {
+    return process.kill(pid, 'SIGKILL');
+  } catch {
+    return false;
+  }
+}
+
+/** Median serving-again time, medians of the phases and the cold start of one fault's trials. */
+function summarise(
+  settings: RecoverySettings,
+  fault: RecoveryFault,
+  results: ReadonlyArray<RecoveryTrial & { coldStartMs: number }>,
+  killServingMs: number,
+): RecoveryResult {
+  const medianServingMs = median(results.map((result) => result.servingMs));
+  const coldStartMs = round(median(results.map((result) => result.coldStartMs)), 1);
+  return {
+    settings,
+    fault,
+    coldStartMs,
+    trials: [...results],
+    medianServingMs: round(medianServingMs, 1),
+    servingOverBackoff: round(medianServingMs / settings.restartBackoffBaseMs, 2),
+    servingOverColdStart: round(medianServingMs / coldStartMs, 2),
+    servingOverKill: round(medianServingMs / killServingMs, 2),
+  };
+}
+
+const FAULTS: readonly RecoveryFault[] = ['SIGKILL', 'SIGSTOP'];
+
+/** kill -9 and SIGSTOP trials, alternating, over one gateway with one set of settings. */
+async function measure(settings: RecoverySettings, trials: number, slot: number): Promise<RecoveryResult[]> {
   const gateway = await spawnGateway({
     backends: [fakeEngineBackend],
     engines: [],
@@ -159,29 +221,26 @@ async function measure(settings: RecoverySettings, trials: number, slot: number)
       restartBackoffBaseMs: settings.restartBackoffBaseMs,
       readinessPollMs: settings.readinessPollMs,
       consecutiveFailuresThreshold: settings.consecutiveFailuresThreshold,
+      processSampleIntervalMs: settings.processSampleIntervalMs,
     },
     portRangeStart: 25_300 + slot * 50,
   });
   try {
-    const results: Array<RecoveryTrial & { coldStartMs: number }> = [];
+    const results = new Map<RecoveryFault, Array<RecoveryTrial & { coldStartMs: number }>>(
+      FAULTS.map((fault) => [fault, []]),
+    );
     for (let index = 0; index < trials; index += 1) {
-      const result = await trial(gateway);
-      console.log(
-        `[recovery] ${settings.name} #${index + 1}: detected ${result.detectedMs} ms, respawned ${result.respawnedMs} ms, ` +
-          `ready ${result.readyMs} ms, serving ${result.servingMs} ms (${JSON.stringify(result.answers)})`,
-      );
-      results.push(result);
+      for (const fault of FAULTS) {
+        const result = await trial(gateway, fault);
+        console.log(
+          `[recovery] ${settings.name} ${fault} #${index + 1}: detected ${result.detectedMs} ms, respawned ${result.respawnedMs} ms, ` +
+            `ready ${result.readyMs} ms, serving ${result.servingMs} ms (${JSON.stringify(result.answers)})`,
+        );
+        results.get(fault)?.push(result);
+      }
     }
-    const medianServingMs = median(results.map((result) => result.servingMs));
-    const coldStartMs = round(median(results.map((result) => result.coldStartMs)), 1);
-    return {
-      settings,
-      coldStartMs,
-      trials: results,
-      medianServingMs: round(medianServingMs, 1),
-      servingOverBackoff: round(medianServingMs / settings.restartBackoffBaseMs, 2),
-      servingOverColdStart: round(medianServingMs / coldStartMs, 2),
-    };
+    const killServingMs = median((results.get('SIGKILL') ?? []).map((result) => result.servingMs));
+    return FAULTS.map((fault) => summarise(settings, fault, results.get(fault) ?? [], killServingMs));
   } finally {
     await gateway.close();
   }
@@ -191,7 +250,7 @@ async function run(options: BenchmarkOptions): Promise<void> {
   const trials = Number(options.flags.trials ?? (options.quick ? 1 : 5));
   const results: RecoveryResult[] = [];
   for (const [slot, settings] of RECOVERY_SETTINGS.entries())
-    results.push(await measure(settings, trials, slot));
+    results.push(...(await measure(settings, trials, slot)));
   const markdown = renderRecoveryMarkdown(results);
   console.log(`\n${markdown}\n`);
   if (options.quick) return console.log('[recovery] --quick: nothing written');
@@ -202,6 +261,6 @@ async function run(options: BenchmarkOptions): Promise<void> {
 export const recoveryBenchmark: Benchmark = {
   name: 'recovery',
   description:
-    'kill -9 of an engine until the gateway serves its model again (detection, restart, readiness)',
+    'kill -9 or SIGSTOP of an engine until the gateway serves its model again (detection, restart, readiness), SIGSTOP as a ratio of kill -9',
   run,
 };
