@@ -23,6 +23,8 @@ export interface CliContext {
   terminal: Terminal;
   /** Whether stdin is a terminal (prompts only then). */
   stdinIsTTY: boolean;
+  /** Standard input (`sage llm chat` without TEXT reads the conversation from it). */
+  stdin?: NodeJS.ReadableStream;
   /**
    * A management client for `apiBase`. Its key: `options.apiKey`, else `SAGE_API_KEY`, else (for
    * a loopback gateway) the local admin token in the state directory (docs/security.md).
@@ -53,6 +55,7 @@ export function processContext(options: { version: string; binPath: string }): C
     cwd: process.cwd(),
     terminal: processTerminal(),
     stdinIsTTY: process.stdin.isTTY === true,
+    stdin: process.stdin,
     createClient: (apiBase, options = {}) =>
       new HttpManagementClient({
         apiBase,

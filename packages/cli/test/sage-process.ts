@@ -22,12 +22,18 @@ export interface SageResult {
 }
 
 /** Run `node sage.js …args` (an argv array, never a shell string) and collect its output. */
-export function runSage(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<SageResult> {
+export function runSage(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 60_000,
+  options: { input?: string } = {},
+): Promise<SageResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [sageBinPath, ...args], {
       env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    if (options.input !== undefined) child.stdin?.end(options.input);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {

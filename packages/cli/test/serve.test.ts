@@ -83,6 +83,19 @@ describe('sage llm serve', () => {
     expect(unknown.stderr).toContain('model_not_found');
   });
 
+  it('holds a conversation on stdin: several turns, /history, /exit; prints no control characters', async () => {
+    const result = await runSage(['llm', 'chat', '--api-base', apiBase], env, 60_000, {
+      input: 'Hello!\nAnd again?\n/history\n/exit\nnot sent\n',
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const history = result.stdout.slice(result.stdout.indexOf('user: Hello!'));
+    expect(history).toMatch(/^user: Hello!\nassistant: [\s\S]*\nuser: And again\?\nassistant: /);
+    expect(result.stdout).not.toContain('not sent');
+    // The tiny model writes random tokens: whatever they are, no control character reaches the terminal.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+    expect(result.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  });
+
   it('stops the gateway and its engines on Ctrl-C', async () => {
     const engines = jsonOf<{ engines: Array<{ pid: number }> }>(
       await runSage(['llm', 'engine', 'list', '--json', '--api-base', apiBase], env),

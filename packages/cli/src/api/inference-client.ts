@@ -1,11 +1,15 @@
-import type { ChatCompletion, ChatCompletionChunk } from '@sage/protocol';
+import type { ChatCompletion, ChatCompletionChunk, ChatMessage } from '@sage/protocol';
 import { CliExitError, GatewayUnreachableError } from '../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
 
 /** The slice of `UnifiedInferenceClient` that `sage llm chat` and `sage llm embed` use. */
 export interface InferenceClient {
-  chat(messages: string, options: { model?: string }): Promise<ChatCompletion>;
-  chatStream(messages: string, options: { model?: string }): AsyncIterable<ChatCompletionChunk>;
+  /** One string is a single user message; an array is the whole conversation. */
+  chat(messages: string | ChatMessage[], options: { model?: string }): Promise<ChatCompletion>;
+  chatStream(
+    messages: string | ChatMessage[],
+    options: { model?: string },
+  ): AsyncIterable<ChatCompletionChunk>;
   embed(
     texts: string | string[],
     options: { model?: string },

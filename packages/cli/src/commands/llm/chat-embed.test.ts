@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { ChatCompletion, ChatCompletionChunk } from '@sage/protocol';
 import { describe, expect, it } from 'vitest';
 import { captureTerminal } from '../../__fixtures__/capture-terminal.js';
@@ -5,7 +6,8 @@ import { type InferenceClient, toCliError } from '../../api/inference-client.js'
 import { type CliExitError, GatewayUnreachableError } from '../../errors.js';
 import { EXIT_CODES } from '../../exit-codes.js';
 import { createOutput } from '../../output/print.js';
-import { chat } from './chat.js';
+import { hasControlCharacters } from '../../output/sanitize.js';
+import { chat, chatRepl } from './chat.js';
 import { embed } from './embed.js';
 
 function fakeInferenceClient() {
@@ -94,5 +96,88 @@ describe('toCliError', () => {
     expect(mapped.message).toBe("no llm engine serves model 'nope' (HTTP 404, model_not_found)");
     const other = new TypeError('boom');
     expect(toCliError(other, 'http://x/v1')).toBe(other);
+  });
+});
+
+describe('sage llm chat: control characters', () => {
+  it('never prints escape sequences or control characters from the model, plain or streamed; --json keeps them', async () => {
+    const hostile = 'ok\u001b[2J\u001b]0;title\u0007\r\u0008done';
+    const client: InferenceClient = {
+      ...fakeInferenceClient().client,
+      async chat() {
+        return {
+          choices: [{ index: 0, message: { role: 'assistant', content: hostile } }],
+        } as unknown as ChatCompletion;
+      },
+      async *chatStream() {
+        for (const content of ['ok\u001b', '[2J', '\u0007done']) {
+          yield { choices: [{ index: 0, delta: { content } }] } as unknown as ChatCompletionChunk;
+        }
+      },
+    };
+    const plain = captureTerminal();
+    await chat(client, createOutput(plain.terminal, {}), 'x', { stream: false });
+    expect(plain.stdout()).toBe('okdone\n');
+    const streamed = captureTerminal();
+    await chat(client, createOutput(streamed.terminal, {}), 'x', { stream: true });
+    expect(hasControlCharacters(streamed.stdout())).toBe(false);
+    const json = captureTerminal();
+    await chat(client, createOutput(json.terminal, { json: true }), 'x', { stream: false });
+    expect(JSON.parse(json.stdout()).choices[0].message.content).toBe(hostile);
+  });
+});
+
+describe('sage llm chat: conversation', () => {
+  it('sends the whole conversation each turn, and knows /history, /reset and /exit', async () => {
+    const sent: unknown[] = [];
+    let turn = 0;
+    const client: InferenceClient = {
+      ...fakeInferenceClient().client,
+      async *chatStream(messages) {
+        sent.push(structuredClone(messages));
+        turn += 1;
+        yield {
+          choices: [{ index: 0, delta: { content: `answer ${turn}\u001b[31m` } }],
+        } as unknown as ChatCompletionChunk;
+      },
+    };
+    const capture = captureTerminal();
+    const input = Readable.from([
+      'first\n',
+      'second\n',
+      '/history\n',
+      '/reset\n',
+      'third\n',
+      '/exit\n',
+      'never sent\n',
+    ]);
+    const conversation = await chatRepl(client, createOutput(capture.terminal, {}), {
+      input,
+      interactive: false,
+      stream: true,
+      system: 'be brief',
+    });
+    expect(sent).toEqual([
+      [
+        { role: 'system', content: 'be brief' },
+        { role: 'user', content: 'first' },
+      ],
+      [
+        { role: 'system', content: 'be brief' },
+        { role: 'user', content: 'first' },
+        { role: 'assistant', content: 'answer 1\u001b[31m' },
+        { role: 'user', content: 'second' },
+      ],
+      [
+        { role: 'system', content: 'be brief' },
+        { role: 'user', content: 'third' },
+      ],
+    ]);
+    expect(conversation).toHaveLength(3);
+    const printed = capture.stdout();
+    expect(printed).toContain('answer 1\nanswer 2\n');
+    expect(printed).toContain('user: first\nassistant: answer 1\nuser: second\nassistant: answer 2');
+    expect(printed).toContain('(conversation forgotten)');
+    expect(printed).not.toContain('\u001b');
   });
 });
