@@ -3,6 +3,7 @@ import { overheadBenchmark } from './overhead.js';
 import { recoveryBenchmark } from './recovery.js';
 import { schedulingBenchmark } from './scheduling.js';
 import { streamingBenchmark } from './streaming.js';
+import { swapBenchmark } from './swap.js';
 
 /** Every benchmark, by the name `pnpm bench <name>` takes. */
 export const benchmarks = {
@@ -10,6 +11,7 @@ export const benchmarks = {
   streaming: streamingBenchmark,
   scheduling: schedulingBenchmark,
   recovery: recoveryBenchmark,
+  swap: swapBenchmark,
 } satisfies Record<string, Benchmark>;
 
 export type BenchmarkName = keyof typeof benchmarks;

@@ -7,7 +7,7 @@ import { createWriteStream, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GPUResourceManager, PortAllocator } from '@sage/control-plane';
-import { resolveGatewayConfig, startGateway } from '@sage/server';
+import { type GatewayConfig, resolveGatewayConfig, startGateway } from '@sage/server';
 import { pino } from 'pino';
 import type { GatewayMessage, GatewaySpec } from './gateway-spec.js';
 
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     ...process.env,
     SAGE_DISABLE_NVML: '1',
     SAGE_GPU_MOCK_COUNT: String(spec.mockGpuCount ?? 0),
-    SAGE_GPU_MOCK_MEMORY_GB: '24',
+    SAGE_GPU_MOCK_MEMORY_GB: String(spec.mockGpuMemoryGb ?? 24),
   };
   const config = resolveGatewayConfig({}, undefined, {
     host: '127.0.0.1',
@@ -31,6 +31,8 @@ async function main(): Promise<void> {
     backends: spec.backends,
     health: { requestFailureThreshold: 3, ...spec.health },
     scheduling: spec.scheduling ?? {},
+    models: (spec.models ?? []) as GatewayConfig['models'],
+    modelLoading: spec.modelLoading ?? {},
   });
   const start = spec.portRangeStart;
   // The benchmark is the operator here: it allows the flags its own engine specs pass.

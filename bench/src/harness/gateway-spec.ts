@@ -27,6 +27,12 @@ export interface GatewaySpec {
   portRangeStart: number;
   /** Mock GPUs (SAGE_DISABLE_NVML=1) for engines that ask for one. */
   mockGpuCount?: number;
+  /** Memory of each mock GPU in GB (default 24). */
+  mockGpuMemoryGb?: number;
+  /** The model catalog (`models:` of sage.yaml, snake_case). */
+  models?: Array<Record<string, unknown>>;
+  /** `model_loading:` of sage.yaml (camelCase, as `GatewayConfig.modelLoading`). */
+  modelLoading?: Record<string, number>;
 }
 
 /** One line the gateway process writes to its result channel (fd 3), as JSON. */

@@ -38,3 +38,26 @@ export const CONTROL_PLANE_DEFAULTS = {
 } as const;
 
 export type ControlPlaneDefaults = typeof CONTROL_PLANE_DEFAULTS;
+
+/**
+ * Defaults of on-demand models (docs/models.md, `model_loading:` in sage.yaml). Tests pass shorter
+ * values through `ControlPlaneManagerOptions.catalog`.
+ */
+export const MODEL_DEFAULTS = {
+  /** Longest wait of a request for its model's load; then 503 with Retry-After (a vLLM cold start takes minutes). */
+  loadTimeoutMs: 600_000,
+  /** After a failed load, requests for the model are answered with its error this long before a new try. */
+  failureHoldoffMs: 10_000,
+  /** A RUNNING engine is not evicted before this (a storm over more models than fit does not thrash). */
+  minResidencyMs: 30_000,
+  /** Period of the idle-unload and replica loop. */
+  checkIntervalMs: 1_000,
+  /** A model's oldest queued request waiting this long starts another replica (up to max_replicas). */
+  scaleUpQueueWaitMs: 2_000,
+  /** A replica beyond the first idle this long is stopped (down to min_replicas). */
+  replicaIdleMs: 60_000,
+  /** How often a load waiting for GPU memory (busy engines) looks again. */
+  placementPollMs: 250,
+  /** Longest wait for a started engine to become RUNNING (its backend's startup timeout fails it first). */
+  engineWaitMs: 1_800_000,
+} as const;

@@ -27,7 +27,7 @@ export { hfEmbedBackend } from './backends/hf-embed.js';
 export { sageBackend } from './backends/sage.js';
 export { gpuMemoryUtilization, vllmBackend } from './backends/vllm.js';
 // Defaults and errors
-export { CONTROL_PLANE_DEFAULTS, type ControlPlaneDefaults } from './defaults.js';
+export { CONTROL_PLANE_DEFAULTS, type ControlPlaneDefaults, MODEL_DEFAULTS } from './defaults.js';
 export {
   BackendUnavailableError,
   CachedModelNotFoundError,
@@ -60,9 +60,21 @@ export type { LaunchIdentity, RunningLaunch } from './lifecycle/local-engine-pro
 export { ControlPlaneManager, type EngineStartOptions } from './manager/control-plane-manager.js';
 export type { ControlPlaneManagerOptions } from './manager/control-plane-options.js';
 export { defaultStateDir } from './manager/state-dir.js';
+// Models on demand
+export { type CatalogModel, catalogModelFromWire } from './models/catalog-model.js';
 // Model cache
 export { DEFAULT_HUB_ENDPOINT, type HubSettings, hubSettings } from './models/hub.js';
 export { cacheIdOf, ModelCache } from './models/model-cache.js';
+export { ModelCatalog } from './models/model-catalog.js';
+export { type CatalogModelStatus, ModelController } from './models/model-controller.js';
+export type { ModelEngines, ModelEngineView } from './models/model-engines.js';
+export {
+  ModelLoadFailedError,
+  ModelLoadTimeoutError,
+  ModelTooLargeError,
+  UnknownCatalogModelError,
+} from './models/model-errors.js';
+export type { ModelEvent, ModelLoadReason, ModelUnloadReason } from './models/model-events.js';
 export {
   type ModelPullEvent,
   ModelPuller,
@@ -77,6 +89,14 @@ export {
   type ModelRefOptions,
   parseModelRef,
 } from './models/model-ref.js';
+export {
+  evictionOrder,
+  type PlacementInput,
+  type PlacementPlan,
+  planPlacement,
+  type ResidentEngine,
+} from './models/placement-planner.js';
+export { planScaling, type ScalingAction, type ScalingInput } from './models/scaling-planner.js';
 // Ports
 export {
   type PortAllocateOptions,
@@ -107,6 +127,8 @@ export {
 export type {
   Lease,
   LeaseOutcome,
+  ModelQueueStats,
+  OnDemandModels,
   SchedulableEngine,
   ScheduleRequest,
   SchedulerSnapshot,

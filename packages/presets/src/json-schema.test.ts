@@ -21,7 +21,7 @@ describe('presetJsonSchema', () => {
   it('is draft-07, closed, and requires only the fields without defaults', () => {
     expect(presetJsonSchema.$schema).toBe('http://json-schema.org/draft-07/schema#');
     expect(presetJsonSchema.additionalProperties).toBe(false);
-    expect(presetJsonSchema.required).toEqual(['version', 'name', 'engines']);
+    expect(presetJsonSchema.required).toEqual(['version', 'name']);
     expect(engineSchema.additionalProperties).toBe(false);
     expect(engineSchema.required).toEqual(['name', 'model']);
   });

@@ -62,7 +62,9 @@ describe('parseWithSchema', () => {
   it('lists the allowed keys when an unknown key resembles none of them', () => {
     const error = errorOf(`version: 1\nname: mine\ncolour: blue\nengines:\n  - name: a\n    model: m\n`);
     expect([error.line, error.column, error.path]).toEqual([3, 1, 'colour']);
-    expect(error.message).toContain("unknown key 'colour' (allowed: version, name, description, engines)");
+    expect(error.message).toContain(
+      "unknown key 'colour' (allowed: version, name, description, engines, models)",
+    );
   });
 
   it('reports a missing required key at the map it is missing from', () => {

@@ -64,10 +64,27 @@ describe('PresetSchema', () => {
     ]);
   });
 
-  it('requires version 1 and at least one engine', () => {
+  it('requires version 1 and at least one engine or model', () => {
     expect(issuesOf({ version: 2, name: 'p', engines: [] })).toEqual([
       ['version', 'invalid_value'],
-      ['engines', 'too_small'],
+      ['engines', 'custom'],
+    ]);
+    expect(issuesOf({ version: 1, name: 'p', models: [{ name: 'm', model_id: 'org/m' }] })).toEqual([]);
+  });
+
+  it('validates catalog models: unknown keys and duplicate names are reported at their path', () => {
+    expect(
+      issuesOf({
+        version: 1,
+        name: 'p',
+        models: [
+          { name: 'm', model_id: 'org/m', ttl: 5 },
+          { name: 'n', model_id: 'org/n', aliases: ['m'] },
+        ],
+      }),
+    ).toEqual([
+      ['models.0', 'unrecognized_keys'],
+      ['models.1.aliases.0', 'custom'],
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { EngineKind } from '@sage/protocol';
+import { CatalogModelList, EngineKind } from '@sage/protocol';
 import { z } from 'zod';
 
 /**
@@ -94,13 +94,30 @@ export const PresetSchema = z
     description: z.string().optional().describe('One line shown by `sage llm preset list`.'),
     engines: z
       .array(PresetEngineSchema)
-      .min(1, 'a preset needs at least one engine')
       // `when`: also check when an engine has other errors, so every problem is reported at once
       .superRefine((engines, context) => checkUniqueEngineNames(engines, context), {
         when: (payload) => Array.isArray(payload.value),
       })
+      .default([])
       .describe('Engines to start, in order.'),
+    models: CatalogModelList.optional().describe(
+      'Models loaded on demand (the model catalog, docs/models.md), added to the gateway’s catalog.',
+    ),
   })
+  .superRefine(
+    (preset, context) => {
+      const engines = Array.isArray(preset.engines) ? preset.engines.length : 0;
+      const models = Array.isArray(preset.models) ? preset.models.length : 0;
+      if (engines + models === 0) {
+        context.addIssue({
+          code: 'custom',
+          path: ['engines'],
+          message: 'a preset needs at least one engine or model',
+        });
+      }
+    },
+    { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+  )
   .meta({ title: 'sageLLM preset', description: 'A named set of engines for the sageLLM control plane.' });
 
 /** A validated preset, defaults applied. */

@@ -5,7 +5,7 @@ import { knownKeysAt } from './schema-keys.js';
 
 describe('knownKeysAt', () => {
   it('finds the keys of the root and of an engine', () => {
-    expect(knownKeysAt(PresetSchema, [])).toEqual(['version', 'name', 'description', 'engines']);
+    expect(knownKeysAt(PresetSchema, [])).toEqual(['version', 'name', 'description', 'engines', 'models']);
     expect(knownKeysAt(PresetSchema, ['engines', 3])).toContain('tensor_parallel');
   });
 

@@ -236,7 +236,12 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
   const preset = options.preset ?? config.preset;
   if (preset !== undefined && preset !== null) {
     try {
-      await applyPreset(manager, await resolvePreset(preset), { timeoutMs: config.presetTimeoutMs, logger });
+      await applyPreset(manager, await resolvePreset(preset), {
+        timeoutMs: config.presetTimeoutMs,
+        logger,
+        // The start preset comes from the operator (sage.yaml, a flag, a built-in).
+        trusted: true,
+      });
     } catch (error) {
       await close();
       throw error;

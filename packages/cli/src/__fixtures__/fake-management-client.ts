@@ -1,5 +1,11 @@
-import type { ClusterStatusWire, EngineInfoWire, EngineStartRequestWire } from '@sage/protocol';
 import type {
+  CatalogModelStatusWire,
+  ClusterStatusWire,
+  EngineInfoWire,
+  EngineStartRequestWire,
+} from '@sage/protocol';
+import type {
+  CatalogListWire,
   EngineListWire,
   EngineLogsWire,
   GpuListWire,
@@ -33,6 +39,8 @@ export class FakeManagementClient implements ManagementClient {
   applyResult: PresetApplyWire | Error = { preset: {}, engines: [] };
   /** Engines that appear in `listEngines` while `applyPreset` is in flight. */
   enginesDuringApply: EngineInfoWire[] = [];
+  /** The catalog `listCatalog` answers; `loadModel`/`unloadModel` change the state of an entry. */
+  catalog: CatalogModelStatusWire[] = [];
   healthError: Error | null = null;
   healthAnswer: HealthWire = { status: 'ok' };
   private nextId = 1;
@@ -152,5 +160,35 @@ export class FakeManagementClient implements ManagementClient {
 
   async close(): Promise<void> {
     this.record('close');
+  }
+
+  async listCatalog(): Promise<CatalogListWire> {
+    this.record('listCatalog');
+    return { models: this.catalog.map((model) => ({ ...model })) };
+  }
+
+  async loadModel(name: string): Promise<CatalogModelStatusWire> {
+    this.record('loadModel', name);
+    return this.#setState(name, 'loaded', 1);
+  }
+
+  async unloadModel(name: string): Promise<CatalogModelStatusWire> {
+    this.record('unloadModel', name);
+    return this.#setState(name, 'unloaded', 0);
+  }
+
+  #setState(name: string, state: CatalogModelStatusWire['state'], replicas: number): CatalogModelStatusWire {
+    const model = this.catalog.find((entry) => entry.name === name || entry.aliases.includes(name));
+    if (!model) {
+      throw new ManagementApiError({
+        status: 404,
+        message: `no catalog model '${name}'`,
+        code: 'model_not_found',
+      });
+    }
+    model.state = state;
+    model.replicas = replicas;
+    model.engine_ids = replicas > 0 ? ['engine-1'] : [];
+    return { ...model };
   }
 }

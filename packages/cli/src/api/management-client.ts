@@ -1,4 +1,5 @@
 import {
+  type CatalogModelStatusWire,
   type ClusterStatusWire,
   type EngineInfoWire,
   type EngineStartRequestWire,
@@ -10,6 +11,7 @@ import { CliExitError, GatewayUnreachableError, ManagementApiError } from '../er
 import { EXIT_CODES } from '../exit-codes.js';
 import { type GatewayUrls, gatewayUrls } from './api-base.js';
 import type {
+  CatalogListWire,
   EngineListWire,
   EngineLogsWire,
   GpuListWire,
@@ -195,6 +197,24 @@ export class HttpManagementClient implements ManagementClient {
 
   applyPreset(body: PresetApplyRequestWire): Promise<PresetApplyWire> {
     return this.management<PresetApplyWire>('/presets/apply', { method: 'POST', body, timeoutMs: 0 });
+  }
+
+  listCatalog(): Promise<CatalogListWire> {
+    return this.management<CatalogListWire>('/catalog');
+  }
+
+  loadModel(name: string): Promise<CatalogModelStatusWire> {
+    return this.management<CatalogModelStatusWire>(`/catalog/${encodeURIComponent(name)}/load`, {
+      method: 'POST',
+      timeoutMs: 0,
+    });
+  }
+
+  unloadModel(name: string): Promise<CatalogModelStatusWire> {
+    return this.management<CatalogModelStatusWire>(`/catalog/${encodeURIComponent(name)}/unload`, {
+      method: 'POST',
+      timeoutMs: 0,
+    });
   }
 
   async close(): Promise<void> {

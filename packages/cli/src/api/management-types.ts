@@ -1,4 +1,5 @@
 import type {
+  CatalogModelStatusWire,
   ClusterStatusWire,
   EngineInfoWire,
   EngineStartRequestWire,
@@ -45,6 +46,11 @@ export interface PresetApplyWire {
   engines: EngineInfoWire[];
 }
 
+/** `GET /v1/management/catalog`. */
+export interface CatalogListWire {
+  models: CatalogModelStatusWire[];
+}
+
 /**
  * The gateway's management API as the commands use it. `HttpManagementClient` talks HTTP;
  * tests pass a fake.
@@ -66,5 +72,11 @@ export interface ManagementClient {
   status(): Promise<ClusterStatusWire>;
   gpus(): Promise<GpuListWire>;
   applyPreset(request: PresetApplyRequestWire): Promise<PresetApplyWire>;
+  /** The model catalog with each model's state. */
+  listCatalog(): Promise<CatalogListWire>;
+  /** Load one engine of a catalog model; answers once it is RUNNING. */
+  loadModel(name: string): Promise<CatalogModelStatusWire>;
+  /** Drain and stop every engine of a catalog model. */
+  unloadModel(name: string): Promise<CatalogModelStatusWire>;
   close(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { EngineInfoWire, GpuStatusWire } from '@sage/protocol';
+import type { CatalogModelStatusWire, EngineInfoWire, GpuStatusWire } from '@sage/protocol';
 import {
   formatDevice,
   formatGb,
@@ -95,6 +95,57 @@ export function gpuTable(gpus: readonly GpuStatusWire[], options: { wide?: boole
       formatPercent(gpu.utilization_percent),
       gpu.engine_ids.length === 0 ? '-' : gpu.engine_ids.join(','),
       ...(wide ? [orDash(gpu.uuid)] : []),
+    ]),
+  );
+}
+
+const CATALOG_COLUMNS: TableColumn[] = [
+  { header: 'name' },
+  { header: 'model' },
+  { header: 'kind' },
+  { header: 'state' },
+  { header: 'replicas', align: 'right' },
+  { header: 'ttl', align: 'right' },
+  { header: 'priority' },
+  { header: 'memory gb', align: 'right' },
+];
+
+/** The extra columns of `-o wide`. */
+const CATALOG_WIDE_COLUMNS: TableColumn[] = [
+  { header: 'aliases' },
+  { header: 'backend' },
+  { header: 'engines' },
+  { header: 'last used' },
+  { header: 'last error' },
+];
+
+/** The catalog table of `sage llm model list`; `wide` adds columns. */
+export function catalogTable(
+  models: readonly CatalogModelStatusWire[],
+  options: { wide?: boolean } = {},
+): string {
+  if (models.length === 0) return 'no catalog models (add models: to sage.yaml)';
+  const wide = options.wide === true;
+  return renderTable(
+    wide ? [...CATALOG_COLUMNS, ...CATALOG_WIDE_COLUMNS] : CATALOG_COLUMNS,
+    models.map((model) => [
+      model.name,
+      model.model_id,
+      model.kind,
+      model.state,
+      `${model.replicas}/${model.max_replicas}`,
+      model.ttl_s === 0 ? 'never' : `${model.ttl_s}s`,
+      model.pinned ? `${model.priority} (pinned)` : model.priority,
+      model.memory_gb === null ? 'est.' : formatGb(model.memory_gb),
+      ...(wide
+        ? [
+            model.aliases.join(', ') || '-',
+            orDash(model.backend),
+            model.engine_ids.join(', ') || '-',
+            orDash(model.last_used_at),
+            orDash(model.last_error?.split('\n')[0]),
+          ]
+        : []),
     ]),
   );
 }

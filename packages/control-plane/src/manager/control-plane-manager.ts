@@ -20,7 +20,7 @@ import { pino } from 'pino';
 import { BackendRegistry } from '../backends/backend-registry.js';
 import type { EngineBackend } from '../backends/engine-backend.js';
 import { EngineRequestPolicy } from '../backends/engine-request-policy.js';
-import { CONTROL_PLANE_DEFAULTS } from '../defaults.js';
+import { CONTROL_PLANE_DEFAULTS, MODEL_DEFAULTS } from '../defaults.js';
 import {
   asStateDirectoryError,
   BackendUnavailableError,
@@ -31,8 +31,15 @@ import { GPUResourceManager } from '../gpu/gpu-resource-manager.js';
 import { type EngineExitEvent, EngineLifecycleManager } from '../lifecycle/engine-lifecycle-manager.js';
 import { classifyExit } from '../lifecycle/exit-classification.js';
 import { registerExitCleanup } from '../lifecycle/exit-cleanup.js';
+import type { CatalogModel } from '../models/catalog-model.js';
+import { ModelCatalog } from '../models/model-catalog.js';
+import { ModelController } from '../models/model-controller.js';
+import type { ModelEngines, ModelEngineView } from '../models/model-engines.js';
+import type { ModelEvent } from '../models/model-events.js';
 import { ModelPuller } from '../models/model-puller.js';
 import { isPullableModelId } from '../models/model-ref.js';
+import { ModelUsage } from '../models/model-usage.js';
+import { OnDemandLoader } from '../models/on-demand-loader.js';
 import { PortAllocator } from '../ports/port-allocator.js';
 import { RequestScheduler } from '../scheduler/request-scheduler.js';
 import type { SchedulableEngine, SchedulingDecisionEvent } from '../scheduler/scheduler-types.js';
@@ -68,6 +75,7 @@ export class ControlPlaneManager extends EventEmitter<{
   'engine-state-change': [EngineStateChange];
   'scheduling-decision': [SchedulingDecisionEvent];
   'engine-download-progress': [{ engineId: string; progress: DownloadProgress }];
+  'model-event': [ModelEvent];
 }> {
   readonly stateDir: string;
   readonly gpu: GPUResourceManager;
@@ -81,7 +89,10 @@ export class ControlPlaneManager extends EventEmitter<{
   /** The model cache and its puller (`<stateDir>/models/cache`, docs/models.md). */
   readonly models: ModelPuller;
   private readonly downloads: EngineDownloads;
+  /** The model catalog: on-demand loads, idle unloads, replicas (docs/models.md). */
+  readonly catalog: ModelController;
   private readonly launcher: EngineLauncher;
+  private readonly usage = new ModelUsage();
   /** What a start request may put on an engine's command line. */
   private readonly requestPolicy: EngineRequestPolicy;
   private readonly logger: Logger;
@@ -134,6 +145,13 @@ export class ControlPlaneManager extends EventEmitter<{
       passEnv: options.passEnv ?? [],
       logger: this.logger,
       now: this.now,
+      trustedArgs: (record) =>
+        this.catalog.trustedArgs({
+          modelId: record.request.modelId,
+          backend: record.backend,
+          label: record.request.engineLabel,
+          catalogModel: record.request.metadata?.catalog_model,
+        }),
     });
     this.models = new ModelPuller({
       cacheDir: join(this.stateDir, 'models', 'cache'),
@@ -145,17 +163,53 @@ export class ControlPlaneManager extends EventEmitter<{
       this.emit('engine-download-progress', { engineId, progress }),
     );
     this.registry = new EngineRegistry(options.store ?? new FileRegistryStore(this.stateDir), this.logger);
+    const modelOptions = { ...MODEL_DEFAULTS, ...definedOnly(options.catalog ?? {}) };
+    const catalog = new ModelCatalog(options.catalog?.models ?? []);
+    const modelEngines = this.modelEngines();
+    const onModelEvent = (event: ModelEvent) => this.emit('model-event', event);
+    const loader = new OnDemandLoader({
+      catalog,
+      engines: modelEngines,
+      usage: this.usage,
+      loadTimeoutMs: modelOptions.loadTimeoutMs,
+      failureHoldoffMs: modelOptions.failureHoldoffMs,
+      minResidencyMs: modelOptions.minResidencyMs,
+      placementPollMs: modelOptions.placementPollMs,
+      now: this.now,
+      logger: this.logger,
+      onEvent: onModelEvent,
+    });
+    this.catalog = new ModelController({
+      catalog,
+      loader,
+      usage: this.usage,
+      engines: modelEngines,
+      queueStats: () => this.scheduler.queueStats(),
+      checkIntervalMs: modelOptions.checkIntervalMs,
+      scaleUpQueueWaitMs: modelOptions.scaleUpQueueWaitMs,
+      replicaIdleMs: modelOptions.replicaIdleMs,
+      now: this.now,
+      logger: this.logger,
+      onEvent: onModelEvent,
+    });
     this.scheduler = new RequestScheduler({
       engines: () => this.schedulableEngines(),
+      onDemand: loader,
+      onRelease: (engineId) => this.usage.touch(engineId, this.now()),
       policy: options.scheduling?.policy,
       policyParameters: options.scheduling?.policyParameters,
       queueCapacity: options.scheduling?.queueCapacity,
       queueTimeoutMs: options.scheduling?.queueTimeoutMs,
       now: this.now,
       logger: this.logger,
-      onDecision: (event) => this.emit('scheduling-decision', event),
+      onDecision: (event) => {
+        if (event.type === 'request-dispatched') this.usage.touch(event.engineId, this.now());
+        this.emit('scheduling-decision', event);
+      },
     });
     this.registry.on('engine-state-change', (change) => {
+      if (change.to === 'RUNNING') this.usage.running(change.engineId, this.now());
+      else if (change.from === 'RUNNING') this.usage.stopped(change.engineId);
       this.scheduler.notifyEnginesChanged();
       this.emit('engine-state-change', change);
     });
@@ -212,6 +266,7 @@ export class ControlPlaneManager extends EventEmitter<{
       stopTimeoutMs: this.options.stopTimeoutMs ?? CONTROL_PLANE_DEFAULTS.stopTimeoutMs,
     });
     this.supervisor.start();
+    this.catalog.start();
     if (this.options.stopEnginesOnExit) {
       this.unregisterExitCleanup = registerExitCleanup(() => this.lifecycle.signalAllSync('SIGTERM'));
     }
@@ -423,6 +478,7 @@ export class ControlPlaneManager extends EventEmitter<{
    * directory adopts them.
    */
   async close(options: { stopEngines?: boolean } = {}): Promise<void> {
+    this.catalog.close();
     this.supervisor.close();
     // A download left behind resumes from its partial file at the next start.
     this.downloads.cancelAll();
@@ -624,6 +680,66 @@ export class ControlPlaneManager extends EventEmitter<{
     );
   }
 
+  /** The seam the model layer acts through (docs/models.md). */
+  private modelEngines(): ModelEngines {
+    return {
+      list: () => this.registry.list().map((record) => this.modelEngineView(record)),
+      gpus: async () =>
+        (await this.gpu.getSystemStatus()).map((gpu) => ({
+          index: gpu.index,
+          totalGb: gpu.memoryTotalGb,
+          freeGb: gpu.memoryFreeGb,
+        })),
+      gbPerGpu: (model: CatalogModel, largestGpuGb: number) =>
+        model.memoryGb ??
+        this.gpu.estimateModelMemory(model.modelId, model.tensorParallel, {
+          engineKind: model.kind,
+          gpuMemoryTotalGb: largestGpuGb,
+        }),
+      start: async (model, placement) => {
+        const onGpu = placement.gpuIds.length > 0;
+        const engine = await this.requestEngineStartup(model.modelId, {
+          backend: model.backend,
+          engineKind: model.kind,
+          useGpu: onGpu,
+          ...(onGpu ? { gpuIds: placement.gpuIds, requiredMemoryGb: placement.gbPerGpu } : {}),
+          tensorParallelSize: model.tensorParallel,
+          engineLabel: model.name,
+          ...(model.maxConcurrentRequests === undefined
+            ? {}
+            : { maxConcurrentRequests: model.maxConcurrentRequests }),
+          metadata: { catalog_model: model.name },
+          // Untrusted entries (an inline preset over the API) pass the allow-list like extra_args.
+          ...(model.trusted || model.args.length === 0 ? {} : { extraArgs: [...model.args] }),
+        });
+        return engine.engineId;
+      },
+      waitRunning: async (engineId) => {
+        await waitForRunning(this.registry, engineId, MODEL_DEFAULTS.engineWaitMs);
+      },
+      stop: async (engineId) => {
+        await this.requestEngineShutdown(engineId, { drain: true });
+      },
+      queued: (name) => this.scheduler.queueStats().get(name)?.depth ?? 0,
+      notifyChanged: () => this.scheduler.notifyEnginesChanged(),
+    };
+  }
+
+  private modelEngineView(record: EngineRecord): ModelEngineView {
+    const catalogModel = record.request.metadata?.catalog_model;
+    return {
+      engineId: record.engineId,
+      model:
+        typeof catalogModel === 'string' && record.request.engineLabel === catalogModel ? catalogModel : null,
+      status: record.status,
+      gpuIds: record.gpuIds,
+      gbPerGpu: record.reservedMemoryGbPerGpu,
+      inFlight: this.scheduler.load(record.engineId),
+      createdAt: Date.parse(record.createdAt),
+      lastError: record.lastError,
+    };
+  }
+
   private supervisedEngines(): SupervisedEngines {
     return {
       list: () =>
@@ -683,4 +799,8 @@ function supervisorOptions(options: ControlPlaneManagerOptions) {
     processSampleIntervalMs: options.processSampleIntervalMs,
   };
   return Object.fromEntries(Object.entries(picked).filter(([, value]) => value !== undefined));
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, inner]) => inner !== undefined)) as Partial<T>;
 }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { EngineBackend } from '../backends/engine-backend.js';
 import type { GPUResourceManager } from '../gpu/gpu-resource-manager.js';
 import type { EngineLifecycleManager } from '../lifecycle/engine-lifecycle-manager.js';
+import type { CatalogModel } from '../models/catalog-model.js';
 import type { ModelPullerOptions } from '../models/model-puller.js';
 import type { PortAllocator } from '../ports/port-allocator.js';
 import type { RegistryStore } from '../state/registry-store.js';
@@ -74,6 +75,24 @@ export interface ControlPlaneManagerOptions {
     policyParameters?: Readonly<Record<string, unknown>> | undefined;
     queueCapacity?: number | undefined;
     queueTimeoutMs?: number | undefined;
+  };
+  /** The model catalog and its timings (`models:` and `model_loading:` in sage.yaml, docs/models.md). */
+  catalog?: {
+    models?: readonly CatalogModel[] | undefined;
+    /** Longest wait of a request for its model's load (503 with Retry-After after it). */
+    loadTimeoutMs?: number | undefined;
+    /** After a failed load, requests for the model get its error for this long. */
+    failureHoldoffMs?: number | undefined;
+    /** A RUNNING engine younger than this is never evicted (anti-thrash). */
+    minResidencyMs?: number | undefined;
+    /** Period of the idle-unload and replica loop. */
+    checkIntervalMs?: number | undefined;
+    /** Queue wait of a model's oldest request that starts another replica. */
+    scaleUpQueueWaitMs?: number | undefined;
+    /** Idle time after which a replica beyond the first is stopped. */
+    replicaIdleMs?: number | undefined;
+    /** How often a load waiting for GPU memory looks again. */
+    placementPollMs?: number | undefined;
   };
   now?: () => number;
 }

@@ -23,6 +23,8 @@ export interface EngineLauncherParts {
   passEnv: readonly string[];
   logger: Logger;
   now: () => number;
+  /** Operator-trusted arguments of the engine (a catalog model's `args`), put before its `extra_args`. */
+  trustedArgs?: (record: EngineRecord) => readonly string[];
 }
 
 /**
@@ -132,7 +134,12 @@ export class EngineLauncher {
       stateDir: this.parts.stateDir,
       ...(modelPath ? { modelPath } : {}),
     };
-    const spec = backend.launch(record.request, placement);
+    const trusted = this.parts.trustedArgs?.(record) ?? [];
+    const request =
+      trusted.length === 0
+        ? record.request
+        : { ...record.request, extraArgs: [...trusted, ...(record.request.extraArgs ?? [])] };
+    const spec = backend.launch(request, placement);
     const nonce = randomBytes(12).toString('base64url');
     record.command = [...spec.argv];
     record.env = Object.fromEntries(

@@ -42,6 +42,11 @@ export interface DispatchPlanInput {
   readonly now: number;
   /** A monotonic clock for `decisionMs` (defaults to a clock that always reads 0). */
   readonly stopwatch?: () => number;
+  /**
+   * Catalog models no alive engine serves, by model name: null while a load is under way (their
+   * requests wait), or the error to answer their requests with.
+   */
+  readonly modelLoads?: ReadonlyMap<string, Error | null>;
 }
 
 /** The policy that actually decides in `context` and its reported label (`adaptive→priority`). */
@@ -77,8 +82,9 @@ export function planDispatch(input: DispatchPlanInput): DispatchDecision[] {
   for (const entry of input.entries) {
     const { model, kind, requestId } = entry.request;
     const error = unavailability(input.engines, model, kind, entry.excludeEngineIds);
-    if (error) decisions.set(requestId, { type: 'reject', requestId, error });
-    else waiting.push(entry);
+    const load = error && error.reason !== 'engines-excluded' ? input.modelLoads?.get(model) : undefined;
+    if (!error || load === null) waiting.push(entry);
+    else decisions.set(requestId, { type: 'reject', requestId, error: load ?? error });
   }
 
   let queue = waiting.map((entry) => entry.request);

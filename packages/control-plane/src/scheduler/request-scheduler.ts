@@ -2,7 +2,7 @@ import { DEFAULT_SCHEDULING_POLICY, ValidationError } from '@sage/protocol';
 import { type Logger, pino } from 'pino';
 import { type DispatchDecision, type PlanEntry, planDispatch } from './dispatch-plan.js';
 import { EngineLoadTracker } from './engine-load-tracker.js';
-import { resolveModel, unavailability } from './model-resolution.js';
+import { isEngineAlive, resolveModel, servesModel, unavailability } from './model-resolution.js';
 import { PolicySet } from './policy-set.js';
 import { RequestQueue } from './request-queue.js';
 import { validateScheduleRequest } from './schedule-request-schema.js';
@@ -11,6 +11,7 @@ import { QueueTimeoutError, SchedulerClosedError } from './scheduler-errors.js';
 import type {
   Lease,
   LeaseOutcome,
+  ModelQueueStats,
   RequestSchedulerOptions,
   SchedulableEngine,
   ScheduleRequest,
@@ -27,6 +28,8 @@ interface Waiter extends PlanEntry {
   reject(error: unknown): void;
   timer: ReturnType<typeof setTimeout> | undefined;
   detachAbort: () => void;
+  /** It arrived while its catalog model had no alive engine. */
+  waitedForLoad: boolean;
 }
 
 /**
@@ -119,6 +122,21 @@ export class RequestScheduler {
     return this.#loads.inFlight(engineId);
   }
 
+  /** Queued requests per model name (the catalog name for catalog models). */
+  queueStats(): Map<string, ModelQueueStats> {
+    const stats = new Map<string, ModelQueueStats>();
+    for (const { request } of this.#queue.items()) {
+      const current = stats.get(request.model);
+      if (current) {
+        current.depth += 1;
+        current.oldestArrivedAt = Math.min(current.oldestArrivedAt, request.arrivedAt);
+      } else {
+        stats.set(request.model, { depth: 1, oldestArrivedAt: request.arrivedAt });
+      }
+    }
+    return stats;
+  }
+
   /** Queue depth, capacity, active policy and in-flight leases per engine. */
   snapshot(): SchedulerSnapshot {
     return {
@@ -143,10 +161,31 @@ export class RequestScheduler {
     validateScheduleRequest(request);
     if (request.policy !== undefined) this.#policies.get(request.policy);
     const engines = this.#options.engines();
-    const model = resolveModel(engines, request.model, request.kind);
     const excludeEngineIds = new Set(request.excludeEngineIds ?? []);
-    const unavailable = unavailability(engines, model, request.kind, excludeEngineIds);
-    if (unavailable) throw unavailable;
+    const onDemand = this.#options.onDemand;
+    const catalogName =
+      request.model === undefined ? undefined : onDemand?.resolve(request.model, request.kind);
+    let model: string;
+    let waitedForLoad = false;
+    if (catalogName !== undefined && onDemand) {
+      model = catalogName;
+      const alive = engines.some(
+        (engine) => isEngineAlive(engine) && servesModel(engine, model, request.kind),
+      );
+      if (!alive) {
+        // No engine yet: the request waits in the queue while one loads (exactly one load).
+        const refused = onDemand.demand(model, request.kind);
+        if (refused) throw refused;
+        waitedForLoad = true;
+      } else {
+        const unavailable = unavailability(engines, model, request.kind, excludeEngineIds);
+        if (unavailable) throw unavailable;
+      }
+    } else {
+      model = resolveModel(engines, request.model, request.kind);
+      const unavailable = unavailability(engines, model, request.kind, excludeEngineIds);
+      if (unavailable) throw unavailable;
+    }
 
     let settle!: Pick<Waiter, 'resolve' | 'reject'>;
     const promise = new Promise<Lease>((resolve, reject) => {
@@ -168,6 +207,7 @@ export class RequestScheduler {
       excludeEngineIds,
       timer: undefined,
       detachAbort: () => {},
+      waitedForLoad,
     };
     this.#queue.add(waiter);
     // Fast path: nothing else waits, so decide now, in this tick, with the engine list already
@@ -176,7 +216,11 @@ export class RequestScheduler {
       this.#dispatch(engines);
       if (this.#queue.get(waiter.request.requestId) !== waiter) return promise;
     }
-    const timer = setTimeout(() => this.#expire(waiter), this.#queueTimeoutMs);
+    // A request that waits for its model's load is bounded by the load timeout instead.
+    const timeoutMs = waitedForLoad
+      ? (onDemand?.loadTimeoutMs ?? this.#queueTimeoutMs)
+      : this.#queueTimeoutMs;
+    const timer = setTimeout(() => this.#expire(waiter), timeoutMs);
     timer.unref?.();
     waiter.timer = timer;
     if (signal) {
@@ -202,10 +246,12 @@ export class RequestScheduler {
     if (this.#queue.size === 0) return;
     let decisions: DispatchDecision[];
     try {
+      const current = engines ?? this.#options.engines();
       decisions = planDispatch({
         entries: this.#queue.items(),
-        engines: engines ?? this.#options.engines(),
+        engines: current,
         loads: this.#loads,
+        modelLoads: this.#demandMissingModels(current),
         policy: this.#policies.get(this.#policyName),
         policyByName: (name) => this.#policies.get(name),
         now: this.#now(),
@@ -224,6 +270,25 @@ export class RequestScheduler {
     }
   }
 
+  /**
+   * Catalog models of queued requests that no alive engine serves: ask for a load of each
+   * (idempotent) and report, per model, null (wait) or the error to answer with.
+   */
+  #demandMissingModels(engines: readonly SchedulableEngine[]): Map<string, Error | null> | undefined {
+    const onDemand = this.#options.onDemand;
+    if (!onDemand) return undefined;
+    const result = new Map<string, Error | null>();
+    for (const { request } of this.#queue.items()) {
+      if (result.has(request.model)) continue;
+      if (onDemand.resolve(request.model, request.kind) !== request.model) continue;
+      const alive = engines.some(
+        (engine) => isEngineAlive(engine) && servesModel(engine, request.model, request.kind),
+      );
+      if (!alive) result.set(request.model, onDemand.demand(request.model, request.kind));
+    }
+    return result;
+  }
+
   #grant(waiter: Waiter, decision: Extract<DispatchDecision, { type: 'dispatch' }>): void {
     this.#detach(waiter);
     const { engine } = decision;
@@ -239,6 +304,7 @@ export class RequestScheduler {
         if (released) return;
         released = true;
         this.#loads.release(engine.engineId, outcome);
+        this.#notifyRelease(engine.engineId);
         this.#scheduleDispatch();
       },
     };
@@ -261,13 +327,31 @@ export class RequestScheduler {
       policy: decision.policy,
       queuedMs,
       decisionMs: decision.decisionMs,
+      waitedForLoad: waiter.waitedForLoad,
     });
     waiter.resolve(lease);
   }
 
   #expire(waiter: Waiter): void {
     const waitedMs = Math.max(0, this.#now() - waiter.request.arrivedAt);
-    this.#reject(waiter, new QueueTimeoutError(waitedMs, waiter.request.model));
+    const { model, kind } = waiter.request;
+    const onDemand = this.#options.onDemand;
+    const running = this.#options
+      .engines()
+      .some((engine) => engine.status === 'RUNNING' && servesModel(engine, model, kind));
+    const stillLoading = waiter.waitedForLoad && onDemand !== undefined && !running;
+    this.#reject(
+      waiter,
+      stillLoading ? onDemand.loadTimeoutError(model, waitedMs) : new QueueTimeoutError(waitedMs, model),
+    );
+  }
+
+  #notifyRelease(engineId: string): void {
+    try {
+      this.#options.onRelease?.(engineId);
+    } catch (error) {
+      this.#logger.warn({ err: error, engineId }, 'scheduler-release-hook-failed');
+    }
   }
 
   #reject(waiter: Waiter, error: unknown): void {

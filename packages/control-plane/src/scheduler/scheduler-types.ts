@@ -76,6 +76,8 @@ export type SchedulingDecisionEvent =
       queuedMs: number;
       /** Time spent inside the policy's `pick` for this request. */
       decisionMs: number;
+      /** True when the request arrived while no engine of its (catalog) model was alive: it waited for a load. */
+      waitedForLoad: boolean;
     }
   | {
       type: 'request-rejected';
@@ -102,6 +104,34 @@ export interface SchedulerSnapshot {
  */
 export type SchedulingPolicyParameters = Readonly<Record<string, unknown>>;
 
+/**
+ * The model catalog as the scheduler sees it (on-demand models, docs/models.md): a request for a
+ * catalog model that no alive engine serves waits in the queue while an engine is loaded.
+ */
+export interface OnDemandModels {
+  /** The catalog name `model` stands for (its name or an alias) for `kind`; undefined when not in the catalog. */
+  resolve(model: string, kind: SchedulableEngineKind): string | undefined;
+  /**
+   * No alive engine serves catalog model `name`: start loading one unless a load is under way
+   * (idempotent, never blocks). Returns null while requests should wait, or the error to answer
+   * them with (the last load failed).
+   */
+  demand(name: string, kind: SchedulableEngineKind): Error | null;
+  /** True while a load of `name` is under way. */
+  isLoading(name: string): boolean;
+  /** Longest wait of a request for its model's load, in ms; then `loadTimeoutError`. */
+  readonly loadTimeoutMs: number;
+  /** The error a request gets when its model was still loading after `waitedMs`. */
+  loadTimeoutError(name: string, waitedMs: number): Error;
+}
+
+/** Queued requests of one model. */
+export interface ModelQueueStats {
+  depth: number;
+  /** Arrival time of the oldest queued request for the model. */
+  oldestArrivedAt: number;
+}
+
 /** Options of `RequestScheduler`. Everything that touches the world is injectable. */
 export interface RequestSchedulerOptions {
   /** The manager's current engines; called at every acquire and dispatch round. */
@@ -120,4 +150,8 @@ export interface RequestSchedulerOptions {
   logger?: Logger | undefined;
   /** Called once per request with its final decision (metrics hook); errors thrown here are logged. */
   onDecision?: ((event: SchedulingDecisionEvent) => void) | undefined;
+  /** Called when a lease is released (the engine's last-used time, for idle unloads). */
+  onRelease?: ((engineId: string) => void) | undefined;
+  /** Catalog models loaded on demand; without it, a model no engine serves is 404. */
+  onDemand?: OnDemandModels | undefined;
 }

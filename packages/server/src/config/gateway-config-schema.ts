@@ -5,6 +5,7 @@ import {
   createCustomBackend,
   schedulingPolicyNames,
 } from '@sage/control-plane';
+import { CatalogModelList } from '@sage/protocol';
 import { z } from 'zod';
 
 /**
@@ -98,6 +99,22 @@ const EnginesSection = z.strictObject({
     .optional(),
 });
 
+/** Timings of on-demand models (docs/models.md); the catalog itself is `models:`. */
+const ModelLoadingSection = z.strictObject({
+  /** Longest wait of a request for its model's load; then 503 with Retry-After. */
+  load_timeout_ms: milliseconds.optional(),
+  /** After a failed load, requests for the model get its error this long. */
+  failure_holdoff_ms: milliseconds.optional(),
+  /** A RUNNING engine is not evicted before this (anti-thrash). */
+  min_residency_ms: z.int().nonnegative().optional(),
+  /** Period of the idle-unload and replica loop. */
+  check_interval_ms: milliseconds.optional(),
+  /** Queue wait of a model's oldest request that starts another replica. */
+  scale_up_queue_wait_ms: milliseconds.optional(),
+  /** Idle time after which a replica beyond the first is stopped. */
+  replica_idle_ms: milliseconds.optional(),
+});
+
 const builtinBackendNames = new Set(Object.keys(builtinBackends));
 
 const BackendList = z.array(CustomBackendOptions).superRefine((backends, context) => {
@@ -138,10 +155,32 @@ export const GatewayConfigSchema = z
     proxy: ProxySection.optional(),
     backends: BackendList.optional(),
     engines: EnginesSection.optional(),
+    models: CatalogModelList.optional(),
+    model_loading: ModelLoadingSection.optional(),
     preset: z.string().min(1).nullable().optional(),
     preset_timeout_ms: milliseconds.optional(),
   })
-  .superRefine(checkAllowedExtraArgs);
+  .superRefine(checkAllowedExtraArgs)
+  .superRefine(checkModelBackends);
+
+/** Each catalog model names a backend that exists (built-in, or custom in this file). */
+function checkModelBackends(
+  config: {
+    backends?: CustomBackendOptions[] | undefined;
+    models?: Array<{ backend?: string | undefined }> | undefined;
+  },
+  context: z.RefinementCtx,
+): void {
+  const names = new Set([...builtinBackendNames, ...(config.backends ?? []).map((backend) => backend.name)]);
+  for (const [index, model] of (config.models ?? []).entries()) {
+    if (model.backend === undefined || names.has(model.backend)) continue;
+    context.addIssue({
+      code: 'custom',
+      path: ['models', index, 'backend'],
+      message: `no backend '${model.backend}' (available: ${[...names].join(', ')})`,
+    });
+  }
+}
 
 /** The flags each backend owns: built-ins declare them, custom ones are their template's flags. */
 function ownedFlagsByBackend(backends: readonly CustomBackendOptions[]): Map<string, readonly string[]> {

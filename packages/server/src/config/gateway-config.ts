@@ -1,4 +1,5 @@
 import type { CustomBackendOptions } from '@sage/control-plane';
+import type { CatalogModelWire } from '@sage/protocol';
 import type { GatewayLogLevel } from './gateway-config-schema.js';
 
 /** One API key the gateway accepts. */
@@ -88,6 +89,16 @@ export interface GatewayEnginesConfig {
   memoryCapMb?: number | undefined;
 }
 
+/** Timings of on-demand models (`model_loading:` in sage.yaml); unset: the control plane's defaults. */
+export interface GatewayModelLoadingConfig {
+  loadTimeoutMs?: number | undefined;
+  failureHoldoffMs?: number | undefined;
+  minResidencyMs?: number | undefined;
+  checkIntervalMs?: number | undefined;
+  scaleUpQueueWaitMs?: number | undefined;
+  replicaIdleMs?: number | undefined;
+}
+
 /**
  * The gateway's resolved configuration (camelCase): defaults ← `sage.yaml` ← environment ←
  * explicit overrides. Build it with {@link resolveGatewayConfig}.
@@ -114,6 +125,9 @@ export interface GatewayConfig {
   /** Custom engine backends (snake_case, as `createCustomBackend` takes them). Never from the HTTP API. */
   backends: CustomBackendOptions[];
   engines: GatewayEnginesConfig;
+  /** The model catalog (`models:`, snake_case as written): operator-trusted, from the file only. */
+  models: CatalogModelWire[];
+  modelLoading: GatewayModelLoadingConfig;
   /** A preset to apply at start: a built-in name or a file path. */
   preset?: string | null | undefined;
   /** How long the start preset may take to become ready. */

@@ -104,10 +104,38 @@ describe('sage.yaml', () => {
     ['a short key', 'api_keys:\n  - key: abc\n', 2, 10, 'api_keys.0.key'],
     ['a bad origin', "cors_origins: ['http://x.test/path']\n", 1, 16, 'cors_origins.0'],
     ['a built-in backend name', 'backends:\n  - name: vllm\n    command: [x]\n', 2, 11, 'backends.0.name'],
+    ['a catalog model without model_id', 'models:\n  - name: qwen\n', 2, 5, 'models.0.model_id'],
+    ['a negative ttl', 'models:\n  - name: q\n    model_id: o/q\n    ttl_s: -1\n', 4, 12, 'models.0.ttl_s'],
+    [
+      'a model of an unknown backend',
+      'models:\n  - name: q\n    model_id: o/q\n    backend: nope\n',
+      4,
+      14,
+      'models.0.backend',
+    ],
+    [
+      'a duplicate alias',
+      'models:\n  - name: a\n    model_id: o/a\n  - name: b\n    model_id: o/b\n    aliases: [a]\n',
+      6,
+      15,
+      'models.1.aliases.0',
+    ],
+    ['a bad load timeout', 'model_loading:\n  load_timeout_ms: 0\n', 2, 20, 'model_loading.load_timeout_ms'],
   ])('reports %s with file:line:col', (_name, text, line, column, path) => {
     const error = parseError(text);
     expect({ line: error.line, column: error.column, path: error.path }).toEqual({ line, column, path });
     expect(error.message).toMatch(new RegExp(`^sage.yaml:${line}:${column}: ${path.replace('.', '\\.')}`));
+  });
+
+  it('reads the model catalog: operator-trusted models for the manager, timings in ms', () => {
+    const config = parseGatewayConfig(
+      'models:\n  - name: qwen\n    model_id: Qwen/Qwen2.5-0.5B-Instruct\n    ttl_s: 60\n    args: [--max-model-len, "8192"]\nmodel_loading:\n  load_timeout_ms: 5000\n',
+      { file: 'sage.yaml' },
+    );
+    expect(config.models).toEqual([
+      expect.objectContaining({ name: 'qwen', ttl_s: 60, args: ['--max-model-len', '8192'] }),
+    ]);
+    expect(config.modelLoading).toEqual({ loadTimeoutMs: 5000 });
   });
 
   it('reports invalid YAML with its position', () => {

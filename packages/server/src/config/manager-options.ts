@@ -1,4 +1,8 @@
-import { type ControlPlaneManagerOptions, createCustomBackend } from '@sage/control-plane';
+import {
+  type ControlPlaneManagerOptions,
+  catalogModelFromWire,
+  createCustomBackend,
+} from '@sage/control-plane';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './gateway-config.js';
 
@@ -42,5 +46,10 @@ export function toManagerOptions(config: GatewayConfig, logger?: Logger): Contro
     modelDirs: config.engines.modelDirs,
     passEnv: config.engines.passEnv,
     engineMemoryCapMb: config.engines.memoryCapMb,
+    catalog: {
+      // From the configuration file: operator-trusted, `args` go on the command line as written.
+      models: config.models.map((model) => catalogModelFromWire(model, { trusted: true })),
+      ...defined(config.modelLoading),
+    },
   });
 }

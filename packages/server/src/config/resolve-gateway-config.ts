@@ -41,16 +41,20 @@ export function defaultGatewayConfig(): GatewayConfig {
     },
     backends: [],
     engines: { allowedExtraArgs: {}, passEnv: [] },
+    models: [],
+    modelLoading: {},
     presetTimeoutMs: GATEWAY_DEFAULTS.readyTimeoutMs,
   };
 }
 
 /** A parsed `sage.yaml` in TypeScript form. Backend definitions keep their snake_case keys. */
 export function fromConfigFile(file: GatewayConfigFile): Partial<GatewayConfig> {
-  const { backends, engines, ...rest } = file;
+  const { backends, engines, models, ...rest } = file;
   return {
     ...fromWire<Partial<GatewayConfig>>(rest),
     ...(backends ? { backends } : {}),
+    // Catalog models keep their snake_case keys: the control plane validates them as written.
+    ...(models ? { models } : {}),
     // Backend names are keys of allowed_extra_args: kept as written.
     ...(engines
       ? {
@@ -144,6 +148,7 @@ function merge(base: GatewayConfig, layer: Partial<GatewayConfig> | undefined): 
     engines: { ...base.engines, ...layer.engines },
     security: { ...base.security, ...layer.security },
     limits: { ...base.limits, ...layer.limits },
+    modelLoading: { ...base.modelLoading, ...layer.modelLoading },
   };
 }
 

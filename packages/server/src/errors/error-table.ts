@@ -5,13 +5,17 @@ import {
   EngineUnavailableError,
   InsufficientGpuMemoryError,
   InvalidTransitionError,
+  ModelLoadFailedError,
+  ModelLoadTimeoutError,
   ModelNotFoundError,
+  ModelTooLargeError,
   PortUnavailableError,
   QueueFullError,
   QueueTimeoutError,
   SchedulerClosedError,
   StateDirectoryUnwritableError,
   UnknownBackendError,
+  UnknownCatalogModelError,
   UnknownPolicyError,
 } from '@sage/control-plane';
 import { ConfigValidationError, UnknownPresetError } from '@sage/presets';
@@ -89,6 +93,10 @@ export const ERROR_TABLE: readonly Row[] = [
     ModelNotFoundError.isInstance,
     { status: 404, type: invalid, code: 'model_not_found', param: () => 'model' },
   ],
+  [
+    UnknownCatalogModelError.isInstance,
+    { status: 404, type: invalid, code: 'model_not_found', param: () => 'model' },
+  ],
   [PayloadTooLargeError.isInstance, { status: 413, type: invalid, code: 'request_too_large' }],
   [UnsupportedMediaTypeError.isInstance, { status: 415, type: invalid, code: 'unsupported_media_type' }],
   [InsufficientGpuMemoryError.isInstance, conflict('insufficient_gpu_memory')],
@@ -108,6 +116,20 @@ export const ERROR_TABLE: readonly Row[] = [
         error.engineIds.length > 0 ? { [HEADERS.engineId]: error.engineIds.join(',') } : {},
     },
   ],
+  [ModelLoadTimeoutError.isInstance, unavailable('model_load_timeout')],
+  [
+    ModelLoadFailedError.isInstance,
+    {
+      status: 503,
+      type: 'server_error',
+      code: 'model_load_failed',
+      // When the next load may be tried: the failure is held against new requests until then.
+      headers: (error: ModelLoadFailedError): Record<string, string> => ({
+        'retry-after': String(error.retryAfterSeconds),
+      }),
+    },
+  ],
+  [ModelTooLargeError.isInstance, { status: 503, type: 'server_error', code: 'model_too_large' }],
   [SchedulerClosedError.isInstance, unavailable('service_unavailable')],
   [StateDirectoryUnwritableError.isInstance, unavailable('state_directory_unwritable')],
   [

@@ -9,6 +9,7 @@ const FIRST_TOKEN_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5
 const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
 const QUEUE_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60];
 const INTER_TOKEN_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5];
+const LOAD_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
 const DECISION_BUCKETS = [0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01];
 
 /** What one finished inference request reports. */
@@ -171,6 +172,48 @@ export class GatewayMetrics {
     help: "Time spent in the scheduling policy's pick for one request",
     labelNames: ['policy'] as const,
     buckets: DECISION_BUCKETS,
+    registers: [this.registry],
+  });
+
+  /** `sage_model_loads_total{model, reason, outcome}` */
+  readonly modelLoads = new CompactCounter({
+    name: 'sage_model_loads_total',
+    help: 'Catalog model loads, by model, reason (request, preload, min-replicas, scale-up, manual) and outcome (loaded, failed)',
+    labelNames: ['model', 'reason', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  /** `sage_model_unloads_total{model, reason}` */
+  readonly modelUnloads = new CompactCounter({
+    name: 'sage_model_unloads_total',
+    help: 'Catalog model engines stopped, by model and reason (idle-ttl, scale-down, evicted, manual)',
+    labelNames: ['model', 'reason'] as const,
+    registers: [this.registry],
+  });
+
+  /** `sage_model_evictions_total{model, for_model}` */
+  readonly modelEvictions = new CompactCounter({
+    name: 'sage_model_evictions_total',
+    help: 'Idle engines evicted for GPU memory, by the evicted model and the model that needed the memory',
+    labelNames: ['model', 'for_model'] as const,
+    registers: [this.registry],
+  });
+
+  /** `sage_model_load_wait_seconds{model}` */
+  readonly modelLoadWait = new CompactHistogram({
+    name: 'sage_model_load_wait_seconds',
+    help: 'Time a request for a catalog model with no engine waited in the queue (the load included)',
+    labelNames: ['model'] as const,
+    buckets: LOAD_BUCKETS,
+    registers: [this.registry],
+  });
+
+  /** `sage_model_load_duration_seconds{model}` */
+  readonly modelLoadDuration = new CompactHistogram({
+    name: 'sage_model_load_duration_seconds',
+    help: 'Time from the start of a catalog model load (placement and evictions included) to RUNNING',
+    labelNames: ['model'] as const,
+    buckets: LOAD_BUCKETS,
     registers: [this.registry],
   });
 

@@ -1,4 +1,4 @@
-import type { ControlPlaneManager, SchedulingDecisionEvent } from '@sage/control-plane';
+import type { ControlPlaneManager, ModelEvent, SchedulingDecisionEvent } from '@sage/control-plane';
 import { EngineStatus } from '@sage/protocol';
 import { Gauge } from 'prom-client';
 import type { GatewayMetrics } from './gateway-metrics.js';
@@ -84,6 +84,50 @@ export function observeManager(metrics: GatewayMetrics, manager: ControlPlaneMan
   );
   gpuGauge('sage_gpu_memory_total_bytes', 'GPU memory in total', 'memoryTotalGb');
 
+  new Gauge({
+    name: 'sage_model_resident_memory_bytes',
+    help: 'GPU memory reserved by the engines of each catalog model, per GPU (resident models)',
+    labelNames: ['gpu', 'model'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const status of manager.catalog.list()) {
+        for (const engineId of status.engineIds) {
+          const record = manager.registry.find(engineId);
+          for (const gpu of record?.gpuIds ?? []) {
+            const labels = { gpu: String(gpu), model: status.model.name };
+            this.inc(labels, (record?.reservedMemoryGbPerGpu ?? 0) * BYTES_PER_GB);
+          }
+        }
+      }
+    },
+  });
+  new Gauge({
+    name: 'sage_model_replicas',
+    help: 'Alive engines of each catalog model',
+    labelNames: ['model', 'state'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const status of manager.catalog.list()) {
+        this.set({ model: status.model.name, state: status.state }, status.engineIds.length);
+      }
+    },
+  });
+
+  const onModelEvent = (event: ModelEvent) => {
+    if (event.type === 'load') {
+      metrics.modelLoads.inc({ model: event.model, reason: event.reason, outcome: 'loaded' });
+      metrics.modelLoadDuration.observe({ model: event.model }, event.durationMs / 1000);
+    } else if (event.type === 'load-failed') {
+      metrics.modelLoads.inc({ model: event.model, reason: event.reason, outcome: 'failed' });
+    } else {
+      metrics.modelUnloads.inc({ model: event.model, reason: event.reason });
+      if (event.reason === 'evicted') {
+        metrics.modelEvictions.inc({ model: event.model, for_model: event.forModel ?? '' });
+      }
+    }
+  };
   const onStateChange = (change: { engineId: string; to: string }) => {
     if (change.to !== 'RESTARTING') return;
     const model = manager.registry.find(change.engineId)?.request.modelId ?? '';
@@ -91,6 +135,7 @@ export function observeManager(metrics: GatewayMetrics, manager: ControlPlaneMan
   };
   const onDecision = (event: SchedulingDecisionEvent) => {
     if (event.type === 'request-dispatched') {
+      if (event.waitedForLoad) metrics.modelLoadWait.observe({ model: event.model }, event.queuedMs / 1000);
       metrics.schedulingDecisions.inc({ policy: event.policy, outcome: 'dispatched' });
       metrics.decisionDuration.observe({ policy: event.policy }, event.decisionMs / 1000);
     } else {
@@ -99,7 +144,9 @@ export function observeManager(metrics: GatewayMetrics, manager: ControlPlaneMan
   };
   manager.on('engine-state-change', onStateChange);
   manager.on('scheduling-decision', onDecision);
+  manager.on('model-event', onModelEvent);
   return () => {
+    manager.off('model-event', onModelEvent);
     manager.off('engine-state-change', onStateChange);
     manager.off('scheduling-decision', onDecision);
   };

@@ -1,4 +1,4 @@
-import type { ControlPlaneManager } from '@sage/control-plane';
+import { type ControlPlaneManager, catalogModelFromWire } from '@sage/control-plane';
 import { type Preset, type PresetEngine, toEngineStartRequest } from '@sage/presets';
 import { type EngineInfo, isTerminal, parseEngineStartRequest } from '@sage/protocol';
 import type { Logger } from 'pino';
@@ -12,6 +12,12 @@ export interface ApplyPresetOptions {
   /** How long all engines together may take to become RUNNING. */
   timeoutMs?: number;
   logger?: Logger;
+  /**
+   * The preset comes from an operator (a built-in, the gateway's start preset): its models'
+   * `args` go on command lines as written. Default false (a preset sent over the API): they are
+   * checked against `engines.allowed_extra_args` like `extra_args`.
+   */
+  trusted?: boolean;
 }
 
 /** The engines of an applied preset, all RUNNING. */
@@ -22,6 +28,8 @@ export interface AppliedPreset {
   started: string[];
   /** Engines of the same preset that were already up and were kept. */
   reused: string[];
+  /** Catalog models the preset added (loaded on demand). */
+  models: string[];
 }
 
 /** An engine of this preset, from an earlier application, that is still alive. */
@@ -63,6 +71,10 @@ export async function applyPreset(
   const started: string[] = [];
   const reused: string[] = [];
   const engineIds: string[] = [];
+  const models = (preset.models ?? []).map((model) =>
+    catalogModelFromWire(model, { trusted: options.trusted ?? false }),
+  );
+  if (models.length > 0) manager.catalog.add(models);
 
   // The first failure rolls back; later ones (engines stopped by the rollback) share its error.
   let failure: Promise<never> | undefined;
@@ -115,6 +127,13 @@ export async function applyPreset(
         .catch((error: unknown) => fail(preset.engines[index] as PresetEngine, error)),
     ),
   );
-  options.logger?.info({ preset: preset.name, started, reused }, 'preset-applied');
-  return { preset: preset.name, engines: engineIds.map((id) => manager.getEngine(id)), started, reused };
+  const modelNames = models.map((model) => model.name);
+  options.logger?.info({ preset: preset.name, started, reused, models: modelNames }, 'preset-applied');
+  return {
+    preset: preset.name,
+    engines: engineIds.map((id) => manager.getEngine(id)),
+    started,
+    reused,
+    models: modelNames,
+  };
 }

@@ -8,6 +8,7 @@ import type { GatewayEnv } from '../gateway-env.js';
 import { metricsTargets } from '../metrics/metrics-targets.js';
 import { applyPreset } from '../presets/apply-preset.js';
 import { type JsonBodyLimits, readJsonBody } from '../request/read-json-body.js';
+import { catalogRoutes } from './management-catalog.js';
 import { engineRoutes, engineToWire } from './management-engines.js';
 
 /** What the management routes need. */
@@ -57,6 +58,7 @@ export function managementRoutes(options: ManagementRoutesOptions): Hono<Gateway
   const { manager } = options;
   const app = new Hono<GatewayEnv>();
   app.route('/engines', engineRoutes(options));
+  app.route('/catalog', catalogRoutes(options));
 
   app.get('/status', async (c) => {
     const status = await manager.getClusterStatus();
@@ -88,8 +90,14 @@ export function managementRoutes(options: ManagementRoutesOptions): Hono<Gateway
       rollback: body.rollback,
       ...(body.timeout_ms === undefined ? {} : { timeoutMs: body.timeout_ms }),
       logger: options.logger,
+      // A built-in preset is the product's; an inline one comes over the API.
+      trusted: body.preset === undefined,
     });
-    return c.json({ preset: applied.preset, engines: applied.engines.map(engineToWire) });
+    return c.json({
+      preset: applied.preset,
+      engines: applied.engines.map(engineToWire),
+      models: applied.models,
+    });
   });
   return app;
 }

@@ -68,9 +68,24 @@ const ROUTES: readonly RouteSpec[] = [
   },
 ];
 
-/** `GET /v1/models`: one entry per model id served by a RUNNING engine, with its kind. */
+/**
+ * `GET /v1/models`: every catalog model with its state (loaded, loading, unloaded, failed) and
+ * aliases, then one entry per other model id served by a RUNNING engine, with its kind.
+ */
 function listModels(manager: ControlPlaneManager): ModelList {
   const byModel = new Map<string, ModelEntry>();
+  for (const status of manager.catalog.list()) {
+    const { model } = status;
+    byModel.set(model.name, {
+      id: model.name,
+      object: 'model',
+      created: Math.floor((status.lastUsedAt ?? 0) / 1000),
+      owned_by: 'sage',
+      kind: model.kind,
+      state: status.state,
+      aliases: [...model.aliases],
+    });
+  }
   for (const engine of manager.listEngines()) {
     if (!acceptsTraffic(engine.status) || byModel.has(engine.modelId)) continue;
     byModel.set(engine.modelId, {

@@ -1,0 +1,17 @@
+/** Why a model was loaded. */
+export type ModelLoadReason = 'request' | 'preload' | 'min-replicas' | 'scale-up' | 'manual';
+/** Why an engine of a model was stopped. */
+export type ModelUnloadReason = 'idle-ttl' | 'scale-down' | 'evicted' | 'manual';
+
+/** Reported by the model layer for logs and metrics (`manager.on('model-event')`). */
+export type ModelEvent =
+  | { type: 'load'; model: string; engineId: string; reason: ModelLoadReason; durationMs: number }
+  | { type: 'load-failed'; model: string; reason: ModelLoadReason; error: string }
+  | {
+      type: 'unload';
+      model: string;
+      engineId: string;
+      reason: ModelUnloadReason;
+      /** For `evicted`: the model that needed the memory. */
+      forModel?: string | undefined;
+    };

@@ -1,0 +1,230 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { GPUResourceManager } from '../src/gpu/gpu-resource-manager.js';
+import { ControlPlaneManager } from '../src/manager/control-plane-manager.js';
+import type { ControlPlaneManagerOptions } from '../src/manager/control-plane-options.js';
+import { type CatalogModel, catalogModelFromWire } from '../src/models/catalog-model.js';
+import type { ModelEvent } from '../src/models/model-events.js';
+import { PortAllocator } from '../src/ports/port-allocator.js';
+import type { Lease } from '../src/scheduler/scheduler-types.js';
+import { fakeBackend, temporaryStateDir, testPortRange, waitFor } from './fake-engine-backend.js';
+
+/** One mock GPU of 24 GB: two 16 GB models never fit at once. */
+const gpuEnv = {
+  ...process.env,
+  SAGE_DISABLE_NVML: '1',
+  SAGE_GPU_MOCK_COUNT: '1',
+  SAGE_GPU_MOCK_MEMORY_GB: '24',
+};
+const managers: ControlPlaneManager[] = [];
+
+function model(name: string, extra: Record<string, unknown> = {}): CatalogModel {
+  return catalogModelFromWire(
+    { name, model_id: `fake/${name}`, backend: 'fake', use_gpu: false, ...extra },
+    { trusted: true },
+  );
+}
+
+async function createManager(
+  catalog: CatalogModel[],
+  timings: ControlPlaneManagerOptions['catalog'] = {},
+): Promise<{ manager: ControlPlaneManager; events: ModelEvent[] }> {
+  const stateDir = temporaryStateDir();
+  const manager = new ControlPlaneManager({
+    stateDir,
+    env: gpuEnv,
+    gpu: new GPUResourceManager({ env: gpuEnv }),
+    ports: new PortAllocator({ stateDir, ...testPortRange(20) }),
+    customBackends: [fakeBackend],
+    // No allowed_extra_args: catalog args are operator-trusted and need none.
+    healthCheckIntervalMs: 100,
+    healthCheckTimeoutMs: 500,
+    readinessPollMs: 20,
+    restartBackoffBaseMs: 50,
+    maxRestartAttempts: 1,
+    stopTimeoutMs: 1000,
+    startupTimeoutMs: 10_000,
+    catalog: {
+      models: catalog,
+      checkIntervalMs: 30,
+      minResidencyMs: 0,
+      placementPollMs: 20,
+      failureHoldoffMs: 5_000,
+      ...timings,
+    },
+  });
+  managers.push(manager);
+  const events: ModelEvent[] = [];
+  manager.on('model-event', (event) => events.push(event));
+  await manager.start();
+  return { manager, events };
+}
+
+let sequence = 0;
+function acquire(manager: ControlPlaneManager, name: string, kind: Lease['engine']['engineKind'] = 'llm') {
+  sequence += 1;
+  return manager.scheduler.acquire({ requestId: `r${sequence}`, model: name, kind, priority: 'normal' });
+}
+
+function enginesOf(manager: ControlPlaneManager, name: string) {
+  return manager.listEngines().filter((engine) => engine.engineLabel === name && engine.status !== 'STOPPED');
+}
+
+afterEach(async () => {
+  for (const manager of managers.splice(0)) await manager.close();
+});
+
+describe('on-demand models with the fake engine', () => {
+  it('starts exactly one engine for concurrent first requests, which wait until it is RUNNING', async () => {
+    const { manager, events } = await createManager([
+      model('chat', { aliases: ['gpt-4o-mini'], args: ['--slow-start-ms', '300'] }),
+    ]);
+    expect(manager.catalog.get('chat').state).toBe('unloaded');
+    const startedAt = Date.now();
+    const pending = Array.from({ length: 6 }, (_, index) =>
+      acquire(manager, index % 2 ? 'chat' : 'gpt-4o-mini'),
+    );
+    expect(manager.catalog.get('chat').state).toBe('loading');
+    const leases = await Promise.all(pending);
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(250);
+    expect(new Set(leases.map((lease) => lease.engine.engineId)).size).toBe(1);
+    expect(manager.listEngines()).toHaveLength(1);
+    const [engine] = manager.listEngines();
+    expect(engine?.status).toBe('RUNNING');
+    // The operator-trusted args are on the command line although no allow-list permits them.
+    expect(engine?.command).toEqual(expect.arrayContaining(['--slow-start-ms', '300']));
+    expect(events.filter((event) => event.type === 'load')).toHaveLength(1);
+    for (const lease of leases) lease.release({ ok: true });
+    expect(manager.catalog.get('gpt-4o-mini').state).toBe('loaded');
+  });
+
+  it('answers every waiting request with the reason of a failed start', async () => {
+    const { manager } = await createManager([model('broken', { args: ['--exit-at-start', '3'] })]);
+    const results = await Promise.allSettled([acquire(manager, 'broken'), acquire(manager, 'broken')]);
+    for (const result of results) {
+      expect(result.status).toBe('rejected');
+      const error = (result as PromiseRejectedResult).reason as Error;
+      expect(error.name).toBe('ModelLoadFailedError');
+      expect(error.message).toMatch(/broken.*could not be loaded.*FAILED/s);
+    }
+    // Inside the hold-off, a new request gets the same reason at once instead of another start.
+    await expect(acquire(manager, 'broken')).rejects.toMatchObject({ name: 'ModelLoadFailedError' });
+    expect(manager.listEngines()).toHaveLength(1);
+    expect(manager.catalog.get('broken').state).toBe('failed');
+  });
+
+  it('unloads an idle engine after ttl_s, never while a request is in flight', async () => {
+    const { manager, events } = await createManager([model('idle', { ttl_s: 1 })]);
+    const lease = await acquire(manager, 'idle');
+    const engineId = lease.engine.engineId;
+    await new Promise((resolve) => setTimeout(resolve, 1_300));
+    expect(manager.getEngine(engineId).status).toBe('RUNNING');
+    lease.release({ ok: true });
+    await waitFor(() => manager.getEngine(engineId).status === 'STOPPED', 5_000);
+    expect(events).toContainEqual({ type: 'unload', model: 'idle', engineId, reason: 'idle-ttl' });
+    expect(manager.catalog.get('idle').state).toBe('unloaded');
+    // The next request loads it again.
+    const again = await acquire(manager, 'idle');
+    expect(again.engine.engineId).not.toBe(engineId);
+    again.release();
+  });
+
+  it('times a waiting request out with the load timeout while the model loads', async () => {
+    const { manager } = await createManager([model('slow', { args: ['--slow-start-ms', '3000'] })], {
+      loadTimeoutMs: 300,
+    });
+    // The queue timeout stays the default (30 s): the load timeout is what bounds this wait.
+    await expect(acquire(manager, 'slow')).rejects.toMatchObject({ name: 'ModelLoadTimeoutError' });
+  });
+});
+
+describe('GPU memory: placement and eviction (one mock GPU of 24 GB)', () => {
+  const gpuModel = (name: string, extra: Record<string, unknown> = {}) =>
+    model(name, { use_gpu: true, memory_gb: 16, ...extra });
+
+  it('evicts the idle model to load another, and loads it back on demand', async () => {
+    const { manager, events } = await createManager([gpuModel('a'), gpuModel('b')]);
+    const a = await acquire(manager, 'a');
+    a.release({ ok: true });
+    const b = await acquire(manager, 'b');
+    expect(manager.getEngine(a.engine.engineId).status).toBe('STOPPED');
+    expect(events).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'unload', model: 'a', reason: 'evicted', forModel: 'b' }),
+      ]),
+    );
+    expect(manager.getEngine(b.engine.engineId).gpuIds).toEqual([0]);
+    b.release({ ok: true });
+    const a2 = await acquire(manager, 'a');
+    expect(manager.getEngine(b.engine.engineId).status).toBe('STOPPED');
+    a2.release();
+  });
+
+  it('never evicts an engine with a request in flight: the load waits for it', async () => {
+    const { manager } = await createManager([gpuModel('a'), gpuModel('b')]);
+    const a = await acquire(manager, 'a');
+    let bLoaded = false;
+    const b = acquire(manager, 'b').then((lease) => {
+      bLoaded = true;
+      return lease;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(bLoaded).toBe(false);
+    expect(manager.getEngine(a.engine.engineId).status).toBe('RUNNING');
+    a.release({ ok: true });
+    (await b).release();
+    expect(manager.getEngine(a.engine.engineId).status).toBe('STOPPED');
+  });
+
+  it('never evicts a pinned model; a model that can never fit is a 503 naming its memory', async () => {
+    const { manager } = await createManager([
+      gpuModel('pinned', { pinned: true }),
+      gpuModel('other'),
+      gpuModel('huge', { memory_gb: 40 }),
+    ]);
+    const pinned = await acquire(manager, 'pinned');
+    pinned.release();
+    await expect(acquire(manager, 'other')).rejects.toMatchObject({
+      name: 'ModelLoadFailedError',
+      message: expect.stringMatching(/'other' needs 16\.0 GB on each of 1 GPU.*pinned/),
+    });
+    await expect(acquire(manager, 'huge')).rejects.toMatchObject({
+      message: expect.stringMatching(/'huge' needs 40\.0 GB.*largest GPU has 24\.0 GB/),
+    });
+    expect(manager.getEngine(pinned.engine.engineId).status).toBe('RUNNING');
+  });
+
+  it('evicts the lower priority model first', async () => {
+    const { manager } = await createManager([
+      gpuModel('low', { memory_gb: 8, priority: 'low' }),
+      gpuModel('high', { memory_gb: 8, priority: 'high' }),
+      gpuModel('new', { memory_gb: 12 }),
+    ]);
+    const high = await acquire(manager, 'high');
+    high.release();
+    const low = await acquire(manager, 'low');
+    low.release(); // low is the most recently used, yet it goes first
+    (await acquire(manager, 'new')).release();
+    expect(manager.getEngine(low.engine.engineId).status).toBe('STOPPED');
+    expect(manager.getEngine(high.engine.engineId).status).toBe('RUNNING');
+  });
+});
+
+describe('replicas', () => {
+  it('scales up when the queue waits and down to one when idle', async () => {
+    const { manager, events } = await createManager(
+      [model('busy', { max_replicas: 2, max_concurrent_requests: 1 })],
+      { scaleUpQueueWaitMs: 100, replicaIdleMs: 300 },
+    );
+    const first = await acquire(manager, 'busy');
+    const second = await acquire(manager, 'busy');
+    expect(second.engine.engineId).not.toBe(first.engine.engineId);
+    expect(enginesOf(manager, 'busy')).toHaveLength(2);
+    await waitFor(() => events.some((event) => event.type === 'load' && event.reason === 'scale-up'));
+    first.release();
+    second.release();
+    await waitFor(() => enginesOf(manager, 'busy').length === 1, 5_000);
+    expect(events).toEqual(
+      expect.arrayContaining([expect.objectContaining({ type: 'unload', reason: 'scale-down' })]),
+    );
+  });
+});

@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { PRIORITIES } from './defaults.js';
+import { EngineKind } from './engine.js';
+import { hasControlCharacter, modelIdProblem } from './model-id.js';
+
+/**
+ * The model catalog (`models:` in `sage.yaml` and in presets): the models a gateway can load on
+ * demand. Requests name a catalog model by `name` or one of its `aliases`; the control plane
+ * starts an engine for it on the first request, unloads it after `ttl_s` idle, and evicts idle
+ * engines when GPU memory is short (docs/models.md).
+ */
+
+/** Names requests use: no spaces, slashes allowed (`org/model`), at most 200 characters. */
+const CatalogName = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(200)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$/, 'letters, digits and . _ : / @ + - (no spaces)');
+
+/** One operator-trusted argument of an engine command line. */
+const TrustedArg = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(4096)
+  .refine((arg) => !hasControlCharacter(arg), 'must not contain control characters (NUL, newlines, …)');
+
+/** Where a model sits in the eviction order: the lowest priority is evicted first. */
+export const CATALOG_PRIORITIES = PRIORITIES;
+
+/** One catalog model as written (snake_case). Unknown keys are errors. */
+export const CatalogModelWire = z
+  .strictObject({
+    name: CatalogName.describe('What requests name (the `model` field).'),
+    aliases: z.array(CatalogName).default([]).describe('Other names requests may use.'),
+    backend: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Engine backend: a built-in one or a custom backend from sage.yaml (default: by kind).'),
+    model_id: z
+      .string()
+      .min(1, 'must not be empty')
+      .superRefine((modelId, context) => {
+        const problem = modelIdProblem(modelId);
+        if (problem) context.addIssue({ code: 'custom', message: `model_id ${problem}` });
+      })
+      .describe('The model the engine loads, e.g. Qwen/Qwen2.5-0.5B-Instruct.'),
+    kind: EngineKind.default('llm').describe('llm (default) or embedding.'),
+    use_gpu: z
+      .boolean()
+      .nullable()
+      .optional()
+      .describe('true: a GPU whatever the kind; false: never; absent: LLM engines get one.'),
+    tensor_parallel: z.int().min(1).default(1).describe('GPUs per engine (default 1).'),
+    memory_gb: z
+      .number()
+      .positive()
+      .optional()
+      .describe('GPU memory per GPU in GB; absent: estimated from the model.'),
+    ttl_s: z.int().min(0).default(0).describe('Unload after this many idle seconds; 0 (default) never.'),
+    min_replicas: z.int().min(0).default(0).describe('Engines kept running even when idle (default 0).'),
+    max_replicas: z.int().min(1).default(1).describe('Most engines of the model at once (default 1).'),
+    priority: z.enum(CATALOG_PRIORITIES).default('normal').describe('Eviction order: lowest goes first.'),
+    pinned: z.boolean().default(false).describe('Never evicted nor idle-unloaded.'),
+    preload: z.boolean().default(false).describe('Start at gateway start instead of on the first request.'),
+    max_concurrent_requests: z.int().min(1).optional().describe('Requests one engine serves at once.'),
+    args: z
+      .array(TrustedArg)
+      .max(64)
+      .default([])
+      .describe('Extra engine arguments, operator-trusted: taken from the configuration file only.'),
+  })
+  .superRefine((model, context) => {
+    if (model.min_replicas > model.max_replicas) {
+      context.addIssue({
+        code: 'custom',
+        path: ['min_replicas'],
+        message: `min_replicas (${model.min_replicas}) exceeds max_replicas (${model.max_replicas})`,
+      });
+    }
+    if (model.aliases.includes(model.name)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['aliases'],
+        message: `'${model.name}' is the model's own name`,
+      });
+    }
+  })
+  .describe('One model the gateway loads on demand.');
+export type CatalogModelWire = z.output<typeof CatalogModelWire>;
+export type CatalogModelWireInput = z.input<typeof CatalogModelWire>;
+
+/**
+ * A catalog list: names and aliases are unique across the list (a duplicate is reported at its
+ * own path, naming the first entry).
+ */
+export const CatalogModelList = z.array(CatalogModelWire).superRefine((models, context) => {
+  const seen = new Map<string, string>();
+  models.forEach((model, index) => {
+    const names: Array<[string, (string | number)[]]> = [
+      [model.name, [index, 'name']],
+      ...model.aliases.map((alias, aliasIndex): [string, (string | number)[]] => [
+        alias,
+        [index, 'aliases', aliasIndex],
+      ]),
+    ];
+    for (const [name, path] of names) {
+      const first = seen.get(name);
+      if (first !== undefined) {
+        context.addIssue({
+          code: 'custom',
+          path,
+          message: `model name '${name}' is already used by ${first}`,
+        });
+      } else {
+        seen.set(name, `models.${index}`);
+      }
+    }
+  });
+});
+
+/** What `/v1/models` and `GET /v1/management/models` say of a catalog model. */
+export const CatalogModelState = z.enum(['loaded', 'loading', 'unloaded', 'failed']);
+export type CatalogModelState = z.infer<typeof CatalogModelState>;
+
+/** One catalog model with its state (`GET /v1/management/models`). */
+export const CatalogModelStatusWire = z.object({
+  name: z.string(),
+  aliases: z.array(z.string()),
+  model_id: z.string(),
+  kind: EngineKind,
+  backend: z.string().nullable(),
+  state: CatalogModelState,
+  engine_ids: z.array(z.string()),
+  replicas: z.int(),
+  min_replicas: z.int(),
+  max_replicas: z.int(),
+  ttl_s: z.int(),
+  priority: z.enum(CATALOG_PRIORITIES),
+  pinned: z.boolean(),
+  memory_gb: z.number().nullable(),
+  last_used_at: z.string().nullable(),
+  last_error: z.string().nullable(),
+});
+export type CatalogModelStatusWire = z.infer<typeof CatalogModelStatusWire>;
