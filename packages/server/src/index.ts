@@ -16,6 +16,7 @@ export type {
   GatewaySecurityConfig,
 } from './config/gateway-config.js';
 export { ApiKeySchema, type GatewayConfigFile, GatewayConfigSchema } from './config/gateway-config-schema.js';
+export { createGatewayConfigJsonSchema } from './config/json-schema.js';
 export { loadGatewayConfig, parseGatewayConfig } from './config/load-gateway-config.js';
 export { toManagerOptions } from './config/manager-options.js';
 export { defaultGatewayConfig, resolveGatewayConfig } from './config/resolve-gateway-config.js';

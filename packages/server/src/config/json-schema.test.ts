@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { gatewayConfigJsonSchema } from './json-schema.js';
+
+const committedPath = new URL('../../schema/sage.schema.json', import.meta.url);
+const examplePath = new URL('../../../../examples/sage.example.yaml', import.meta.url);
+
+function validator() {
+  return new Ajv({ allErrors: true, strict: false }).compile(gatewayConfigJsonSchema);
+}
+
+describe('gatewayConfigJsonSchema', () => {
+  it('equals the committed schema/sage.schema.json (run scripts/write-json-schema.ts to update)', () => {
+    expect(JSON.parse(readFileSync(committedPath, 'utf8'))).toEqual(gatewayConfigJsonSchema);
+  });
+
+  it('is draft-07 and closed, like the zod schema (a typo is an error)', () => {
+    expect(gatewayConfigJsonSchema.$schema).toBe('http://json-schema.org/draft-07/schema#');
+    expect(gatewayConfigJsonSchema.additionalProperties).toBe(false);
+    const validate = validator();
+    expect(validate({ port: 8889, scheduling: { policy: 'fifo' } })).toBe(true);
+    expect(validate({ prot: 8889 })).toBe(false);
+    expect(validate({ port: 'eighty' })).toBe(false);
+  });
+
+  it('accepts examples/sage.example.yaml, which documents every option', () => {
+    const validate = validator();
+    const example = parseYaml(readFileSync(examplePath, 'utf8')) ?? {};
+    expect(validate(example), JSON.stringify(validate.errors)).toBe(true);
+  });
+});
