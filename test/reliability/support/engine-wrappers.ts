@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -24,8 +24,8 @@ const engineArgs = ['--host', '{host}', '--port', '{port}', '--model', '{model}'
 /**
  * Wrappers operators put in front of engines, each making `/proc/<pid>/cmdline` differ from the
  * argv the control plane spawned: a shebang script, a shell `exec` wrapper, a shell wrapper that
- * keeps running as the parent (no `exec`), a Python server through `python3` (a pyenv shim on
- * this machine), and the built-in `vllm` backend running the fake `vllm` console script.
+ * keeps running as the parent (no `exec`), a Python server through a `python3` shim that execs
+ * the real interpreter by its absolute path (as pyenv and venv shims do), and the built-in `vllm` backend running the fake `vllm` console script.
  */
 export function engineWrappers(): EngineWrapper[] {
   const dir = mkdtempSync(join(tmpdir(), 'sage-wrappers-'));
@@ -46,6 +46,13 @@ export function engineWrappers(): EngineWrapper[] {
   const forkWrapper = script(
     'fake-engine-fork',
     `#!/bin/sh\n${JSON.stringify(process.execPath)} ${JSON.stringify(fakeEnginePath)} "$@"\n`,
+  );
+  // A pyenv/venv-style shim: `python3` is a script that execs the real interpreter by its
+  // absolute path, so the engine's cmdline names that interpreter, not what was spawned.
+  mkdirSync(join(dir, 'shims'));
+  const python3Shim = script(
+    join('shims', 'python3'),
+    `#!/bin/sh\nexec ${JSON.stringify(realPython3())} "$@"\n`,
   );
   return [
     {
@@ -77,7 +84,7 @@ export function engineWrappers(): EngineWrapper[] {
       backend: 'python3-shim',
       customBackend: {
         name: 'python3-shim',
-        command: ['python3', fakeVllmPath, 'serve', '{model}', '--host', '{host}', '--port', '{port}'],
+        command: [python3Shim, fakeVllmPath, 'serve', '{model}', '--host', '{host}', '--port', '{port}'],
       },
       model: 'wrapped/python',
       useGpu: false,
@@ -85,6 +92,15 @@ export function engineWrappers(): EngineWrapper[] {
     },
     { name: 'vllm', backend: 'vllm', model: 'Qwen/Qwen2.5-0.5B-Instruct', useGpu: true, python: true },
   ];
+}
+
+/** The interpreter `python3` resolves to (through any pyenv shim), or `python3` when absent. */
+function realPython3(): string {
+  try {
+    return execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'python3';
+  }
 }
 
 /** An engine environment where `vllm` is the fake console script, loading for `loadMs`. */
