@@ -30,4 +30,14 @@ describe('gatewayConfigJsonSchema', () => {
     const example = parseYaml(readFileSync(examplePath, 'utf8')) ?? {};
     expect(validate(example), JSON.stringify(validate.errors)).toBe(true);
   });
+
+  it('covers the model catalog: closed entries that need a name and a model_id', () => {
+    const validate = validator();
+    expect(validate({ models: [{ name: 'qwen', model_id: 'Qwen/Qwen2.5-0.5B-Instruct', ttl_s: 600 }] })).toBe(
+      true,
+    );
+    expect(validate({ models: [{ name: 'qwen' }] })).toBe(false);
+    expect(validate({ models: [{ name: 'qwen', model_id: 'q', ttl: 600 }] })).toBe(false);
+    expect(validate({ model_loading: { load_timeout_ms: 5000 } })).toBe(true);
+  });
 });
