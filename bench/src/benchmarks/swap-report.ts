@@ -24,7 +24,7 @@ const LOOP_HEADER = ['fleet', 'answered', 'failed', 'loads', 'evictions', 'p50 m
 /** The `docs/benchmarks.md` section of `pnpm bench swap`. */
 export function renderSwapMarkdown(
   results: SwapResults,
-  settings: { durationMs: number; serviceMs: number },
+  settings: { durationMs: number; serviceMs: number; stepServiceMs: number },
 ): string {
   const { cold, roundRobin, replicas } = results;
   const [swapping, allFit] = roundRobin;
@@ -45,7 +45,7 @@ export function renderSwapMarkdown(
       ? `Requests answered, swapping ÷ all fit: ${ratioCell(swapping.answered / Math.max(1, allFit.answered), 2)}; p50 ${ratioCell(swapping.p50Ms / Math.max(0.001, allFit.p50Ms), 2)}, p99 ${ratioCell(swapping.p99Ms / Math.max(0.001, allFit.p99Ms), 2)}.`
       : '',
     '',
-    `**(c) Replicas under a load step.** One model; each engine serves 2 requests at a time in ${settings.serviceMs} ms. 16 closed-loop clients start at once (the first engine is already loaded). A replica starts when the oldest queued request has waited 200 ms.`,
+    `**(c) Replicas under a load step.** One model; each engine serves 2 requests at a time in ${settings.stepServiceMs} ms. 16 closed-loop clients start at once for ${settings.durationMs / 1000} s (the first engine is already loaded). A replica starts when the oldest queued request has waited 200 ms, and only once every engine of the model is RUNNING. \`p99 wait\` is p99 latency minus the ${settings.stepServiceMs} ms of service.`,
     '',
     markdownTable(LOOP_HEADER, loopRows(replicas)),
     '',

@@ -182,6 +182,8 @@ async function closedLoop(
 }
 
 const SERVICE_MS = 50;
+/** Service time in the replica step: long enough that the engines wait, not the CPU. */
+const STEP_SERVICE_MS = 200;
 
 /** (b) Round-robin over 3 models: 2 fit at once (10 GB each on one 24 GB GPU) vs all 3 (8 GB each). */
 async function roundRobin(
@@ -238,7 +240,7 @@ async function replicaStep(durationMs: number, slot: number, maxReplicas: number
         use_gpu: false,
         max_replicas: maxReplicas,
         max_concurrent_requests: 2,
-        args: ['--latency-ms', String(SERVICE_MS)],
+        args: ['--latency-ms', String(STEP_SERVICE_MS)],
       },
     ],
   });
@@ -249,7 +251,7 @@ async function replicaStep(durationMs: number, slot: number, maxReplicas: number
       clients: 16,
       durationMs,
       pick: () => 'step',
-      serviceMs: SERVICE_MS,
+      serviceMs: STEP_SERVICE_MS,
       fleet: `max_replicas: ${maxReplicas}`,
     });
   } finally {
@@ -271,7 +273,11 @@ async function run(options: BenchmarkOptions): Promise<void> {
   };
   for (const result of [...results.roundRobin, ...results.replicas])
     console.log(`[swap] ${JSON.stringify(result)}`);
-  const markdown = renderSwapMarkdown(results, { durationMs, serviceMs: SERVICE_MS });
+  const markdown = renderSwapMarkdown(results, {
+    durationMs,
+    serviceMs: SERVICE_MS,
+    stepServiceMs: STEP_SERVICE_MS,
+  });
   console.log(`\n${markdown}\n`);
   if (options.quick) return console.log('[swap] --quick: nothing written');
   console.log(
