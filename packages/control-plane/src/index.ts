@@ -104,11 +104,40 @@ export {
   type PortAllocatorOptions,
 } from './ports/port-allocator.js';
 // Scheduler
+export { planDispatch } from './scheduler/dispatch-plan.js';
+export { EngineLoadTracker } from './scheduler/engine-load-tracker.js';
 export {
   type SchedulingPolicyName,
   schedulingPolicies,
   schedulingPolicyNames,
 } from './scheduler/policies/registry.js';
+export type {
+  CandidateView,
+  PickExplanation,
+  PolicyContext,
+  QueuedRequest,
+  SchedulingPolicy,
+  SchedulingPolicyFactory,
+  SchedulingPolicyFactoryOptions,
+  WaitForEngine,
+} from './scheduler/policies/scheduling-policy.js';
+export {
+  costScorer,
+  explainScored,
+  latencyScorer,
+  loadScorer,
+  pickScored,
+  prefixScorer,
+  queueScorer,
+  rawPrefixScorer,
+  type Scorer,
+  scoredPolicy,
+  urgencyScorer,
+  type WeightedScorer,
+  weighted,
+} from './scheduler/policies/scoring.js';
+export { DEFAULT_PREFIX_CACHE_CHUNKS, PrefixCacheIndex } from './scheduler/prefix-cache-index.js';
+export { MAX_PROMPT_CHUNKS, PROMPT_CHUNK_CHARS, promptPrefixHashes } from './scheduler/prompt-prefix.js';
 export {
   DEFAULT_QUEUE_CAPACITY,
   DEFAULT_QUEUE_TIMEOUT_MS,
@@ -130,6 +159,7 @@ export type {
   ModelQueueStats,
   OnDemandModels,
   SchedulableEngine,
+  ScheduleExplanation,
   ScheduleRequest,
   SchedulerSnapshot,
   SchedulingDecisionEvent,

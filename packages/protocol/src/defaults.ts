@@ -72,6 +72,10 @@ export const HEADERS = {
   schedulingPolicy: 'x-scheduling-policy',
   errorSource: 'x-sage-error-source',
   engineId: 'x-sage-engine-id',
+  /** Request header: `1` asks for the scheduling decision in the `X-Sage-Schedule` response header. */
+  explainSchedule: 'x-sage-explain-schedule',
+  /** Response header (opt-in): the chosen engine, policy, reason and winning scores. */
+  schedule: 'x-sage-schedule',
 } as const;
 
 /** Default `max_concurrent_requests` of an engine. */

@@ -8,6 +8,8 @@ export interface SchedulingHints {
   deadlineMs: number | undefined;
   /** `X-Scheduling-Policy`: a per-request policy override. */
   policy: string | undefined;
+  /** `X-Sage-Explain-Schedule: 1`: answer with the scheduling decision in `X-Sage-Schedule`. */
+  explain?: boolean | undefined;
 }
 
 /** Per-request values shared by middleware and routes (Hono's `c.var`). */

@@ -115,4 +115,31 @@ describe('every inference request goes through the scheduler', () => {
     expect(Math.min(...served)).toBeGreaterThan(0);
     expect(scheduler.snapshot()).toMatchObject({ depth: 0, inFlight: {} });
   });
+
+  it('routes a repeated prompt to the engine that cached it and explains the decision on request', async () => {
+    const harness = await gateway(14);
+    await Promise.all([
+      harness.startEngine('fake/chat', { maxConcurrentRequests: 4 }),
+      harness.startEngine('fake/chat', { maxConcurrentRequests: 4 }),
+    ]);
+    harness.gateway.manager.scheduler.setPolicy('prefix_affinity');
+    const system = { role: 'system', content: 'You answer in one word. '.repeat(60) };
+    const ask = (question: string, headers: Record<string, string> = {}) =>
+      fetch(`${harness.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ model: 'fake/chat', messages: [system, { role: 'user', content: question }] }),
+      });
+    const first = await ask('one?');
+    expect(first.status).toBe(200);
+    expect(first.headers.get('x-sage-schedule')).toBeNull();
+    const cachedOn = first.headers.get('x-sage-engine-id');
+    for (const question of ['two?', 'three?', 'four?']) {
+      const next = await ask(question, { 'X-Sage-Explain-Schedule': '1' });
+      expect(next.headers.get('x-sage-engine-id')).toBe(cachedOn);
+      const decision = next.headers.get('x-sage-schedule') ?? '';
+      expect(decision).toContain(`engine=${cachedOn}; policy=prefix_affinity; reason=prefix; scores=prefix:`);
+      expect(decision).toMatch(/waited=0$/);
+    }
+  });
 });

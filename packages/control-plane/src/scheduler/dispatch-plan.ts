@@ -3,10 +3,12 @@ import type { EngineLoadTracker } from './engine-load-tracker.js';
 import { servesModel, unavailability } from './model-resolution.js';
 import type {
   CandidateView,
+  PickExplanation,
   PolicyContext,
   QueuedRequest,
   SchedulingPolicy,
 } from './policies/scheduling-policy.js';
+import type { PrefixCacheIndex } from './prefix-cache-index.js';
 import { SchedulingPolicyError } from './scheduler-errors.js';
 import type { SchedulableEngine } from './scheduler-types.js';
 
@@ -27,8 +29,15 @@ export type DispatchDecision =
       /** `fifo`, or `adaptive→priority` for a composite. */
       policy: string;
       decisionMs: number;
+      /** Why: computed only when called (the decision header, debug logs). */
+      explain: () => PickExplanation;
     }
-  | { type: 'wait'; requestId: string }
+  | {
+      type: 'wait';
+      requestId: string;
+      /** Queue-aware placement: the busy engine the request waits for, and the expected wait. */
+      waitFor?: { engineId: string; expectedWaitMs: number } | undefined;
+    }
   | { type: 'reject'; requestId: string; error: Error };
 
 /** Everything one round looks at. */
@@ -47,6 +56,18 @@ export interface DispatchPlanInput {
    * requests wait), or the error to answer their requests with.
    */
   readonly modelLoads?: ReadonlyMap<string, Error | null>;
+  /** Where engines' cached prompt prefixes are believed to be (sets `prefixMatch` of candidates). */
+  readonly prefixIndex?: Pick<PrefixCacheIndex, 'match' | 'empty'> | undefined;
+  /**
+   * `entries` already in the active policy's order (the scheduler keeps them sorted for a
+   * `stableOrder` policy), so the round need not sort.
+   */
+  readonly ordered?: boolean | undefined;
+  /**
+   * Check every entry for a model that lost all its engines (default true). The scheduler skips
+   * it while the engine list is unchanged since the last check (each request is checked on arrival).
+   */
+  readonly checkAvailability?: boolean | undefined;
 }
 
 /** The policy that actually decides in `context` and its reported label (`adaptive→priority`). */
@@ -66,85 +87,199 @@ export function resolveDelegate(
  * not excluded, with load below capacity — counting the decisions already made in this round.
  */
 export function planDispatch(input: DispatchPlanInput): DispatchDecision[] {
-  const stopwatch = input.stopwatch ?? (() => 0);
-  const running = input.engines.filter((engine) => acceptsTraffic(engine.status));
-  const inFlight = new Map(running.map((engine) => [engine.engineId, input.loads.view(engine).inFlight]));
-  const viewOf = (engine: SchedulableEngine): CandidateView =>
-    input.loads.view(engine, inFlight.get(engine.engineId) ?? 0);
-  let freeSlots = running.reduce(
-    (total, engine) =>
-      total + Math.max(0, engine.maxConcurrentRequests - (inFlight.get(engine.engineId) ?? 0)),
-    0,
+  const decided = new Map<string, DispatchDecision>();
+  for (const decision of planRound(input)) decided.set(decision.requestId, decision);
+  return input.entries.map(
+    (entry) => decided.get(entry.request.requestId) ?? { type: 'wait', requestId: entry.request.requestId },
   );
+}
 
-  const decisions = new Map<string, DispatchDecision>();
-  const waiting: PlanEntry[] = [];
-  for (const entry of input.entries) {
-    const { model, kind, requestId } = entry.request;
-    const error = unavailability(input.engines, model, kind, entry.excludeEngineIds);
-    const load = error && error.reason !== 'engines-excluded' ? input.modelLoads?.get(model) : undefined;
-    if (!error || load === null) waiting.push(entry);
-    else decisions.set(requestId, { type: 'reject', requestId, error: load ?? error });
+/** Mutable per-round state behind the lazily built policy context. */
+class RoundContext implements PolicyContext {
+  readonly now: number;
+  readonly waitingFor = new Map<string, number>();
+  #queue: QueuedRequest[] | undefined;
+  #engines: CandidateView[] | undefined;
+  readonly #left: readonly PlanEntry[];
+  readonly #gone = new Set<string>();
+  readonly #views: () => CandidateView[];
+
+  constructor(now: number, left: readonly PlanEntry[], views: () => CandidateView[]) {
+    this.now = now;
+    this.#left = left;
+    this.#views = views;
   }
 
-  let queue = waiting.map((entry) => entry.request);
-  const contextNow = (): PolicyContext => ({ now: input.now, queue, engines: running.map(viewOf) });
-  const orderingContext = contextNow();
-  const ordering = resolveDelegate(input.policy, orderingContext).policy;
-  const ordered = [...waiting].sort((a, b) => ordering.compare(a.request, b.request, orderingContext));
+  /** Every request still queued, in arrival order (built on first use after a change). */
+  get queue(): readonly QueuedRequest[] {
+    if (this.#queue === undefined) {
+      this.#queue = [];
+      for (const entry of this.#left) {
+        if (!this.#gone.has(entry.request.requestId)) this.#queue.push(entry.request);
+      }
+      this.#queue.sort((a, b) => a.sequence - b.sequence);
+    }
+    return this.#queue;
+  }
+
+  get engines(): readonly CandidateView[] {
+    this.#engines ??= this.#views();
+    return this.#engines;
+  }
+
+  left(requestId: string): void {
+    this.#gone.add(requestId);
+    this.#queue = undefined;
+  }
+
+  loadChanged(): void {
+    this.#engines = undefined;
+  }
+
+  /** A frozen snapshot for an explanation computed later. */
+  snapshot(): PolicyContext {
+    return { now: this.now, queue: this.queue, engines: this.engines, waitingFor: new Map(this.waitingFor) };
+  }
+}
+
+/**
+ * One round's non-trivial decisions: dispatches, rejects and waits for a specific engine. Every
+ * entry without a decision here waits. Cheap when nothing can be dispatched: no sorting, no
+ * per-entry work beyond the availability check (itself skippable).
+ */
+export function planRound(input: DispatchPlanInput): DispatchDecision[] {
+  const stopwatch = input.stopwatch ?? (() => 0);
+  const running = input.engines.filter((engine) => acceptsTraffic(engine.status));
+  const inFlight = new Map<string, number>();
+  let freeSlots = 0;
+  for (const engine of running) {
+    const count = input.loads.view(engine).inFlight;
+    inFlight.set(engine.engineId, count);
+    freeSlots += Math.max(0, engine.maxConcurrentRequests - count);
+  }
+  const viewOf = (engine: SchedulableEngine): CandidateView =>
+    input.loads.view(engine, inFlight.get(engine.engineId) ?? 0);
+
+  const decisions: DispatchDecision[] = [];
+  let waiting: readonly PlanEntry[] = input.entries;
+  if (input.checkAvailability !== false || (input.modelLoads !== undefined && input.modelLoads.size > 0)) {
+    const kept: PlanEntry[] = [];
+    for (const entry of input.entries) {
+      const { model, kind, requestId } = entry.request;
+      const error = unavailability(input.engines, model, kind, entry.excludeEngineIds);
+      const load = error && error.reason !== 'engines-excluded' ? input.modelLoads?.get(model) : undefined;
+      if (!error || load === null) kept.push(entry);
+      else decisions.push({ type: 'reject', requestId, error: load ?? error });
+    }
+    waiting = kept;
+  }
+  if (freeSlots <= 0 || waiting.length === 0) return decisions;
+
+  const context = new RoundContext(input.now, waiting, () => running.map(viewOf));
+  let ordered = waiting;
+  if (input.ordered !== true) {
+    const ordering = resolveDelegate(input.policy, context).policy;
+    ordered = [...waiting].sort((a, b) => ordering.compare(a.request, b.request, context));
+  }
 
   for (const entry of ordered) {
+    if (freeSlots <= 0) break;
     const { request } = entry;
-    const candidates =
-      freeSlots <= 0
-        ? []
-        : running
-            .filter(
-              (engine) =>
-                servesModel(engine, request.model, request.kind) &&
-                !entry.excludeEngineIds.has(engine.engineId) &&
-                (inFlight.get(engine.engineId) ?? 0) < engine.maxConcurrentRequests,
-            )
-            .map(viewOf);
-    if (candidates.length === 0) {
-      decisions.set(request.requestId, { type: 'wait', requestId: request.requestId });
+    const candidates: CandidateView[] = [];
+    for (const engine of running) {
+      if (
+        servesModel(engine, request.model, request.kind) &&
+        !entry.excludeEngineIds.has(engine.engineId) &&
+        (inFlight.get(engine.engineId) ?? 0) < engine.maxConcurrentRequests
+      ) {
+        candidates.push(viewOf(engine));
+      }
+    }
+    if (candidates.length === 0) continue;
+    withPrefixMatch(request, candidates, input.prefixIndex);
+    const decision = decide(entry, candidates, context, input, stopwatch);
+    if (decision === undefined) continue;
+    decisions.push(decision);
+    if (decision.type === 'wait') {
+      const target = decision.waitFor?.engineId;
+      if (target !== undefined) context.waitingFor.set(target, (context.waitingFor.get(target) ?? 0) + 1);
       continue;
     }
-    const decision = decide(entry, candidates, contextNow(), input, stopwatch);
-    decisions.set(request.requestId, decision);
-    if (decision.type === 'wait') continue;
-    queue = queue.filter((queued) => queued.requestId !== request.requestId);
+    context.left(request.requestId);
     if (decision.type === 'dispatch') {
       inFlight.set(decision.engine.engineId, (inFlight.get(decision.engine.engineId) ?? 0) + 1);
+      context.loadChanged();
       freeSlots -= 1;
     }
   }
-  return input.entries.map((entry) => decisions.get(entry.request.requestId)!);
+  return decisions;
+}
+
+/** Set each candidate's `prefixMatch` from the index (views are fresh objects of this round). */
+function withPrefixMatch(
+  request: QueuedRequest,
+  candidates: CandidateView[],
+  index: DispatchPlanInput['prefixIndex'],
+): void {
+  const hashes = request.prefixHashes;
+  if (hashes === undefined || hashes.length === 0) return;
+  const matches = index === undefined || index.empty ? undefined : index.match(hashes);
+  for (let at = 0; at < candidates.length; at += 1) {
+    const candidate = candidates[at]!;
+    candidates[at] = {
+      ...candidate,
+      prefixMatch: (matches?.get(candidate.engine.engineId) ?? 0) / hashes.length,
+    };
+  }
 }
 
 function decide(
   entry: PlanEntry,
   candidates: readonly CandidateView[],
-  context: PolicyContext,
+  context: RoundContext,
   input: DispatchPlanInput,
   stopwatch: () => number,
-): DispatchDecision {
-  const { requestId } = entry.request;
+): DispatchDecision | undefined {
+  const { request } = entry;
+  const { requestId } = request;
   const chosenPolicy = entry.policyName === undefined ? input.policy : input.policyByName(entry.policyName);
   let label = chosenPolicy.name;
   try {
     const started = stopwatch();
     const resolved = resolveDelegate(chosenPolicy, context);
     label = resolved.label;
-    const choice = resolved.policy.pick(entry.request, candidates, context);
+    const choice = resolved.policy.pick(request, candidates, context);
+    const hold = choice === undefined ? undefined : resolved.policy.placement?.(request, choice, context);
     const decisionMs = stopwatch() - started;
-    if (choice === undefined) return { type: 'wait', requestId };
+    if (choice === undefined) return undefined;
+    if (hold !== undefined) {
+      const target = hold.waitFor.engine;
+      if (
+        !acceptsTraffic(target.status) ||
+        !servesModel(target, request.model, request.kind) ||
+        entry.excludeEngineIds.has(target.engineId)
+      ) {
+        const detail = `it chose to wait for engine '${target.engineId}', which cannot serve the request`;
+        return { type: 'reject', requestId, error: new SchedulingPolicyError(label, requestId, detail) };
+      }
+      return {
+        type: 'wait',
+        requestId,
+        waitFor: { engineId: target.engineId, expectedWaitMs: hold.expectedWaitMs },
+      };
+    }
     const picked = candidates.find((candidate) => candidate.engine.engineId === choice.engine.engineId);
     if (!picked) {
       const detail = `it picked engine '${choice.engine.engineId}', which is not a candidate`;
       return { type: 'reject', requestId, error: new SchedulingPolicyError(label, requestId, detail) };
     }
-    return { type: 'dispatch', requestId, engine: picked.engine, policy: label, decisionMs };
+    const policy = resolved.policy;
+    let snapshot: PolicyContext | undefined;
+    const explain = (): PickExplanation => {
+      snapshot ??= context.snapshot();
+      return policy.explain?.(request, candidates, snapshot, picked) ?? { reason: policy.name, scores: {} };
+    };
+    return { type: 'dispatch', requestId, engine: picked.engine, policy: label, decisionMs, explain };
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     return { type: 'reject', requestId, error: new SchedulingPolicyError(label, requestId, detail, error) };

@@ -1,9 +1,11 @@
 import { DEFAULT_SCHEDULING_POLICY, ValidationError } from '@sage/protocol';
 import { type Logger, pino } from 'pino';
-import { type DispatchDecision, type PlanEntry, planDispatch } from './dispatch-plan.js';
+import { type DispatchDecision, type PlanEntry, planRound } from './dispatch-plan.js';
 import { EngineLoadTracker } from './engine-load-tracker.js';
 import { isEngineAlive, resolveModel, servesModel, unavailability } from './model-resolution.js';
+import type { PolicyContext, SchedulingPolicy } from './policies/scheduling-policy.js';
 import { PolicySet } from './policy-set.js';
+import { PrefixCacheIndex } from './prefix-cache-index.js';
 import { RequestQueue } from './request-queue.js';
 import { validateScheduleRequest } from './schedule-request-schema.js';
 import { DEFAULT_QUEUE_CAPACITY, DEFAULT_QUEUE_TIMEOUT_MS } from './scheduler-defaults.js';
@@ -14,6 +16,7 @@ import type {
   ModelQueueStats,
   RequestSchedulerOptions,
   SchedulableEngine,
+  ScheduleExplanation,
   ScheduleRequest,
   SchedulerSnapshot,
   SchedulingDecisionEvent,
@@ -30,7 +33,24 @@ interface Waiter extends PlanEntry {
   detachAbort: () => void;
   /** It arrived while its catalog model had no alive engine. */
   waitedForLoad: boolean;
+  /** Set once a round decided it waits for a specific busy engine (queue-aware placement). */
+  waitedFor: string | undefined;
 }
+
+/** The context a `stableOrder` policy's comparator gets (it must not look at it). */
+const ORDER_CONTEXT: PolicyContext = Object.freeze({ now: 0, queue: [], engines: [] });
+
+/** Engine facts that decide whether a queued request's model is still served. */
+function engineSignature(engines: readonly SchedulableEngine[]): string {
+  let signature = '';
+  for (const engine of engines) {
+    signature += `${engine.engineId}\u0000${engine.status}\u0000${engine.modelId}\u0000${engine.engineLabel ?? ''}\u0000${engine.engineKind}\u0001`;
+  }
+  return signature;
+}
+
+/** Statuses after which an engine's KV cache is gone. */
+const CACHE_LOST = new Set(['STARTING', 'RESTARTING', 'STOPPED', 'FAILED']);
 
 /**
  * The request scheduler (SPEC §4, §7): every inference request goes queue → policy → engine.
@@ -50,6 +70,11 @@ export class RequestScheduler {
   readonly #policies: PolicySet;
   readonly #queue: RequestQueue<Waiter>;
   readonly #loads = new EngineLoadTracker();
+  readonly #prefix: PrefixCacheIndex;
+  /** The queue in the active policy's order, kept while that policy has a `stableOrder`. */
+  #ordered: Waiter[] | undefined;
+  /** Engine signature at the last full availability check. */
+  #checkedEngines: string | undefined;
   readonly #queueTimeoutMs: number;
   readonly #now: () => number;
   readonly #logger: Logger;
@@ -72,6 +97,21 @@ export class RequestScheduler {
     }
     this.#now = options.now ?? Date.now;
     this.#logger = options.logger ?? pino({ level: 'silent' });
+    this.#prefix = new PrefixCacheIndex(options.prefixCacheChunks);
+    this.#reorder();
+  }
+
+  /**
+   * The hook for engines that report their KV cache: `engineId` holds exactly the prompt chunks
+   * `hashes` (as `promptPrefixHashes` computes them; most recent last). An empty list clears it.
+   */
+  reportEngineCache(engineId: string, hashes: readonly number[]): void {
+    this.#prefix.replace(engineId, hashes);
+  }
+
+  /** Prompt chunks the scheduler believes `engineId` caches. */
+  cachedChunks(engineId: string): number {
+    return this.#prefix.size(engineId);
   }
 
   /** The active policy's name. */
@@ -85,6 +125,7 @@ export class RequestScheduler {
     if (policy.name === this.#policyName) return;
     this.#logger.info({ from: this.#policyName, to: policy.name }, 'scheduling-policy-change');
     this.#policyName = policy.name;
+    this.#reorder();
     this.#scheduleDispatch();
   }
 
@@ -114,6 +155,11 @@ export class RequestScheduler {
 
   /** Re-evaluate queued requests: call when an engine's status (or the engine list) changed. */
   notifyEnginesChanged(): void {
+    const engines = new Map(this.#options.engines().map((engine) => [engine.engineId, engine]));
+    for (const engineId of this.#prefix.engineIds()) {
+      const engine = engines.get(engineId);
+      if (!engine || CACHE_LOST.has(engine.status)) this.#prefix.forget(engineId);
+    }
     this.#scheduleDispatch();
   }
 
@@ -202,14 +248,18 @@ export class RequestScheduler {
         estimatedTokens: request.estimatedTokens,
         arrivedAt,
         sequence: this.#sequence++,
+        prefixHashes: request.prefixHashes,
+        excludedEngines: excludeEngineIds.size > 0 ? excludeEngineIds : undefined,
       }),
       policyName: request.policy,
       excludeEngineIds,
       timer: undefined,
       detachAbort: () => {},
       waitedForLoad,
+      waitedFor: undefined,
     };
     this.#queue.add(waiter);
+    if (this.#ordered) this.#insertOrdered(waiter);
     // Fast path: nothing else waits, so decide now, in this tick, with the engine list already
     // read; a request granted here never needs a timer, an abort listener or a microtask.
     if (this.#queue.size === 1 && !this.#dispatchPending) {
@@ -246,25 +296,43 @@ export class RequestScheduler {
     if (this.#queue.size === 0) return;
     let decisions: DispatchDecision[];
     try {
-      const current = engines ?? this.#options.engines();
-      decisions = planDispatch({
-        entries: this.#queue.items(),
-        engines: current,
+      const list = engines ?? this.#options.engines();
+      const signature = engineSignature(list);
+      const checkAvailability = signature !== this.#checkedEngines;
+      this.#checkedEngines = signature;
+      const ordered = this.#ordered;
+      decisions = planRound({
+        entries: ordered ?? this.#queue.items(),
+        ordered: ordered !== undefined,
+        checkAvailability,
+        engines: list,
         loads: this.#loads,
-        modelLoads: this.#demandMissingModels(current),
+        modelLoads: this.#demandMissingModels(list),
         policy: this.#policies.get(this.#policyName),
         policyByName: (name) => this.#policies.get(name),
         now: this.#now(),
         stopwatch: () => performance.now(),
+        prefixIndex: this.#prefix,
       });
     } catch (error) {
       // Only an engines() or comparator failure lands here; requests stay queued until their timeout.
+      this.#checkedEngines = undefined;
       this.#logger.error({ err: error }, 'scheduler-dispatch-failed');
       return;
     }
     for (const decision of decisions) {
       const waiter = this.#queue.get(decision.requestId);
-      if (!waiter || decision.type === 'wait') continue;
+      if (!waiter) continue;
+      if (decision.type === 'wait') {
+        if (decision.waitFor && waiter.waitedFor !== decision.waitFor.engineId) {
+          waiter.waitedFor = decision.waitFor.engineId;
+          this.#logger.debug(
+            { requestId: decision.requestId, ...decision.waitFor },
+            'request-waits-for-engine',
+          );
+        }
+        continue;
+      }
       if (decision.type === 'reject') this.#reject(waiter, decision.error);
       else this.#grant(waiter, decision);
     }
@@ -289,13 +357,70 @@ export class RequestScheduler {
     return result;
   }
 
+  /** Keep the queue sorted while the active policy's order is stable, else sort per round. */
+  #reorder(): void {
+    const policy = this.#policies.get(this.#policyName);
+    if (policy.stableOrder !== true || policy.delegate !== undefined) {
+      this.#ordered = undefined;
+      return;
+    }
+    this.#ordered = this.#queue.items().sort((a, b) => policy.compare(a.request, b.request, ORDER_CONTEXT));
+  }
+
+  #orderingPolicy(): SchedulingPolicy {
+    return this.#policies.get(this.#policyName);
+  }
+
+  /** First index whose entry `waiter` sorts before (binary search). */
+  #orderedIndex(waiter: Waiter): number {
+    const ordered = this.#ordered as Waiter[];
+    const policy = this.#orderingPolicy();
+    let low = 0;
+    let high = ordered.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (policy.compare((ordered[middle] as Waiter).request, waiter.request, ORDER_CONTEXT) < 0)
+        low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  #insertOrdered(waiter: Waiter): void {
+    this.#ordered?.splice(this.#orderedIndex(waiter), 0, waiter);
+  }
+
+  #removeOrdered(waiter: Waiter): void {
+    const ordered = this.#ordered;
+    if (!ordered) return;
+    const index = this.#orderedIndex(waiter);
+    if (ordered[index] === waiter) ordered.splice(index, 1);
+    else {
+      const fallback = ordered.indexOf(waiter);
+      if (fallback >= 0) ordered.splice(fallback, 1);
+    }
+  }
+
   #grant(waiter: Waiter, decision: Extract<DispatchDecision, { type: 'dispatch' }>): void {
     this.#detach(waiter);
     const { engine } = decision;
     const { requestId, model, kind } = waiter.request;
     const queuedMs = Math.max(0, this.#now() - waiter.request.arrivedAt);
     this.#loads.acquire(engine.engineId);
+    const hashes = waiter.request.prefixHashes;
+    if (hashes !== undefined && hashes.length > 0) this.#prefix.record(engine.engineId, hashes);
     let released = false;
+    let explanation: ScheduleExplanation | undefined;
+    const explain = (): ScheduleExplanation => {
+      explanation ??= {
+        engineId: engine.engineId,
+        policy: decision.policy,
+        ...decision.explain(),
+        queuedMs,
+        waitedForEngine: waiter.waitedFor === engine.engineId,
+      };
+      return explanation;
+    };
     const lease: Lease = {
       engine,
       policy: decision.policy,
@@ -307,17 +432,24 @@ export class RequestScheduler {
         this.#notifyRelease(engine.engineId);
         this.#scheduleDispatch();
       },
+      explain,
     };
-    this.#logger.debug(
-      {
-        requestId,
-        engineId: engine.engineId,
-        policy: decision.policy,
-        queuedMs,
-        load: this.load(engine.engineId),
-      },
-      'request-dispatched',
-    );
+    if (this.#logger.isLevelEnabled('debug')) {
+      const { reason, scores, waitedForEngine } = explain();
+      this.#logger.debug(
+        {
+          requestId,
+          engineId: engine.engineId,
+          policy: decision.policy,
+          reason,
+          scores,
+          waitedForEngine,
+          queuedMs,
+          load: this.load(engine.engineId),
+        },
+        'request-dispatched',
+      );
+    }
     this.#emit({
       type: 'request-dispatched',
       requestId,
@@ -367,6 +499,7 @@ export class RequestScheduler {
   #detach(waiter: Waiter): boolean {
     if (this.#queue.get(waiter.request.requestId) !== waiter) return false;
     this.#queue.remove(waiter.request.requestId);
+    this.#removeOrdered(waiter);
     clearTimeout(waiter.timer);
     waiter.detachAbort();
     return true;

@@ -15,6 +15,7 @@ export const ScheduleRequestSchema = z.object({
   policy: z.string().min(1).optional(),
   estimatedTokens: z.number().nonnegative().optional(),
   excludeEngineIds: z.array(z.string()).readonly().optional(),
+  prefixHashes: z.array(z.number().int().nonnegative()).readonly().optional(),
 });
 
 const PRIORITY_SET: ReadonlySet<string> = new Set(PRIORITIES);
@@ -37,7 +38,10 @@ function isCertainlyValid(request: ScheduleRequest): boolean {
     (estimatedTokens === undefined ||
       (typeof estimatedTokens === 'number' && estimatedTokens >= 0 && estimatedTokens < Infinity)) &&
     (excludeEngineIds === undefined ||
-      (Array.isArray(excludeEngineIds) && excludeEngineIds.every((id) => typeof id === 'string')))
+      (Array.isArray(excludeEngineIds) && excludeEngineIds.every((id) => typeof id === 'string'))) &&
+    (request.prefixHashes === undefined ||
+      (Array.isArray(request.prefixHashes) &&
+        request.prefixHashes.every((hash) => Number.isInteger(hash) && hash >= 0)))
   );
 }
 

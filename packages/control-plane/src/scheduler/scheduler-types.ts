@@ -44,6 +44,24 @@ export interface ScheduleRequest {
   estimatedTokens?: number | undefined;
   /** Engines already tried for this request (failover); never chosen again. */
   excludeEngineIds?: readonly string[] | undefined;
+  /**
+   * Chained chunk hashes of the rendered prompt (`promptPrefixHashes`), for prefix-cache
+   * affinity; absent → no affinity for this request.
+   */
+  prefixHashes?: readonly number[] | undefined;
+}
+
+/** Why a request got its engine: the opt-in `X-Sage-Schedule` header and the debug log show it. */
+export interface ScheduleExplanation {
+  engineId: string;
+  policy: string;
+  /** The scorer or rule that decided (`prefix`, `load`, `latency`, `only-candidate`, …). */
+  reason: string;
+  /** The chosen engine's score per scorer, 0–1. */
+  scores: Readonly<Record<string, number>>;
+  queuedMs: number;
+  /** Set when the request waited for this engine although another had a free slot (queue-aware placement). */
+  waitedForEngine: boolean;
 }
 
 /** How a leased request ended, reported when the lease is released. */
@@ -62,6 +80,8 @@ export interface Lease {
   readonly queuedMs: number;
   /** Frees the slot, records the outcome and wakes the queue. Idempotent. */
   release(outcome?: LeaseOutcome): void;
+  /** Why this engine (computed on call: the winning scores and the reason). */
+  explain(): ScheduleExplanation;
 }
 
 /** Reported through the scheduler's `onDecision` hook, once per request (for metrics). */
@@ -148,6 +168,8 @@ export interface RequestSchedulerOptions {
   now?: (() => number) | undefined;
   /** Receives debug logs per decision (default: silent). */
   logger?: Logger | undefined;
+  /** Chunk hashes remembered per engine for prefix-cache affinity (default 4096, LRU). */
+  prefixCacheChunks?: number | undefined;
   /** Called once per request with its final decision (metrics hook); errors thrown here are logged. */
   onDecision?: ((event: SchedulingDecisionEvent) => void) | undefined;
   /** Called when a lease is released (the engine's last-used time, for idle unloads). */

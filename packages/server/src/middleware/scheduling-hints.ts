@@ -7,10 +7,11 @@ const PRIORITY_SET: ReadonlySet<string> = new Set(PRIORITIES);
 const PRIORITY_HEADER = HEADERS.priority.toLowerCase();
 const DEADLINE_HEADER = HEADERS.sloDeadlineMs.toLowerCase();
 const POLICY_HEADER = HEADERS.schedulingPolicy.toLowerCase();
+const EXPLAIN_HEADER = HEADERS.explainSchedule.toLowerCase();
 
 /**
  * Reads `X-Request-Priority` (one of `critical`, `high`, `normal`, `low`, `background`; default
- * `normal`), `X-SLO-Deadline-Ms` (a positive number) and `X-Scheduling-Policy` into
+ * `normal`), `X-SLO-Deadline-Ms` (a positive number), `X-Scheduling-Policy` and `X-Sage-Explain-Schedule` into
  * `c.var.hints`. A malformed header is a 400 naming the header; an unknown policy is rejected
  * by the scheduler (400 listing the policies).
  *
@@ -41,7 +42,16 @@ export function schedulingHints(options: { defaultPriority?: Priority } = {}): M
       });
     }
     const policy = requestHeader(c, POLICY_HEADER)?.trim() || undefined;
-    c.set('hints', { priority: (priority as Priority | undefined) ?? defaultPriority, deadlineMs, policy });
+    const explain = requestHeader(c, EXPLAIN_HEADER);
+    c.set('hints', {
+      priority: (priority as Priority | undefined) ?? defaultPriority,
+      deadlineMs,
+      policy,
+      explain:
+        explain !== undefined && explain.trim() !== '0' && explain.trim().toLowerCase() !== 'false'
+          ? true
+          : undefined,
+    });
     await next();
   };
 }

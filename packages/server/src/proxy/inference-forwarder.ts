@@ -1,4 +1,5 @@
 import { type ControlPlaneManager, EngineUnavailableError, type Lease } from '@sage/control-plane';
+import { HEADERS } from '@sage/protocol';
 import type { Logger } from 'pino';
 import { describeError } from '../errors/error-table.js';
 import { ClientDisconnectedError, EngineUnreachableError } from '../errors/gateway-errors.js';
@@ -19,7 +20,13 @@ import { ForwardObserver } from './forward-observer.js';
 import type { InferenceRequest } from './inference-request.js';
 import { holdStreamFor, type StreamOutcome, StreamRelay } from './stream-passthrough.js';
 import { type AttemptOutcome, attemptUpstream } from './upstream-attempt.js';
-import { failureReason, headerValue, passthroughHeaders, type UpstreamFailure } from './upstream-response.js';
+import {
+  failureReason,
+  headerValue,
+  passthroughHeaders,
+  scheduleHeaderValue,
+  type UpstreamFailure,
+} from './upstream-response.js';
 
 /** What {@link InferenceForwarder} needs. */
 export interface InferenceForwarderOptions {
@@ -52,13 +59,12 @@ function answer(
   status: number,
   engineId: string,
   contentType: string | undefined,
+  lease?: Lease,
 ): Response {
-  return withRequestIdHeader(
-    new Response(body, {
-      status,
-      headers: passthroughHeaders(engineId, status, contentType, request.requestId),
-    }),
-  );
+  const headers = passthroughHeaders(engineId, status, contentType, request.requestId);
+  if (lease && request.hints.explain === true)
+    headers[HEADERS.schedule] = scheduleHeaderValue(lease.explain());
+  return withRequestIdHeader(new Response(body, { status, headers }));
 }
 
 function isExhausted(error: unknown): boolean {
@@ -141,6 +147,7 @@ export class InferenceForwarder {
           deadlineMs: hints.deadlineMs === undefined ? undefined : Math.max(1, hints.deadlineMs - elapsed),
           policy: hints.policy,
           estimatedTokens: request.estimatedTokens,
+          prefixHashes: request.prefixHashes,
           excludeEngineIds: stillFailing(run.failover, this.#currentPid),
         },
         client.signal,
@@ -235,7 +242,7 @@ export class InferenceForwarder {
           attempts: run.failover.tried.length + 1,
           ...(status < 400 ? { usage: usageFromBody(outcome.body) } : errorLabelsFromBody(outcome.body)),
         });
-        return answer(request, outcome.body, status, engineId, outcome.contentType);
+        return answer(request, outcome.body, status, engineId, outcome.contentType, lease);
       }
       case 'streaming':
         return this.#stream(request, run, lease, outcome);
@@ -295,6 +302,7 @@ export class InferenceForwarder {
       headerValue(upstream.headers, 'content-type'),
       request.requestId,
     );
+    if (request.hints.explain === true) headers[HEADERS.schedule] = scheduleHeaderValue(lease.explain());
     const response = withRequestIdHeader(new Response(relay.stream, { status, headers }));
     if (request.outgoing) holdStreamFor(request.outgoing, relay, response, status, headers);
     return response;

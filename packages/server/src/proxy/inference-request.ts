@@ -24,6 +24,8 @@ export interface InferenceRequest {
   model: string | undefined;
   hints: SchedulingHints;
   estimatedTokens: number | undefined;
+  /** Chained chunk hashes of the rendered prompt, for prefix-cache affinity (LLM routes). */
+  prefixHashes?: readonly number[] | undefined;
   /** The client: aborts when it disconnects. */
   client: ClientLink;
   /** The Node HTTP/1 response, when there is one: a streamed answer may be piped straight into it. */

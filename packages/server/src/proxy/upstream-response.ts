@@ -37,6 +37,36 @@ export function passthroughHeaders(
   return headers;
 }
 
+/** A header-safe token: anything but letters, digits and `._:-→` becomes `_`. */
+function token(value: string): string {
+  return value.replace(/[^A-Za-z0-9._:-]/g, (character) => (character === '→' ? '->' : '_'));
+}
+
+/**
+ * The `X-Sage-Schedule` value of a decision:
+ * `engine=<id>; policy=<label>; reason=<scorer>; scores=prefix:0.83,load:0.5; queued_ms=3; waited=0`.
+ */
+export function scheduleHeaderValue(decision: {
+  engineId: string;
+  policy: string;
+  reason: string;
+  scores: Readonly<Record<string, number>>;
+  queuedMs: number;
+  waitedForEngine: boolean;
+}): string {
+  const scores = Object.entries(decision.scores)
+    .map(([name, score]) => `${token(name)}:${score}`)
+    .join(',');
+  return [
+    `engine=${token(decision.engineId)}`,
+    `policy=${token(decision.policy)}`,
+    `reason=${token(decision.reason)}`,
+    `scores=${scores}`,
+    `queued_ms=${Math.round(decision.queuedMs)}`,
+    `waited=${decision.waitedForEngine ? 1 : 0}`,
+  ].join('; ');
+}
+
 /** An engine answer that did not count: kept so the last one can be passed through when no engine is left. */
 export type UpstreamFailure =
   | { type: 'connection'; engineId: string; error: unknown }

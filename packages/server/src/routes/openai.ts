@@ -1,4 +1,4 @@
-import type { ControlPlaneManager } from '@sage/control-plane';
+import { type ControlPlaneManager, promptPrefixHashes } from '@sage/control-plane';
 import {
   acceptsTraffic,
   ChatCompletionRequest,
@@ -37,6 +37,8 @@ interface RouteSpec {
   quickCheck: (body: unknown) => boolean;
   /** Tokens the request may generate, for `cost_optimized`. */
   estimatedTokens: (body: Record<string, unknown>) => number | undefined;
+  /** Whether the prompt is hashed for prefix-cache affinity (chat and completions). */
+  hashesPrompt: boolean;
 }
 
 const maxTokens = (body: Record<string, unknown>): number | undefined => {
@@ -51,6 +53,7 @@ const ROUTES: readonly RouteSpec[] = [
     what: 'invalid chat completion request',
     quickCheck: quickCheckChat,
     estimatedTokens: maxTokens,
+    hashesPrompt: true,
   },
   {
     route: { path: '/v1/completions', kind: 'llm' },
@@ -58,6 +61,7 @@ const ROUTES: readonly RouteSpec[] = [
     what: 'invalid completion request',
     quickCheck: quickCheckCompletion,
     estimatedTokens: maxTokens,
+    hashesPrompt: true,
   },
   {
     route: { path: '/v1/embeddings', kind: 'embedding' },
@@ -65,6 +69,7 @@ const ROUTES: readonly RouteSpec[] = [
     what: 'invalid embedding request',
     quickCheck: quickCheckEmbedding,
     estimatedTokens: () => undefined,
+    hashesPrompt: false,
   },
 ];
 
@@ -149,6 +154,7 @@ export function openAiRoutes(options: OpenAiRoutesOptions): Hono<GatewayEnv> {
         model: typeof json.model === 'string' ? json.model : undefined,
         hints: c.get('hints'),
         estimatedTokens: spec.estimatedTokens(json),
+        prefixHashes: spec.hashesPrompt ? promptPrefixHashes(json) : undefined,
         client: clientLink(c),
         outgoing: nodeOutgoing(c),
       });

@@ -52,6 +52,11 @@ export function createAdaptivePolicy(options: SchedulingPolicyFactoryOptions): S
     delegate,
     compare: (a, b, context) => delegate(context).compare(a, b, context),
     pick: (request, candidates, context) => delegate(context).pick(request, candidates, context),
+    placement: (request, chosen, context) => delegate(context).placement?.(request, chosen, context),
+    explain: (request, candidates, context, chosen) => {
+      const policy = delegate(context);
+      return policy.explain?.(request, candidates, context, chosen) ?? { reason: policy.name, scores: {} };
+    },
   };
 }
 createAdaptivePolicy.parameters = AdaptiveParameters;

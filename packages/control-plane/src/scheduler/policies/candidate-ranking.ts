@@ -85,3 +85,15 @@ export function meanLoad(engines: readonly CandidateView[]): number {
   for (const engine of engines) total += engine.load;
   return total / engines.length;
 }
+
+/**
+ * Priority class with aging: each class counts as `agingMs` of waiting, so a request that has
+ * waited `agingMs` longer than another outranks it by one class (a `background` request waits at
+ * most 4 × `agingMs` behind newly arrived `critical` ones: no class starves). Independent of the
+ * clock (the `now` of both sides cancels), so the order of two queued requests never changes.
+ */
+export function compareAgedPriority(a: QueuedRequest, b: QueuedRequest, agingMs: number): number {
+  const keyA = priorityRank(a.priority) * agingMs + a.arrivedAt;
+  const keyB = priorityRank(b.priority) * agingMs + b.arrivedAt;
+  return keyA - keyB || compareArrival(a, b);
+}

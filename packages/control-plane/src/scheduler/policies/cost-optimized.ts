@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { best, compareLoad, comparePriorityThenArrival } from './candidate-ranking.js';
+import { comparePriorityThenArrival } from './candidate-ranking.js';
 import { parsePolicyParameters } from './policy-parameters.js';
 import type {
   CandidateView,
@@ -7,6 +7,7 @@ import type {
   SchedulingPolicy,
   SchedulingPolicyFactoryOptions,
 } from './scheduling-policy.js';
+import { costScorer, scoredPolicy, weighted } from './scoring.js';
 
 /** Parameters of `cost_optimized`. */
 export const CostOptimizedParameters = z.strictObject({
@@ -54,16 +55,17 @@ export function estimateRequestCost(
  */
 export function createCostOptimizedPolicy(options: SchedulingPolicyFactoryOptions): SchedulingPolicy {
   const parameters = parsePolicyParameters('cost_optimized', CostOptimizedParameters, options.parameters);
-  return {
+  const byCost = [
+    weighted(
+      costScorer((request, candidate) => estimateRequestCost(request, candidate, parameters)),
+      1,
+    ),
+  ];
+  return scoredPolicy({
     name: 'cost_optimized',
     compare: (a, b) => comparePriorityThenArrival(a, b),
-    pick: (request, candidates) =>
-      best(
-        candidates,
-        (a, b) =>
-          estimateRequestCost(request, a, parameters) - estimateRequestCost(request, b, parameters) ||
-          compareLoad(a, b),
-      ),
-  };
+    stableOrder: true,
+    scorers: () => byCost,
+  });
 }
 createCostOptimizedPolicy.parameters = CostOptimizedParameters;

@@ -1,7 +1,10 @@
 import { z } from 'zod';
-import { compareArrival, leastLoaded } from './candidate-ranking.js';
+import { compareArrival } from './candidate-ranking.js';
 import { parsePolicyParameters } from './policy-parameters.js';
 import type { SchedulingPolicy, SchedulingPolicyFactoryOptions } from './scheduling-policy.js';
+import { loadScorer, scoredPolicy, weighted } from './scoring.js';
+
+const BY_LOAD = [weighted(loadScorer, 1)];
 
 /** `fifo` takes no parameters. */
 export const FifoParameters = z.strictObject({});
@@ -18,10 +21,11 @@ export const FifoParameters = z.strictObject({});
  */
 export function createFifoPolicy(options: SchedulingPolicyFactoryOptions): SchedulingPolicy {
   parsePolicyParameters('fifo', FifoParameters, options.parameters);
-  return {
+  return scoredPolicy({
     name: 'fifo',
     compare: (a, b) => compareArrival(a, b),
-    pick: (_request, candidates) => leastLoaded(candidates),
-  };
+    stableOrder: true,
+    scorers: () => BY_LOAD,
+  });
 }
 createFifoPolicy.parameters = FifoParameters;

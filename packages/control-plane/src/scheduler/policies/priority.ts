@@ -1,7 +1,11 @@
 import { z } from 'zod';
-import { comparePriorityThenArrival, fastest, isUrgentClass, leastLoaded } from './candidate-ranking.js';
+import { comparePriorityThenArrival, isUrgentClass } from './candidate-ranking.js';
 import { parsePolicyParameters } from './policy-parameters.js';
 import type { SchedulingPolicy, SchedulingPolicyFactoryOptions } from './scheduling-policy.js';
+import { latencyScorer, loadScorer, scoredPolicy, weighted } from './scoring.js';
+
+const BY_LATENCY = [weighted(latencyScorer, 1)];
+const BY_LOAD = [weighted(loadScorer, 1)];
 
 /** `priority` takes no parameters. */
 export const PriorityParameters = z.strictObject({});
@@ -19,11 +23,11 @@ export const PriorityParameters = z.strictObject({});
  */
 export function createPriorityPolicy(options: SchedulingPolicyFactoryOptions): SchedulingPolicy {
   parsePolicyParameters('priority', PriorityParameters, options.parameters);
-  return {
+  return scoredPolicy({
     name: 'priority',
     compare: (a, b) => comparePriorityThenArrival(a, b),
-    pick: (request, candidates) =>
-      isUrgentClass(request.priority) ? fastest(candidates) : leastLoaded(candidates),
-  };
+    stableOrder: true,
+    scorers: (request) => (isUrgentClass(request.priority) ? BY_LATENCY : BY_LOAD),
+  });
 }
 createPriorityPolicy.parameters = PriorityParameters;

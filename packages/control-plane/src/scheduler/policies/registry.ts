@@ -2,7 +2,12 @@ import { DEFAULT_SCHEDULING_POLICY } from '@sage/protocol';
 import { createAdaptivePolicy } from './adaptive.js';
 import { createCostOptimizedPolicy } from './cost-optimized.js';
 import { createFifoPolicy } from './fifo.js';
+import { createLeastRequestPolicy } from './least-request.js';
+import { createPowerOfTwoPolicy } from './power-of-two.js';
+import { createPrefixAffinityPolicy } from './prefix-affinity.js';
+import { createPrefixQueuePolicy } from './prefix-queue.js';
 import { createPriorityPolicy } from './priority.js';
+import { createRoundRobinRingPolicy } from './round-robin-ring.js';
 import type { SchedulingPolicyFactory } from './scheduling-policy.js';
 import { createSloAwarePolicy } from './slo-aware.js';
 
@@ -17,6 +22,12 @@ export const schedulingPolicies = {
   slo_aware: createSloAwarePolicy,
   cost_optimized: createCostOptimizedPolicy,
   adaptive: createAdaptivePolicy,
+  prefix_affinity: createPrefixAffinityPolicy,
+  // Baselines: the peers' algorithms, for comparison (docs/benchmarks.md).
+  round_robin_ring: createRoundRobinRingPolicy,
+  least_request: createLeastRequestPolicy,
+  power_of_two: createPowerOfTwoPolicy,
+  prefix_queue: createPrefixQueuePolicy,
 } satisfies Record<string, SchedulingPolicyFactory>;
 
 /** A registered policy name. */

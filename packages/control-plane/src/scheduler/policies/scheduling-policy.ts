@@ -17,6 +17,13 @@ export interface QueuedRequest {
   readonly arrivedAt: number;
   /** Arrival order: strictly increasing, unique. The final tie-breaker of every comparator. */
   readonly sequence: number;
+  /**
+   * Chained hashes of the rendered prompt's chunks (all messages and tools), for prefix-cache
+   * affinity: hash `i` stands for the whole prompt up to the end of chunk `i`.
+   */
+  readonly prefixHashes?: readonly number[] | undefined;
+  /** Engines already tried for this request (failover): never chosen, never waited for. */
+  readonly excludedEngines?: ReadonlySet<string> | undefined;
 }
 
 /**
@@ -31,6 +38,29 @@ export interface CandidateView {
   readonly load: number;
   /** Observed latency (EWMA of released leases), undefined until the engine served a request. */
   readonly latencyMs: number | undefined;
+  /**
+   * Share (0–1) of the request's prompt chunks the engine is believed to hold in its KV cache,
+   * from the scheduler's prefix index; absent when the request carries no prompt hashes.
+   */
+  readonly prefixMatch?: number | undefined;
+}
+
+/** Why a policy picked the engine it picked: shown in the opt-in decision header and the debug log. */
+export interface PickExplanation {
+  /** The scorer (or rule) that decided, e.g. `prefix`, `load`, `latency`, `only-candidate`. */
+  readonly reason: string;
+  /** The chosen engine's score from each scorer, 0–1. */
+  readonly scores: Readonly<Record<string, number>>;
+}
+
+/**
+ * A policy's answer that the request should keep waiting for one specific engine that has no free
+ * slot now (queue-aware placement), instead of taking a free slot elsewhere.
+ */
+export interface WaitForEngine {
+  readonly waitFor: CandidateView;
+  /** Expected ms until that engine has a slot for the request. */
+  readonly expectedWaitMs: number;
 }
 
 /** What a policy may look at besides the request and its candidates. */
@@ -41,6 +71,11 @@ export interface PolicyContext {
   readonly queue: readonly QueuedRequest[];
   /** Every RUNNING engine (any model, full ones included) with its current load. */
   readonly engines: readonly CandidateView[];
+  /**
+   * Requests already waiting for a specific engine in this round (queue-aware placement), by
+   * engine id; absent when none.
+   */
+  readonly waitingFor?: ReadonlyMap<string, number> | undefined;
 }
 
 /**
@@ -65,6 +100,31 @@ export interface SchedulingPolicy {
     candidates: readonly CandidateView[],
     context: PolicyContext,
   ): CandidateView | undefined;
+  /**
+   * Optional, queue-aware policies: after `pick` chose `chosen`, a {@link WaitForEngine} naming a
+   * busy engine of `context.engines` the request should rather wait for, or undefined to take
+   * `chosen`.
+   */
+  placement?(
+    request: QueuedRequest,
+    chosen: CandidateView,
+    context: PolicyContext,
+  ): WaitForEngine | undefined;
+  /**
+   * Optional: why `chosen` won (scores and reason). Called only when someone asks (the opt-in
+   * decision header, debug logging), never on the plain request path.
+   */
+  explain?(
+    request: QueuedRequest,
+    candidates: readonly CandidateView[],
+    context: PolicyContext,
+    chosen: CandidateView,
+  ): PickExplanation;
+  /**
+   * True when `compare` never looks at its `context` (the order of two requests never changes
+   * while they wait): the scheduler then keeps the queue sorted instead of sorting every round.
+   */
+  readonly stableOrder?: boolean;
   /**
    * Composites only (e.g. `adaptive`): the policy this one delegates to in `context`. The
    * scheduler reports it as `name→delegate` (`adaptive→priority`) in leases, logs and metrics.

@@ -1,7 +1,11 @@
 import { z } from 'zod';
-import { compareArrival, fastest, leastLoaded, urgency } from './candidate-ranking.js';
+import { compareArrival, urgency } from './candidate-ranking.js';
 import { parsePolicyParameters } from './policy-parameters.js';
 import type { SchedulingPolicy, SchedulingPolicyFactoryOptions } from './scheduling-policy.js';
+import { latencyScorer, loadScorer, scoredPolicy, weighted } from './scoring.js';
+
+const BY_LATENCY = [weighted(latencyScorer, 1)];
+const BY_LOAD = [weighted(loadScorer, 1)];
 
 /** Parameters of `slo_aware`. */
 export const SloAwareParameters = z.strictObject({
@@ -21,11 +25,10 @@ export const SloAwareParameters = z.strictObject({
  */
 export function createSloAwarePolicy(options: SchedulingPolicyFactoryOptions): SchedulingPolicy {
   const { urgencyThreshold } = parsePolicyParameters('slo_aware', SloAwareParameters, options.parameters);
-  return {
+  return scoredPolicy({
     name: 'slo_aware',
     compare: (a, b, context) => urgency(b, context.now) - urgency(a, context.now) || compareArrival(a, b),
-    pick: (request, candidates, context) =>
-      urgency(request, context.now) > urgencyThreshold ? fastest(candidates) : leastLoaded(candidates),
-  };
+    scorers: (request, context) => (urgency(request, context.now) > urgencyThreshold ? BY_LATENCY : BY_LOAD),
+  });
 }
 createSloAwarePolicy.parameters = SloAwareParameters;
