@@ -73,7 +73,8 @@ export class RequestScheduler {
   readonly #prefix: PrefixCacheIndex;
   /** The queue in the active policy's order, kept while that policy has a `stableOrder`. */
   #ordered: Waiter[] | undefined;
-  /** Engine signature at the last full availability check. */
+  /** Engine list and its signature at the last full availability check. */
+  #checkedList: readonly SchedulableEngine[] | undefined;
   #checkedEngines: string | undefined;
   readonly #queueTimeoutMs: number;
   readonly #now: () => number;
@@ -155,6 +156,8 @@ export class RequestScheduler {
 
   /** Re-evaluate queued requests: call when an engine's status (or the engine list) changed. */
   notifyEnginesChanged(): void {
+    this.#checkedList = undefined;
+    this.#checkedEngines = undefined;
     const engines = new Map(this.#options.engines().map((engine) => [engine.engineId, engine]));
     for (const engineId of this.#prefix.engineIds()) {
       const engine = engines.get(engineId);
@@ -297,9 +300,14 @@ export class RequestScheduler {
     let decisions: DispatchDecision[];
     try {
       const list = engines ?? this.#options.engines();
-      const signature = engineSignature(list);
-      const checkAvailability = signature !== this.#checkedEngines;
-      this.#checkedEngines = signature;
+      // The manager hands out the same list object while nothing changed: then skip the signature.
+      let checkAvailability = false;
+      if (list !== this.#checkedList) {
+        const signature = engineSignature(list);
+        checkAvailability = signature !== this.#checkedEngines;
+        this.#checkedEngines = signature;
+        this.#checkedList = list;
+      }
       const ordered = this.#ordered;
       decisions = planRound({
         entries: ordered ?? this.#queue.items(),
@@ -317,6 +325,7 @@ export class RequestScheduler {
     } catch (error) {
       // Only an engines() or comparator failure lands here; requests stay queued until their timeout.
       this.#checkedEngines = undefined;
+      this.#checkedList = undefined;
       this.#logger.error({ err: error }, 'scheduler-dispatch-failed');
       return;
     }

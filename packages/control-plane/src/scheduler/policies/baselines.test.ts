@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { builtPolicy, makeCandidate, makeContext, makeQueued } from '../__fixtures__/scheduler-fixtures.js';
 
 describe('baseline policies', () => {
-  it('round_robin_ring walks the ring by arrival number and skips a full engine', () => {
+  it('cyclic walks the ring by arrival number and skips a full engine', () => {
     const engines = ['a', 'b', 'c'].map((id) => makeCandidate({ engineId: id }));
     const context = makeContext({ engines });
-    const policy = builtPolicy('round_robin_ring');
+    const policy = builtPolicy('cyclic');
     const picks = [0, 1, 2, 3].map(
       (sequence) =>
         policy.pick(makeQueued({ requestId: `r${sequence}`, sequence }), engines, context)?.engine.engineId,

@@ -1,13 +1,13 @@
 import { DEFAULT_SCHEDULING_POLICY } from '@sage/protocol';
 import { createAdaptivePolicy } from './adaptive.js';
 import { createCostOptimizedPolicy } from './cost-optimized.js';
+import { createCyclicPolicy } from './cyclic.js';
 import { createFifoPolicy } from './fifo.js';
 import { createLeastRequestPolicy } from './least-request.js';
 import { createPowerOfTwoPolicy } from './power-of-two.js';
 import { createPrefixAffinityPolicy } from './prefix-affinity.js';
 import { createPrefixQueuePolicy } from './prefix-queue.js';
 import { createPriorityPolicy } from './priority.js';
-import { createRoundRobinRingPolicy } from './round-robin-ring.js';
 import type { SchedulingPolicyFactory } from './scheduling-policy.js';
 import { createSloAwarePolicy } from './slo-aware.js';
 
@@ -24,7 +24,7 @@ export const schedulingPolicies = {
   adaptive: createAdaptivePolicy,
   prefix_affinity: createPrefixAffinityPolicy,
   // Baselines: the peers' algorithms, for comparison (docs/benchmarks.md).
-  round_robin_ring: createRoundRobinRingPolicy,
+  cyclic: createCyclicPolicy,
   least_request: createLeastRequestPolicy,
   power_of_two: createPowerOfTwoPolicy,
   prefix_queue: createPrefixQueuePolicy,

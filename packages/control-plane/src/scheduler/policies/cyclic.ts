@@ -4,27 +4,27 @@ import { compareArrival } from './candidate-ranking.js';
 import { parsePolicyParameters } from './policy-parameters.js';
 import type { CandidateView, SchedulingPolicy, SchedulingPolicyFactoryOptions } from './scheduling-policy.js';
 
-/** `round_robin_ring` takes no parameters. */
-export const RoundRobinRingParameters = z.strictObject({});
+/** `cyclic` takes no parameters. */
+export const CyclicParameters = z.strictObject({});
 
 const byId = (a: CandidateView, b: CandidateView) =>
   a.engine.engineId < b.engine.engineId ? -1 : a.engine.engineId > b.engine.engineId ? 1 : 0;
 
 /**
- * `round_robin_ring` (a baseline: what vLLM's router and most load balancers do by default): arrival
+ * `cyclic` (a baseline: what vLLM's router and most load balancers do by default): arrival
  * order; request number `n` goes to engine `n mod k` of the model's `k` RUNNING engines (by
  * engine id), or — when that one has no free slot — the next one round the ring that has.
  * Load, latency and cache are ignored.
  *
  * @example
  * ```ts
- * const policy = createRoundRobinRingPolicy({ policy: lookup });
+ * const policy = createCyclicPolicy({ policy: lookup });
  * ```
  */
-export function createRoundRobinRingPolicy(options: SchedulingPolicyFactoryOptions): SchedulingPolicy {
-  parsePolicyParameters('round_robin_ring', RoundRobinRingParameters, options.parameters);
+export function createCyclicPolicy(options: SchedulingPolicyFactoryOptions): SchedulingPolicy {
+  parsePolicyParameters('cyclic', CyclicParameters, options.parameters);
   return {
-    name: 'round_robin_ring',
+    name: 'cyclic',
     compare: (a, b) => compareArrival(a, b),
     stableOrder: true,
     pick: (request, candidates, context) => {
@@ -41,4 +41,4 @@ export function createRoundRobinRingPolicy(options: SchedulingPolicyFactoryOptio
     },
   };
 }
-createRoundRobinRingPolicy.parameters = RoundRobinRingParameters;
+createCyclicPolicy.parameters = CyclicParameters;
