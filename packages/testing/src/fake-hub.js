@@ -130,9 +130,10 @@ export async function startFakeHub(options) {
     });
     if (state.drops > 0 && options.dropAfterBytes !== undefined && body.length > options.dropAfterBytes) {
       state.drops -= 1;
-      response.write(body.subarray(0, options.dropAfterBytes), () => {
-        setTimeout(() => response.socket?.destroy(), 20);
-      });
+      // End the socket after the bytes (FIN, not RST): the client receives exactly dropAfterBytes,
+      // then sees the body end early, however loaded the machine. A destroy could reset the
+      // connection before the client read what the kernel already held for it.
+      response.write(body.subarray(0, options.dropAfterBytes), () => response.socket?.end());
       return;
     }
     if (!options.slowMs) {
