@@ -13,3 +13,4 @@ export * from './models.js';
 export * from './openai.js';
 export * from './scheduling.js';
 export * from './validate.js';
+export * from './server-sent-events.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseServerSentEvents } from './server-sent-events.js';
+import { serverSentEventData as parseServerSentEvents, serverSentEvents } from './server-sent-events.js';
 
 async function collect(chunks: Array<string | Uint8Array>): Promise<string[]> {
   async function* source() {
@@ -10,7 +10,7 @@ async function collect(chunks: Array<string | Uint8Array>): Promise<string[]> {
   return events;
 }
 
-describe('parseServerSentEvents', () => {
+describe('serverSentEventData (the OpenAI stream: data until [DONE])', () => {
   it('yields each data payload and stops at [DONE]', async () => {
     expect(
       await collect(['data: {"a":1}\n\ndata: {"a":2}\n\ndata: [DONE]\n\ndata: {"late":true}\n\n']),
@@ -37,5 +37,19 @@ describe('parseServerSentEvents', () => {
 
   it('delivers a last event that lacks the final blank line', async () => {
     expect(await collect(['data: last'])).toEqual(['last']);
+  });
+});
+
+describe('serverSentEvents', () => {
+  it('keeps event names and ids (the Responses and Messages APIs name their events)', async () => {
+    async function* source() {
+      yield 'event: response.created\ndata: {"a":1}\n\nid: 7\ndata: plain\n\n';
+    }
+    const events = [];
+    for await (const event of serverSentEvents(source())) events.push(event);
+    expect(events).toEqual([
+      { event: 'response.created', data: '{"a":1}', id: undefined },
+      { event: undefined, data: 'plain', id: '7' },
+    ]);
   });
 });
