@@ -34,6 +34,7 @@ export {
   ClientDisconnectedError,
   EngineRequestBuildError,
   EngineUnreachableError,
+  GatewayStartAbortedError,
   InsecureBindError,
   PayloadTooLargeError,
   PermissionDeniedError,

@@ -12,7 +12,7 @@ import { toManagerOptions } from './config/manager-options.js';
 import { resolveGatewayConfig } from './config/resolve-gateway-config.js';
 import { closeGateway, createGateway } from './create-gateway.js';
 import { GATEWAY_DEFAULTS } from './defaults.js';
-import { InsecureBindError } from './errors/gateway-errors.js';
+import { GatewayStartAbortedError, InsecureBindError } from './errors/gateway-errors.js';
 import type { GatewayEnv } from './gateway-env.js';
 import { applyPreset } from './presets/apply-preset.js';
 import { sendHeldStream } from './proxy/stream-passthrough.js';
@@ -35,6 +35,12 @@ export interface StartGatewayOptions {
   /** Allow a non-loopback host without API keys. */
   insecure?: boolean;
   logger?: Logger;
+  /**
+   * Aborted during start-up (a Ctrl-C while a preset's engines load): the gateway stops with
+   * every engine it started or adopted, and `startGateway` rejects with
+   * {@link GatewayStartAbortedError}. No effect once it has resolved.
+   */
+  signal?: AbortSignal;
 }
 
 /** A listening gateway. */
@@ -176,12 +182,26 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
   const ownsManager = options.manager === undefined;
   const manager =
     options.manager ?? new ControlPlaneManager(managerOptions(config, logger, options.managerOptions));
-  await manager.start();
+  // Until start-up completes (and again while close() stops engines), a process that exits at
+  // once — a second Ctrl-C — takes the engines with it: nobody would stop them otherwise.
+  let unguard = ownsManager ? killEnginesOnExit(manager) : () => {};
+  const signal = options.signal;
+  const abortedStart = async (): Promise<never> => {
+    await close();
+    throw new GatewayStartAbortedError();
+  };
+  try {
+    await manager.start();
+  } catch (error) {
+    unguard();
+    throw error;
+  }
   // After start(): the state directory is locked, so two gateways never race for the file.
   let adminToken: string | null = null;
   try {
     if (config.security.localToken) adminToken = await ensureLocalAdminToken(manager.stateDir, logger);
   } catch (error) {
+    unguard();
     if (ownsManager) await manager.close({ stopEngines: false });
     throw error;
   }
@@ -191,6 +211,9 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
   let closing: Promise<void> | undefined;
   const close = (closeOptions: { stopEngines?: boolean; graceMs?: number } = {}) => {
     closing ??= (async () => {
+      const stopEngines = closeOptions.stopEngines ?? true;
+      unguard();
+      if (stopEngines && ownsManager) unguard = killEnginesOnExit(manager);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       if ('closeIdleConnections' in server) server.closeIdleConnections();
       const grace = setTimeout(() => {
@@ -199,7 +222,8 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       await closed;
       clearTimeout(grace);
       await closeGateway(app);
-      if (ownsManager) await manager.close({ stopEngines: closeOptions.stopEngines ?? true });
+      if (ownsManager) await manager.close({ stopEngines });
+      unguard();
       logger.info('gateway-closed');
       await flushLogs(logger);
     })();
@@ -211,10 +235,12 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     address = await listen(server, config.port, config.host);
   } catch (error) {
     await closeGateway(app);
+    unguard();
     // Nothing was started yet; engines adopted from an earlier gateway keep running for the next try.
     if (ownsManager) await manager.close({ stopEngines: false });
     throw error;
   }
+  if (signal?.aborted) return abortedStart();
   const running: RunningGateway = {
     url: `http://${urlHost(config.host)}:${address.port}`,
     host: config.host,
@@ -235,17 +261,36 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
 
   const preset = options.preset ?? config.preset;
   if (preset !== undefined && preset !== null) {
+    const aborted = new Promise<'aborted'>((resolve) => {
+      if (signal?.aborted) resolve('aborted');
+      signal?.addEventListener('abort', () => resolve('aborted'), { once: true });
+    });
+    let outcome: unknown;
     try {
-      await applyPreset(manager, await resolvePreset(preset), {
-        timeoutMs: config.presetTimeoutMs,
-        logger,
-        // The start preset comes from the operator (sage.yaml, a flag, a built-in).
-        trusted: true,
-      });
+      outcome = await Promise.race([
+        (async () =>
+          applyPreset(manager, await resolvePreset(preset), {
+            timeoutMs: config.presetTimeoutMs,
+            logger,
+            // The start preset comes from the operator (sage.yaml, a flag, a built-in).
+            trusted: true,
+          }))(),
+        aborted,
+      ]);
     } catch (error) {
       await close();
       throw error;
     }
+    if (outcome === 'aborted') return abortedStart();
   }
+  if (signal?.aborted) return abortedStart();
+  unguard();
   return running;
+}
+
+/** SIGKILL the manager's engines if this process exits before removing the guard. */
+function killEnginesOnExit(manager: ControlPlaneManager): () => void {
+  const kill = () => manager.killEnginesNow();
+  process.on('exit', kill);
+  return () => process.off('exit', kill);
 }

@@ -146,7 +146,11 @@ describe('runForegroundGateway and sage.yaml', () => {
     await eventually(async () => (await readPidFile(join(home, 'gateway.pid'))) !== null);
     fake.raise('SIGTERM');
     await running;
-    expect(gateway.started[0]).toEqual({ config: '/etc/sage.yaml', insecure: false });
+    expect(gateway.started[0]).toEqual({
+      config: '/etc/sage.yaml',
+      insecure: false,
+      signal: expect.any(AbortSignal),
+    });
   });
 
   it("with a default log level (`llm serve`) keeps the file's values and a level the file sets", async () => {

@@ -190,11 +190,15 @@ export async function runForegroundGateway(
   }
   const preset = await presetOf(launch);
   const signals = waitForStopSignal(context, output);
+  // Ctrl-C while the gateway starts (a preset may take minutes) stops it and every engine it
+  // started; a second one exits at once, and the gateway SIGKILLs its engines on the way out.
+  const startUp = new AbortController();
+  void signals.stopped.then(() => startUp.abort());
   try {
     const module = await (options.loadGatewayModule ?? loadGatewayModule)();
     checkPolicy(launch, module);
-    // A second Ctrl-C while the gateway starts (a preset may take minutes) exits at once.
     const starting = module.startGateway({
+      signal: startUp.signal,
       ...(launch.host === undefined ? {} : { host: launch.host }),
       ...(launch.port === undefined ? {} : { port: launch.port }),
       ...(await configOf(launch, options, module)),
@@ -202,7 +206,14 @@ export async function runForegroundGateway(
       insecure: launch.insecure,
       ...(launch.policy === undefined ? {} : { policy: launch.policy }),
     });
-    const gateway = await Promise.race([starting, signals.forced]);
+    let gateway: StartedGateway;
+    try {
+      gateway = await Promise.race([starting, signals.forced]);
+    } catch (error) {
+      if ((error as { name?: unknown } | null)?.name !== 'GatewayStartAbortedError') throw error;
+      output.note('stopped during start-up: gateway and engines stopped');
+      return;
+    }
     const apiBase = apiBaseFor(gateway.host, gateway.port);
     await writePidFile(paths.pidFile, {
       pid: process.pid,

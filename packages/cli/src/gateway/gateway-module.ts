@@ -14,6 +14,12 @@ export interface ForegroundGatewayStartOptions {
   /** The default scheduling policy. */
   policy?: string;
   insecure?: boolean;
+  /**
+   * Aborted during start-up: the gateway stops with every engine it started, and `startGateway`
+   * rejects with an error named `GatewayStartAbortedError`. Until start-up completes, an exit of
+   * this process (a second Ctrl-C) SIGKILLs the engines.
+   */
+  signal?: AbortSignal;
 }
 
 export interface StartedGateway {

@@ -360,6 +360,26 @@ export class EngineLifecycleManager extends EventEmitter<{ 'engine-exit': [Engin
     }
   }
 
+  /**
+   * SIGKILL every engine now, synchronously: the process groups this lifecycle tracks, and every
+   * other process carrying its state directory's marker (a wrapper's `setsid` children, a launch
+   * still being recorded). For a process that exits before it could stop them gracefully.
+   */
+  killAllSync(): void {
+    this.signalAllSync('SIGKILL');
+    const kill = (pid: number) => {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    for (const launch of this.listRunning()) {
+      kill(-launch.pgid);
+      for (const pid of launch.pids) kill(pid);
+    }
+  }
+
   /** Stop every engine (used at shutdown when engines should not outlive the control plane). */
   async stopAll(): Promise<void> {
     await Promise.all([...this.engines.keys()].map((id) => this.stop(id)));

@@ -100,6 +100,8 @@ export class ControlPlaneManager extends EventEmitter<{
   private readonly now: () => number;
   private readonly engineHost: string;
   private started = false;
+  /** close() has begun: no engine starts any more. */
+  private closing = false;
   private unregisterExitCleanup: (() => void) | null = null;
   private readonly stateDirLock: StateDirectoryLock;
   private schedulableCache: { version: number; engines: readonly SchedulableEngine[] } | null = null;
@@ -281,6 +283,7 @@ export class ControlPlaneManager extends EventEmitter<{
    * holds no port or GPU until the file is there; the startup timeout starts after the download.
    */
   async requestEngineStartup(modelId: string, options: EngineStartOptions = {}): Promise<EngineInfo> {
+    if (this.closing) throw new EngineStartError('', 'the control plane is closing: no engine is started');
     const request = parseEngineStartRequest(toWire<EngineStartRequestWire>({ ...options, modelId }));
     const backend = this.backends.resolve(request);
     this.requestPolicy.check(request, backend);
@@ -334,6 +337,11 @@ export class ControlPlaneManager extends EventEmitter<{
       throw asStateDirectoryError(error, record.logPath, 'the engine was not started');
     }
     this.registry.add(record);
+    if (this.closing) {
+      // close() began while this engine was being placed: it listed the engines before this one.
+      await this.requestEngineShutdown(engineId).catch(() => {});
+      throw new EngineStartError(engineId, 'the control plane closed while the engine was starting');
+    }
     this.logger.info(
       { engineId, modelId, backend: backend.name, port: record.port, gpuIds: record.gpuIds },
       'engine-started',
@@ -478,6 +486,7 @@ export class ControlPlaneManager extends EventEmitter<{
    * directory adopts them.
    */
   async close(options: { stopEngines?: boolean } = {}): Promise<void> {
+    this.closing = true;
     this.catalog.close();
     this.supervisor.close();
     // A download left behind resumes from its partial file at the next start.
@@ -514,6 +523,15 @@ export class ControlPlaneManager extends EventEmitter<{
     await this.lifecycle.close();
     if (this.started) await this.stateDirLock.release();
     this.unregisterExitCleanup?.();
+  }
+
+  /**
+   * SIGKILL every engine of this control plane at once, synchronously (a process that must exit
+   * now, e.g. a second Ctrl-C, without leaving engines behind). Records are not updated: the next
+   * manager over the state directory finds the processes gone.
+   */
+  killEnginesNow(): void {
+    this.lifecycle.killAllSync();
   }
 
   private startupTimeoutMs(backend: EngineBackend): number {

@@ -171,6 +171,21 @@ export class ClientDisconnectedError extends SageError {
   }
 }
 
+const startAborted = errorMarker('GatewayStartAbortedError');
+/** `startGateway`'s signal was aborted during start-up: the gateway and its engines were stopped. */
+export class GatewayStartAbortedError extends SageError {
+  readonly [startAborted] = true;
+  constructor() {
+    super({
+      name: 'GatewayStartAbortedError',
+      message: 'the gateway start was aborted: the gateway and its engines were stopped',
+    });
+  }
+  static override isInstance(error: unknown): error is GatewayStartAbortedError {
+    return hasMarker(error, startAborted);
+  }
+}
+
 const insecureBind = errorMarker('InsecureBindError');
 /** The gateway was asked to listen on a non-loopback address without API keys. */
 export class InsecureBindError extends SageError {
