@@ -1,6 +1,7 @@
 import type { Benchmark } from './benchmark.js';
 import { overheadBenchmark } from './overhead.js';
 import { recoveryBenchmark } from './recovery.js';
+import { schedulerDecisionBenchmark } from './scheduler-decision.js';
 import { schedulingBenchmark } from './scheduling.js';
 import { streamingBenchmark } from './streaming.js';
 import { swapBenchmark } from './swap.js';
@@ -10,6 +11,7 @@ export const benchmarks = {
   overhead: overheadBenchmark,
   streaming: streamingBenchmark,
   scheduling: schedulingBenchmark,
+  'scheduler-decision': schedulerDecisionBenchmark,
   recovery: recoveryBenchmark,
   swap: swapBenchmark,
 } satisfies Record<string, Benchmark>;

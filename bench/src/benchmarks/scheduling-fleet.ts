@@ -11,16 +11,46 @@ export interface SimulatedEngine {
   maxConcurrency: number;
   /** Relative price of one GPU-hour (for `cost_optimized` and the cost column). */
   pricePerGpuHour: number;
+  /** Prefix-cache capacity in tokens (LRU). */
+  prefixCacheTokens: number;
+  /** KV memory for concurrent sequences (prompt + max_tokens each), in tokens. */
+  kvCapacityTokens: number;
 }
 
 /**
  * Three engines of different speed and price serving the same model. Per unit of work the slow
- * engine is the cheapest (price × time: fast 10, medium 8, slow 4 per decoded token).
+ * engine is the cheapest (price × time: fast 5, medium 4, slow 2 per decoded token). Each holds
+ * 8 k prompt tokens in its prefix cache — less than a workload's shared prefixes together, so
+ * where a prefix is sent matters — and KV memory for about four long sequences.
  */
 export const FLEET: readonly SimulatedEngine[] = [
-  { label: 'fast', prefillMsPer1k: 20, decodeMsPerToken: 2, maxConcurrency: 4, pricePerGpuHour: 5 },
-  { label: 'medium', prefillMsPer1k: 40, decodeMsPerToken: 4, maxConcurrency: 4, pricePerGpuHour: 2 },
-  { label: 'slow', prefillMsPer1k: 80, decodeMsPerToken: 8, maxConcurrency: 2, pricePerGpuHour: 0.5 },
+  {
+    label: 'fast',
+    prefillMsPer1k: 30,
+    decodeMsPerToken: 1,
+    maxConcurrency: 4,
+    pricePerGpuHour: 5,
+    prefixCacheTokens: 8192,
+    kvCapacityTokens: 8192,
+  },
+  {
+    label: 'medium',
+    prefillMsPer1k: 60,
+    decodeMsPerToken: 2,
+    maxConcurrency: 4,
+    pricePerGpuHour: 2,
+    prefixCacheTokens: 8192,
+    kvCapacityTokens: 8192,
+  },
+  {
+    label: 'slow',
+    prefillMsPer1k: 120,
+    decodeMsPerToken: 4,
+    maxConcurrency: 2,
+    pricePerGpuHour: 0.5,
+    prefixCacheTokens: 8192,
+    kvCapacityTokens: 4096,
+  },
 ];
 
 const enginePath = fileURLToPath(new URL('../engines/simulated-engine.ts', import.meta.url));
@@ -60,12 +90,16 @@ export function fleetEngines(): EngineSpec[] {
         String(engine.decodeMsPerToken),
         '--max-concurrency',
         String(engine.maxConcurrency),
+        '--prefix-cache-tokens',
+        String(engine.prefixCacheTokens),
+        '--kv-capacity-tokens',
+        String(engine.kvCapacityTokens),
       ],
     },
   }));
 }
 
-/** Mean service time of a request with `promptTokens` and `completionTokens` on `engine`, in ms. */
+/** Service time of a request with `promptTokens` (none cached) and `completionTokens` on `engine`, in ms. */
 export function serviceMs(engine: SimulatedEngine, promptTokens: number, completionTokens: number): number {
   return (promptTokens * engine.prefillMsPer1k) / 1000 + completionTokens * engine.decodeMsPerToken;
 }

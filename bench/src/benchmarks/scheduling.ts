@@ -1,7 +1,7 @@
 import { schedulingPolicyNames } from '@sage/control-plane';
 import { Pool } from 'undici';
 import { spawnGateway } from '../harness/spawn-gateway.js';
-import { round } from '../harness/stats.js';
+import { round, seededRandom } from '../harness/stats.js';
 import { updateBenchmarksDoc, writeResults } from '../report/results.js';
 import { renderSchedulingChart } from '../report/scheduling-chart.js';
 import type { Benchmark, BenchmarkOptions } from './benchmark.js';
@@ -13,38 +13,28 @@ import {
   simulatedBackend,
 } from './scheduling-fleet.js';
 import { renderSchedulingMarkdown } from './scheduling-report.js';
-import { type Route, runWorkload, type StrategyResult } from './scheduling-run.js';
-import { CLASS_MIX, fleetCapacity, generateWorkload, type WorkloadRequest } from './scheduling-workload.js';
+import { type Route, type RunResult, runWorkload, type StrategyResult, summarise } from './scheduling-run.js';
+import {
+  CLASS_MIX,
+  generateWorkload,
+  WORKLOADS,
+  type WorkloadKind,
+  type WorkloadRequest,
+} from './scheduling-workload.js';
 
-export const BASELINE = 'round_robin';
-const LOADS = [0.5, 0.8, 0.95];
+/** The client-side baseline of earlier versions: round-robin straight to the engines, no gateway queue. */
+export const CLIENT_ROUND_ROBIN = 'client_round_robin';
+/** The reference every ratio is taken against: least-request inside the gateway. */
+export const REFERENCE = 'least_request';
+const LOADS = [0.5, 0.8, 1.2, 1.5];
 
-/** Every strategy at one load, with ratios against round-robin at that load. */
+/** Every strategy on one workload at one load. */
 export interface LoadResult {
+  workload: WorkloadKind;
   load: number;
   requestsPerSecond: number;
-  strategies: Array<StrategyResult & { vsRoundRobin: ComparedToBaseline }>;
-}
-
-export interface ComparedToBaseline {
-  urgentP99Ratio: number;
-  normalP99Ratio: number;
-  bulkP99Ratio: number;
-  sloAttainmentDelta: number;
-  throughputRatio: number;
-  costRatio: number;
-}
-
-function compare(result: StrategyResult, baseline: StrategyResult): ComparedToBaseline {
-  const ratio = (a: number, b: number) => round(a / b, 3);
-  return {
-    urgentP99Ratio: ratio(result.urgent.p99, baseline.urgent.p99),
-    normalP99Ratio: ratio(result.perClass.normal.p99, baseline.perClass.normal.p99),
-    bulkP99Ratio: ratio(result.bulk.p99, baseline.bulk.p99),
-    sloAttainmentDelta: round(result.sloAttainment - baseline.sloAttainment, 4),
-    throughputRatio: ratio(result.throughput, baseline.throughput),
-    costRatio: ratio(result.costPerRequest, baseline.costPerRequest),
-  };
+  capacity: number;
+  strategies: StrategyResult[];
 }
 
 function headerOf(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
@@ -52,9 +42,25 @@ function headerOf(headers: Record<string, string | string[] | undefined>, name: 
   return Array.isArray(value) ? value[0] : value;
 }
 
+function shuffled<T>(items: readonly T[], random: () => number): T[] {
+  const copy = [...items];
+  for (let index = copy.length - 1; index > 0; index -= 1) {
+    const other = Math.floor(random() * (index + 1));
+    [copy[index], copy[other]] = [copy[other] as T, copy[index] as T];
+  }
+  return copy;
+}
+
 async function run(options: BenchmarkOptions): Promise<void> {
-  const count = Number(options.flags.requests ?? (options.quick ? 60 : 300));
-  const loads = options.quick ? [0.8] : LOADS;
+  const count = Number(options.flags.requests ?? (options.quick ? 40 : 150));
+  const repetitions = Number(options.flags.repetitions ?? (options.quick ? 1 : 2));
+  const loads = options.flags.loads
+    ? options.flags.loads.split(',').map(Number)
+    : options.quick
+      ? [0.8]
+      : LOADS;
+  const workloads = (options.flags.workloads?.split(',') ?? [...WORKLOADS]) as WorkloadKind[];
+  const strategies = options.flags.strategies?.split(',') ?? [CLIENT_ROUND_ROBIN, ...schedulingPolicyNames];
   const gateway = await spawnGateway({
     backends: [simulatedBackend],
     engines: fleetEngines(),
@@ -79,69 +85,95 @@ async function run(options: BenchmarkOptions): Promise<void> {
     if (!response.ok)
       throw new Error(`could not set policy ${policy}: ${response.status} ${await response.text()}`);
   };
-  try {
-    const results: LoadResult[] = [];
-    for (const [loadIndex, load] of loads.entries()) {
-      const workload = generateWorkload(count, load, 1000 + loadIndex);
-      const strategies: StrategyResult[] = [];
-      let next = 0;
-      const roundRobin = (_request: WorkloadRequest): Route => {
-        const pool = enginePools[next % enginePools.length] as Pool;
-        next += 1;
-        return { pool, headers: {} };
+  const cacheCounters = async () => {
+    let prompt = 0;
+    let cached = 0;
+    for (const engine of gateway.engines) {
+      const stats = (await (await fetch(`http://127.0.0.1:${engine.port}/sim/stats`)).json()) as {
+        promptTokens: number;
+        cachedTokens: number;
       };
-      strategies.push(
-        await runWorkload(
-          BASELINE,
-          load,
-          workload,
-          roundRobin,
-          (_headers, route) => FLEET[enginePools.indexOf(route.pool)],
-          SIM_MODEL,
-        ),
-      );
-      for (const policy of schedulingPolicyNames) {
-        await setPolicy(policy);
-        const viaGateway = (request: WorkloadRequest): Route => ({
-          pool: gatewayPool,
-          headers: {
-            'x-request-priority': request.priority,
-            ...(request.deadlineMs === undefined ? {} : { 'x-slo-deadline-ms': String(request.deadlineMs) }),
-          },
-        });
-        strategies.push(
-          await runWorkload(
-            policy,
-            load,
-            workload,
-            viaGateway,
-            (headers) => byEngineId.get(headerOf(headers, 'x-sage-engine-id') ?? ''),
-            SIM_MODEL,
-          ),
-        );
-      }
-      const baseline = strategies[0] as StrategyResult;
-      const entry: LoadResult = {
-        load,
-        requestsPerSecond: round(load * fleetCapacity(), 1),
-        strategies: strategies.map((result) => ({ ...result, vsRoundRobin: compare(result, baseline) })),
-      };
-      for (const result of entry.strategies) {
-        console.log(
-          `[scheduling] load ${load} ${result.strategy.padEnd(14)} urgent p99 ${result.urgent.p99.toFixed(0)} ms, ` +
-            `SLO ${(result.sloAttainment * 100).toFixed(1)}%, ${result.throughput} req/s, cost ${result.costPerRequest}, ` +
-            `failures ${result.failures}, share ${JSON.stringify(result.engineShare)}`,
-        );
-      }
-      results.push(entry);
+      prompt += stats.promptTokens;
+      cached += stats.cachedTokens;
     }
+    return { prompt, cached };
+  };
+  const runs = new Map<string, RunResult[]>();
+  const cells = new Map<string, { workload: WorkloadKind; load: number; rate: number; capacity: number }>();
+  const order = seededRandom(4242);
+  try {
+    for (let repetition = 0; repetition < repetitions; repetition += 1) {
+      for (const [workloadIndex, kind] of workloads.entries()) {
+        for (const [loadIndex, load] of loads.entries()) {
+          const workload = generateWorkload(
+            kind,
+            count,
+            load,
+            1000 + 100 * repetition + 10 * workloadIndex + loadIndex,
+          );
+          const cell = `${kind}@${load}`;
+          cells.set(cell, {
+            workload: kind,
+            load,
+            rate: round(load * workload.capacity, 1),
+            capacity: round(workload.capacity, 1),
+          });
+          for (const strategy of shuffled(strategies, order)) {
+            let route: (request: WorkloadRequest) => Route;
+            let engineOf: (
+              headers: Record<string, string | string[] | undefined>,
+              route: Route,
+            ) => SimulatedEngine | undefined;
+            if (strategy === CLIENT_ROUND_ROBIN) {
+              let next = 0;
+              route = () => ({ pool: enginePools[next++ % enginePools.length] as Pool, headers: {} });
+              engineOf = (_headers, chosen) => FLEET[enginePools.indexOf(chosen.pool)];
+            } else {
+              await setPolicy(strategy);
+              route = (request) => ({
+                pool: gatewayPool,
+                headers: {
+                  'x-request-priority': request.priority,
+                  ...(request.deadlineMs === undefined
+                    ? {}
+                    : { 'x-slo-deadline-ms': String(request.deadlineMs) }),
+                },
+              });
+              engineOf = (headers) => byEngineId.get(headerOf(headers, 'x-sage-engine-id') ?? '');
+            }
+            const before = await cacheCounters();
+            const salt = `run${repetition}${kind}${load}${strategy}`.replace(/[^a-z0-9]/gi, '');
+            const result = await runWorkload(workload.requests, route, engineOf, SIM_MODEL, salt);
+            const after = await cacheCounters();
+            const cacheHitRate = (after.cached - before.cached) / Math.max(1, after.prompt - before.prompt);
+            const key = `${cell}:${strategy}`;
+            runs.set(key, [...(runs.get(key) ?? []), { ...result, cacheHitRate }]);
+            const ok = result.outcomes.filter((outcome) => outcome.status === 200).length;
+            console.log(
+              `[scheduling] rep ${repetition + 1}/${repetitions} ${kind} load ${load} ${strategy.padEnd(18)} ${ok}/${result.outcomes.length} ok in ${result.seconds.toFixed(1)} s, cache hits ${(cacheHitRate * 100).toFixed(0)}%`,
+            );
+            await new Promise((resolve) => setTimeout(resolve, 200));
+          }
+        }
+      }
+    }
+    const results: LoadResult[] = [...cells.entries()].map(([cell, info]) => ({
+      workload: info.workload,
+      load: info.load,
+      requestsPerSecond: info.rate,
+      capacity: info.capacity,
+      strategies: strategies.map((strategy) =>
+        summarise(strategy, runs.get(`${cell}:${strategy}`) ?? [], FLEET),
+      ),
+    }));
     const settings = {
       requestsPerRun: count,
+      repetitions,
       loads,
-      fleetCapacityRequestsPerSecond: round(fleetCapacity(), 1),
+      workloads,
       fleet: FLEET,
       classMix: CLASS_MIX,
-      baseline: 'round-robin by the client straight to the engines (no gateway, no queue)',
+      reference: `${REFERENCE} (inside the gateway)`,
     };
     const markdown = renderSchedulingMarkdown(results, settings);
     console.log(`\n${markdown}\n`);
@@ -158,6 +190,7 @@ async function run(options: BenchmarkOptions): Promise<void> {
 
 export const schedulingBenchmark: Benchmark = {
   name: 'scheduling',
-  description: 'every policy vs client-side round-robin on a simulated fleet with a mixed workload',
+  description:
+    'our policies vs the peers’ algorithms inside the gateway (and client round-robin) on a simulated fleet with a prefix cache, shared-prefix and unique workloads, 0.5–1.5× capacity',
   run,
 };

@@ -1,13 +1,24 @@
 /**
  * A simulated inference engine for the scheduling benchmark: OpenAI-compatible chat completions
- * whose service time follows a simple model, with a concurrency limit and a FIFO queue.
+ * whose service time follows a simple model, with a concurrency limit, a memory limit on
+ * concurrent sequences and a prefix cache, and a FIFO queue.
  *
- *   service time = prompt tokens × prefill-ms-per-1k / 1000 + max_tokens × decode-ms-per-token
+ *   service time = uncached prompt tokens × prefill-ms-per-1k / 1000 + max_tokens × decode-ms-per-token
  *
- * A request beyond `--max-concurrency` waits in the engine's own FIFO queue (as vLLM's waiting
- * queue would). Prompt tokens are counted as whitespace-separated words.
+ * Prompt tokens are whitespace-separated words of every message (a role marker counts as one),
+ * in blocks of `BLOCK_TOKENS`; block `i` is identified by a hash chained over blocks 0…i (as
+ * vLLM's prefix cache does). The longest run of leading blocks found in the engine's LRU cache
+ * (`--prefix-cache-tokens` capacity, 0 = no cache) costs nothing to prefill; the request's
+ * blocks are then cached. A request runs once a slot is free (`--max-concurrency`) and the KV
+ * memory of the running sequences — prompt + max_tokens each — leaves room for it
+ * (`--kv-capacity-tokens`, 0 = unlimited; a request larger than the whole capacity runs alone);
+ * otherwise it waits in the engine's own FIFO queue (as vLLM's waiting queue would).
+ *
+ * With `"stream": true` the answer is an event stream: headers and the first token once prefill
+ * is done (time to first token), the rest when decoding ends.
  *
  *   --host H --port N --model ID --prefill-ms-per-1k X --decode-ms-per-token Y --max-concurrency C
+ *   --prefix-cache-tokens T --kv-capacity-tokens K
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
@@ -21,21 +32,34 @@ const { values: flags } = parseArgs({
     'prefill-ms-per-1k': { type: 'string', default: '40' },
     'decode-ms-per-token': { type: 'string', default: '4' },
     'max-concurrency': { type: 'string', default: '4' },
+    'prefix-cache-tokens': { type: 'string', default: '0' },
+    'kv-capacity-tokens': { type: 'string', default: '0' },
   },
   strict: false,
 });
 
+/** Tokens per cache block. */
+const BLOCK_TOKENS = 16;
+
 const prefillMsPer1k = Number(flags['prefill-ms-per-1k']);
 const decodeMsPerToken = Number(flags['decode-ms-per-token']);
 const maxConcurrency = Number(flags['max-concurrency']);
+const cacheBlocks = Math.floor(Number(flags['prefix-cache-tokens']) / BLOCK_TOKENS);
+const kvCapacity = Number(flags['kv-capacity-tokens']);
 let active = 0;
-const waiting: Array<() => void> = [];
+let kvUsed = 0;
+const waiting: Array<{ tokens: number; start: () => void }> = [];
 let served = 0;
+let promptTokensTotal = 0;
+let cachedTokensTotal = 0;
+/** Block hash → true, least recently used first. */
+const cache = new Map<number, true>();
 
 interface ChatBody {
   model?: string;
-  messages?: Array<{ content?: unknown }>;
+  messages?: Array<{ role?: unknown; content?: unknown }>;
   max_tokens?: number;
+  stream?: boolean;
 }
 
 function send(
@@ -63,25 +87,77 @@ async function readJson(request: IncomingMessage): Promise<ChatBody | undefined>
   }
 }
 
-/** Wait for a slot (FIFO); resolves with the ms spent waiting. */
-function acquireSlot(): Promise<number> {
+/** The prompt's block hashes (whole blocks only) and its token count. */
+function promptBlocks(messages: NonNullable<ChatBody['messages']>): { hashes: number[]; tokens: number } {
+  const hashes: number[] = [];
+  let hash = 0x811c9dc5;
+  let inBlock = 0;
+  let tokens = 0;
+  const addToken = (word: string) => {
+    for (let index = 0; index < word.length; index += 1)
+      hash = Math.imul(hash ^ word.charCodeAt(index), 0x01000193);
+    hash = Math.imul(hash ^ 32, 0x01000193);
+    tokens += 1;
+    inBlock += 1;
+    if (inBlock === BLOCK_TOKENS) {
+      hashes.push(hash >>> 0);
+      inBlock = 0;
+    }
+  };
+  for (const message of messages) {
+    addToken(`<${typeof message.role === 'string' ? message.role : 'user'}>`);
+    if (typeof message.content !== 'string') continue;
+    for (const word of message.content.split(/\s+/)) if (word) addToken(word);
+  }
+  return { hashes, tokens };
+}
+
+/** Tokens of the longest cached run of leading blocks; refreshes and caches the request's blocks. */
+function cachedPrefixTokens(hashes: readonly number[]): number {
+  if (cacheBlocks <= 0) return 0;
+  let hits = 0;
+  while (hits < hashes.length && cache.has(hashes[hits] as number)) hits += 1;
+  for (const hash of hashes) {
+    cache.delete(hash);
+    cache.set(hash, true);
+  }
+  while (cache.size > cacheBlocks) cache.delete(cache.keys().next().value as number);
+  return hits * BLOCK_TOKENS;
+}
+
+function fits(tokens: number): boolean {
+  if (active >= maxConcurrency) return false;
+  if (kvCapacity <= 0 || active === 0) return true;
+  return kvUsed + tokens <= kvCapacity;
+}
+
+/** Wait for a slot and KV memory (FIFO); resolves with the ms spent waiting. */
+function acquireSlot(tokens: number): Promise<number> {
   const queuedAt = performance.now();
-  if (active < maxConcurrency) {
+  if (waiting.length === 0 && fits(tokens)) {
     active += 1;
+    kvUsed += tokens;
     return Promise.resolve(0);
   }
   return new Promise((resolve) => {
-    waiting.push(() => {
-      active += 1;
-      resolve(performance.now() - queuedAt);
+    waiting.push({
+      tokens,
+      start: () => {
+        active += 1;
+        kvUsed += tokens;
+        resolve(performance.now() - queuedAt);
+      },
     });
   });
 }
 
-function releaseSlot(): void {
+function releaseSlot(tokens: number): void {
   active -= 1;
-  waiting.shift()?.();
+  kvUsed -= tokens;
+  while (waiting.length > 0 && fits((waiting[0] as { tokens: number }).tokens)) waiting.shift()?.start();
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function chat(request: IncomingMessage, response: ServerResponse): Promise<void> {
   const body = await readJson(request);
@@ -90,25 +166,50 @@ async function chat(request: IncomingMessage, response: ServerResponse): Promise
       error: { message: 'invalid request', type: 'invalid_request_error', param: null, code: null },
     });
   }
-  const promptTokens = body.messages
-    .map((message) =>
-      typeof message.content === 'string' ? message.content.split(/\s+/).filter(Boolean).length : 0,
-    )
-    .reduce((sum, count) => sum + count, 0);
+  const { hashes, tokens: promptTokens } = promptBlocks(body.messages);
   const completionTokens = typeof body.max_tokens === 'number' && body.max_tokens > 0 ? body.max_tokens : 16;
-  const serviceMs = (promptTokens * prefillMsPer1k) / 1000 + completionTokens * decodeMsPerToken;
-  const queuedMs = await acquireSlot();
-  try {
-    await new Promise((resolve) => setTimeout(resolve, serviceMs));
-  } finally {
-    releaseSlot();
-  }
+  const sequenceTokens = promptTokens + completionTokens;
+  const queuedMs = await acquireSlot(sequenceTokens);
+  const cachedTokens = Math.min(promptTokens, cachedPrefixTokens(hashes));
+  promptTokensTotal += promptTokens;
+  cachedTokensTotal += cachedTokens;
+  const prefillMs = ((promptTokens - cachedTokens) * prefillMsPer1k) / 1000;
+  const decodeMs = completionTokens * decodeMsPerToken;
   served += 1;
+  const id = `sim-${process.pid}-${served}`;
+  const headers = {
+    'x-sim-port': String(flags.port),
+    'x-sim-queue-ms': queuedMs.toFixed(1),
+    'x-sim-service-ms': (prefillMs + decodeMs).toFixed(1),
+    'x-sim-cached-tokens': String(cachedTokens),
+    'x-sim-prompt-tokens': String(promptTokens),
+  };
+  try {
+    await sleep(prefillMs);
+    if (body.stream === true) {
+      response.writeHead(200, { 'content-type': 'text/event-stream', ...headers });
+      const chunk = (content: string, finish: string | null) =>
+        `data: ${JSON.stringify({
+          id,
+          object: 'chat.completion.chunk',
+          created: Math.floor(Date.now() / 1000),
+          model: body.model ?? flags.model,
+          choices: [{ index: 0, delta: { content }, finish_reason: finish }],
+        })}\n\n`;
+      response.write(chunk('ok', null));
+      await sleep(decodeMs);
+      response.end(`${chunk(' ok'.repeat(Math.max(0, completionTokens - 1)), 'length')}data: [DONE]\n\n`);
+      return;
+    }
+    await sleep(decodeMs);
+  } finally {
+    releaseSlot(sequenceTokens);
+  }
   send(
     response,
     200,
     {
-      id: `sim-${process.pid}-${served}`,
+      id,
       object: 'chat.completion',
       created: Math.floor(Date.now() / 1000),
       model: body.model ?? flags.model,
@@ -123,13 +224,10 @@ async function chat(request: IncomingMessage, response: ServerResponse): Promise
         prompt_tokens: promptTokens,
         completion_tokens: completionTokens,
         total_tokens: promptTokens + completionTokens,
+        prompt_tokens_details: { cached_tokens: cachedTokens },
       },
     },
-    {
-      'x-sim-port': String(flags.port),
-      'x-sim-queue-ms': queuedMs.toFixed(1),
-      'x-sim-service-ms': serviceMs.toFixed(1),
-    },
+    headers,
   );
 }
 
@@ -141,6 +239,21 @@ const server = createServer((request, response) => {
       data: [{ id: flags.model, object: 'model', created: 0, owned_by: 'sim' }],
     });
   }
+  if (request.method === 'GET' && request.url === '/sim/stats') {
+    return send(response, 200, {
+      served,
+      promptTokens: promptTokensTotal,
+      cachedTokens: cachedTokensTotal,
+      cachedBlocks: cache.size,
+    });
+  }
+  if (request.method === 'POST' && request.url === '/sim/reset') {
+    cache.clear();
+    served = 0;
+    promptTokensTotal = 0;
+    cachedTokensTotal = 0;
+    return send(response, 200, { ok: true });
+  }
   if (request.method === 'POST' && request.url === '/v1/chat/completions')
     return void chat(request, response);
   send(response, 404, {
@@ -150,7 +263,7 @@ const server = createServer((request, response) => {
 server.keepAliveTimeout = 65_000;
 server.listen(Number(flags.port), String(flags.host), () => {
   process.stdout.write(
-    `simulated engine on ${flags.host}:${flags.port}: prefill ${prefillMsPer1k} ms/1k tokens, decode ${decodeMsPerToken} ms/token, ${maxConcurrency} at a time\n`,
+    `simulated engine on ${flags.host}:${flags.port}: prefill ${prefillMsPer1k} ms/1k tokens, decode ${decodeMsPerToken} ms/token, ${maxConcurrency} at a time, prefix cache ${cacheBlocks * BLOCK_TOKENS} tokens, KV ${kvCapacity || 'unlimited'} tokens\n`,
   );
 });
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -104,7 +104,7 @@ export {
   type PortAllocatorOptions,
 } from './ports/port-allocator.js';
 // Scheduler
-export { planDispatch } from './scheduler/dispatch-plan.js';
+export { planDispatch, planRound } from './scheduler/dispatch-plan.js';
 export { EngineLoadTracker } from './scheduler/engine-load-tracker.js';
 export {
   type SchedulingPolicyName,
