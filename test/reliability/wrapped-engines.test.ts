@@ -53,6 +53,7 @@ async function gatewayOver(stateDir: string): Promise<ReliabilityGateway> {
 function startOptions(wrapper: EngineWrapper): EngineStartOptions {
   return {
     backend: wrapper.backend,
+    ...(wrapper.kind ? { engineKind: wrapper.kind } : {}),
     useGpu: wrapper.useGpu,
     ...(wrapper.useGpu ? { requiredMemoryGb: 2 } : {}),
   };
@@ -71,7 +72,8 @@ async function allRunning(gateway: ReliabilityGateway, count: number): Promise<E
   return gateway.gateway.manager.listEngines();
 }
 
-function chat(url: string, model: string) {
+function chat(url: string, model: string, kind: EngineWrapper['kind'] = 'llm') {
+  if (kind === 'embedding') return postJson(`${url}/v1/embeddings`, { model, input: 'hi' });
   return postJson(`${url}/v1/chat/completions`, { model, messages: [{ role: 'user', content: 'hi' }] });
 }
 
@@ -93,9 +95,11 @@ describe('engines behind wrappers, shims and console scripts', () => {
       const [adopted] = await allRunning(second, 1);
       expect(adopted).toMatchObject({ engineId: engine.engineId, pid, port: engine.port });
       expect(markedProcesses(first.stateDir)).toEqual(processes);
-      const answer = await chat(second.url, wrapper.model);
+      const answer = await chat(second.url, wrapper.model, wrapper.kind);
       expect(answer.status).toBe(200);
-      expect((answer.body as { engine_pid?: number }).engine_pid).toBeDefined();
+      if (wrapper.kind !== 'embedding') {
+        expect((answer.body as { engine_pid?: number }).engine_pid).toBeDefined();
+      }
 
       await second.close();
       await waitFor(() => markedProcesses(first.stateDir).length === 0, 15_000);
@@ -130,6 +134,7 @@ describe('engines behind wrappers, shims and console scripts', () => {
             model_id: wrapper.model,
             backend: wrapper.backend,
             use_gpu: wrapper.useGpu,
+            ...(wrapper.kind ? { engine_kind: wrapper.kind } : {}),
             ...(wrapper.useGpu ? { required_memory_gb: 2 } : {}),
           }),
         });
@@ -173,7 +178,9 @@ describe('engines behind wrappers, shims and console scripts', () => {
       rebuilt.map((engine) => [engine.engineId, engine.pid, engine.port, engine.modelId]).sort(),
     ).toEqual(engines.map((engine) => [engine.engineId, engine.pid, engine.port, engine.modelId]).sort());
     expect(markedProcesses(first.stateDir)).toEqual(processes);
-    for (const wrapper of wrappers) expect((await chat(second.url, wrapper.model)).status).toBe(200);
+    for (const wrapper of wrappers) {
+      expect((await chat(second.url, wrapper.model, wrapper.kind)).status).toBe(200);
+    }
 
     await second.close();
     await waitFor(() => markedProcesses(first.stateDir).length === 0, 15_000);

@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,19 @@ export interface EngineWrapper {
   /** Start it on a (mock) GPU (vLLM serves LLMs on GPUs). */
   useGpu: boolean;
   python: boolean;
+  /** An embedding engine (answers /v1/embeddings); default an LLM. */
+  kind?: 'llm' | 'embedding';
 }
+
+/**
+ * The hf-embed server needs torch and transformers, and a model it can load offline
+ * (`SAGE_TEST_HF_EMBED_MODEL`: a local folder or a cached id); without them that case is skipped.
+ */
+const hfEmbedModel =
+  process.env.SAGE_TEST_HF_EMBED_MODEL &&
+  spawnSync('python3', ['-c', 'import torch, transformers'], { stdio: 'ignore' }).status === 0
+    ? process.env.SAGE_TEST_HF_EMBED_MODEL
+    : undefined;
 
 const engineArgs = ['--host', '{host}', '--port', '{port}', '--model', '{model}'];
 
@@ -91,6 +103,19 @@ export function engineWrappers(): EngineWrapper[] {
       python: true,
     },
     { name: 'vllm', backend: 'vllm', model: 'Qwen/Qwen2.5-0.5B-Instruct', useGpu: true, python: true },
+    // The hf-embed server through the machine's python3, where torch and a model are at hand.
+    ...(hfEmbedModel
+      ? [
+          {
+            name: 'hf-embed',
+            backend: 'hf-embed',
+            model: hfEmbedModel,
+            useGpu: false,
+            python: true,
+            kind: 'embedding' as const,
+          },
+        ]
+      : []),
   ];
 }
 
