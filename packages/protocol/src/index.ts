@@ -12,5 +12,5 @@ export * from './model-id.js';
 export * from './models.js';
 export * from './openai.js';
 export * from './scheduling.js';
-export * from './validate.js';
 export * from './server-sent-events.js';
+export * from './validate.js';
