@@ -99,6 +99,7 @@ class RoundContext implements PolicyContext {
   readonly now: number;
   readonly waitingFor = new Map<string, number>();
   #queue: QueuedRequest[] | undefined;
+  #arrival: QueuedRequest[] | undefined;
   #engines: CandidateView[] | undefined;
   readonly #left: readonly PlanEntry[];
   readonly #gone = new Set<string>();
@@ -113,11 +114,21 @@ class RoundContext implements PolicyContext {
   /** Every request still queued, in arrival order (built on first use after a change). */
   get queue(): readonly QueuedRequest[] {
     if (this.#queue === undefined) {
-      this.#queue = [];
-      for (const entry of this.#left) {
-        if (!this.#gone.has(entry.request.requestId)) this.#queue.push(entry.request);
+      // Arrival order: sorted once per round (entries may come in the policy's order), then filtered.
+      if (this.#arrival === undefined) {
+        this.#arrival = this.#left.map((entry) => entry.request);
+        let sorted = true;
+        for (let index = 1; index < this.#arrival.length && sorted; index += 1) {
+          sorted =
+            (this.#arrival[index - 1] as QueuedRequest).sequence <
+            (this.#arrival[index] as QueuedRequest).sequence;
+        }
+        if (!sorted) this.#arrival.sort((a, b) => a.sequence - b.sequence);
       }
-      this.#queue.sort((a, b) => a.sequence - b.sequence);
+      this.#queue =
+        this.#gone.size === 0
+          ? this.#arrival
+          : this.#arrival.filter((request) => !this.#gone.has(request.requestId));
     }
     return this.#queue;
   }
