@@ -20,6 +20,7 @@ import { InferenceForwarder } from './proxy/inference-forwarder.js';
 import { healthRoutes } from './routes/health.js';
 import { managementRoutes } from './routes/management.js';
 import { openAiRoutes } from './routes/openai.js';
+import { translatedRoutes } from './routes/translated-routes.js';
 
 /** Options of {@link createGateway}. */
 export interface CreateGatewayOptions {
@@ -113,6 +114,7 @@ export function createGateway(options: CreateGatewayOptions): Hono<GatewayEnv> {
   const bodyLimits = { limitBytes: config.bodyLimitBytes, maxDepth: config.limits.maxJsonDepth };
   app.route('/v1/management', managementRoutes({ manager, bodyLimits, logger }));
   app.route('/v1', openAiRoutes({ manager, forwarder, metrics, bodyLimits }));
+  app.route('/v1', translatedRoutes({ forwarder, metrics, bodyLimits }));
   app.notFound((c) => onError(new RouteNotFoundError(c.req.method, c.req.path), c));
   app.onError(onError);
 

@@ -41,6 +41,7 @@ export {
   PresetApplyError,
   RouteNotFoundError,
   UnsupportedMediaTypeError,
+  UnsupportedParameterError,
 } from './errors/gateway-errors.js';
 export type { GatewayEnv, GatewayVariables, SchedulingHints } from './gateway-env.js';
 export { createGatewayLogger } from './gateway-logger.js';

@@ -72,6 +72,39 @@ describe('createEngineApp', () => {
     expect(await response.json()).toMatchObject({ error: { code: 'wrong_model_kind', param: 'model' } });
   });
 
+  it('refuses what it does not serve with a 400 that names the parameter, and every 400 has a code', async () => {
+    const { state, post } = setup();
+    state.ready(fakeModel(['a', 'b']));
+    const cases: Array<[string, unknown, string, string]> = [
+      [
+        '/v1/chat/completions',
+        { messages: [{ role: 'user', content: 'x' }], logprobs: true },
+        'logprobs',
+        'unsupported_parameter',
+      ],
+      [
+        '/v1/chat/completions',
+        { messages: [{ role: 'user', content: 'x' }], top_logprobs: 2 },
+        'top_logprobs',
+        'unsupported_parameter',
+      ],
+      ['/v1/completions', { prompt: 'x', logprobs: 1 }, 'logprobs', 'unsupported_parameter'],
+      ['/v1/completions', { prompt: ['a', 'b'] }, 'prompt', 'invalid_value'],
+      ['/v1/chat/completions', { messages: [{ role: 'user', content: 'x' }], n: 2 }, 'n', 'invalid_value'],
+    ];
+    for (const [path, body, param, code] of cases) {
+      const response = await post(path, body);
+      expect(response.status, `${path} ${JSON.stringify(body)}`).toBe(400);
+      expect(await response.json()).toMatchObject({ error: { param, code } });
+    }
+    // Asking for nothing is not refused.
+    const plain = await post('/v1/chat/completions', {
+      messages: [{ role: 'user', content: 'x' }],
+      logprobs: false,
+    });
+    expect(plain.status).toBe(200);
+  });
+
   it('returns OpenAI completion bodies with usage', async () => {
     const { state, post } = setup();
     state.ready(fakeModel(['a', 'b', 'c']));

@@ -44,6 +44,16 @@ const outcomeByStatus: Record<HttpError['status'], RequestOutcome> = {
   503: 'rejected',
 };
 
+/** Every error has a `code` (OpenAI's codes where one fits): the status decides when the thrower gave none. */
+const codeByStatus: Record<HttpError['status'], string> = {
+  400: 'invalid_value',
+  404: 'not_found',
+  413: 'request_too_large',
+  429: 'rate_limit_exceeded',
+  500: 'internal_error',
+  503: 'engine_unavailable',
+};
+
 /** The one mapping from a thrown error to an HTTP answer in OpenAI's error shape. */
 export function toErrorAnswer(error: unknown): ErrorAnswer {
   const httpError = asHttpError(error);
@@ -54,7 +64,7 @@ export function toErrorAnswer(error: unknown): ErrorAnswer {
     status: httpError.status,
     body: openAiError(httpError.message, {
       type: type ?? (httpError.status >= 500 ? 'server_error' : 'invalid_request_error'),
-      code: code ?? null,
+      code: code ?? codeByStatus[httpError.status],
       param: param ?? null,
     }),
     headers,
@@ -76,4 +86,21 @@ function asHttpError(error: unknown): HttpError {
   }
   const message = error instanceof Error ? error.message : String(error);
   return new HttpError(500, `internal engine error: ${message}`, { type: 'server_error' });
+}
+
+/**
+ * Log probabilities are not served by this engine (node-llama-cpp gives no per-token
+ * probabilities through our generation path): a request for them is a 400 naming the parameter,
+ * never a silent `null`. `logprobs: false` / `top_logprobs: 0` / `null` ask for nothing.
+ */
+export function refuseLogprobs(request: Record<string, unknown>): void {
+  for (const param of ['logprobs', 'top_logprobs'] as const) {
+    const value = request[param];
+    if (value === undefined || value === null || value === false || value === 0) continue;
+    throw badRequest(
+      `this engine does not return log probabilities (${param})`,
+      param,
+      'unsupported_parameter',
+    );
+  }
 }

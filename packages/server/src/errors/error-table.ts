@@ -32,6 +32,7 @@ import {
   PresetApplyError,
   RouteNotFoundError,
   UnsupportedMediaTypeError,
+  UnsupportedParameterError,
 } from './gateway-errors.js';
 
 /** How one error class is answered over HTTP (OpenAI's error shape). */
@@ -97,6 +98,15 @@ export const ERROR_TABLE: readonly Row[] = [
     UnknownCatalogModelError.isInstance,
     { status: 404, type: invalid, code: 'model_not_found', param: () => 'model' },
   ],
+  [
+    UnsupportedParameterError.isInstance,
+    {
+      status: 400,
+      type: invalid,
+      code: 'unsupported_parameter',
+      param: (error: UnsupportedParameterError) => error.param,
+    },
+  ],
   [PayloadTooLargeError.isInstance, { status: 413, type: invalid, code: 'request_too_large' }],
   [UnsupportedMediaTypeError.isInstance, { status: 415, type: invalid, code: 'unsupported_media_type' }],
   [InsufficientGpuMemoryError.isInstance, conflict('insufficient_gpu_memory')],
@@ -153,6 +163,14 @@ export const ERROR_TABLE: readonly Row[] = [
   [EngineUnreachableError.isInstance, { status: 502, type: 'server_error', code: 'engine_unreachable' }],
 ];
 
+/** Every error has a `code`: Hono's own HTTP exceptions get one from their status. */
+function httpExceptionCode(status: number): string {
+  if (status === 404) return 'not_found';
+  if (status === 405) return 'method_not_allowed';
+  if (status === 400) return 'invalid_request';
+  return status >= 500 ? 'internal_error' : `http_${status}`;
+}
+
 const UNEXPECTED: ErrorMapping = { status: 500, type: 'server_error', code: 'internal_error' };
 
 /** The table row for `error`, or undefined when it is not a known class. */
@@ -174,7 +192,7 @@ export function describeError(error: unknown): {
   if (error instanceof HTTPException) {
     const status = error.status;
     return {
-      mapping: { status, type: status >= 500 ? 'server_error' : invalid, code: null },
+      mapping: { status, type: status >= 500 ? 'server_error' : invalid, code: httpExceptionCode(status) },
       param: null,
       message: error.message || 'request failed',
       expected: status < 500,

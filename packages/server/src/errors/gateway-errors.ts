@@ -200,3 +200,21 @@ export class InsecureBindError extends SageError {
     return hasMarker(error, insecureBind);
   }
 }
+
+const unsupportedParameter = errorMarker('UnsupportedParameterError');
+/**
+ * A request parameter the gateway cannot serve on this route (HTTP 400, `code:
+ * unsupported_parameter`, `param` names it): e.g. `tools` on `/v1/responses` translated to chat
+ * completions, or `previous_response_id` (the gateway stores no responses).
+ */
+export class UnsupportedParameterError extends SageError {
+  readonly [unsupportedParameter] = true;
+  readonly param: string;
+  constructor(param: string, message: string) {
+    super({ name: 'UnsupportedParameterError', message: `${param}: ${message}` });
+    this.param = param;
+  }
+  static override isInstance(error: unknown): error is UnsupportedParameterError {
+    return hasMarker(error, unsupportedParameter);
+  }
+}

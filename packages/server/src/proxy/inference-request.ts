@@ -2,10 +2,22 @@ import type { ServerResponse } from 'node:http';
 import type { SchedulingHints } from '../gateway-env.js';
 import type { ClientLink } from '../request/client-connection.js';
 
-/** An OpenAI inference route: the gateway path is also the engine path. */
+/** An inference route: the gateway path is also the engine path, unless the request is translated. */
 export interface InferenceRoute {
-  path: '/v1/chat/completions' | '/v1/completions' | '/v1/embeddings';
+  path: '/v1/chat/completions' | '/v1/completions' | '/v1/embeddings' | '/v1/responses' | '/v1/messages';
   kind: 'llm' | 'embedding';
+}
+
+/**
+ * A request of an API that some engines do not serve (`/v1/responses`, `/v1/messages`): engines
+ * of `nativeBackends` get it as is, the others the chat completion request `json`.
+ */
+export interface RequestTranslation {
+  path: '/v1/chat/completions';
+  json: Record<string, unknown>;
+  nativeBackends: readonly string[];
+  /** Told before each attempt whether the engine gets the request as is. */
+  onAttempt(native: boolean): void;
 }
 
 /** One inference request, parsed and validated by its route. */
@@ -28,6 +40,8 @@ export interface InferenceRequest {
   prefixHashes?: readonly number[] | undefined;
   /** The client: aborts when it disconnects. */
   client: ClientLink;
+  /** Set for routes that are translated to chat completions on engines without them. */
+  translation?: RequestTranslation | undefined;
   /** The Node HTTP/1 response, when there is one: a streamed answer may be piped straight into it. */
   outgoing?: ServerResponse | undefined;
 }

@@ -11,6 +11,8 @@ import { headerValue, type UpstreamFailure } from './upstream-response.js';
 export interface EngineAddress {
   host: string;
   port: number;
+  /** The engine's backend (`sage`, `vllm`, …): decides whether a translated route goes as is. */
+  backend?: string | undefined;
 }
 
 /** How one attempt on one engine ended. Nothing has reached the client yet in any of them. */
@@ -84,10 +86,16 @@ export async function attemptUpstream(
 ): Promise<AttemptOutcome> {
   const engineId = lease.engine.engineId;
   if (!address || address.port === 0) return { type: 'skipped', engineId };
+  // A translated route (`/v1/responses` on an engine without it) sends the chat completion form.
+  const { translation } = request;
+  const translated =
+    translation && !translation.nativeBackends.includes(address.backend ?? '') ? translation : undefined;
   // Built before the try below: only what happens on the wire may count against the engine.
   let body: Uint8Array;
   try {
-    body = bodyFor(request, lease.engine.modelId);
+    body = translated
+      ? bodyFor({ ...request, model: undefined, json: translated.json }, lease.engine.modelId)
+      : bodyFor(request, lease.engine.modelId);
   } catch (error) {
     return { type: 'unbuildable', engineId, error: error as Error };
   }
@@ -97,10 +105,11 @@ export async function attemptUpstream(
     failure,
     engineMs: performance.now() - sentAt,
   });
+  translation?.onAttempt(translated === undefined);
   let upstream: Dispatcher.ResponseData;
   try {
     upstream = await pools.get(engineId, address.host, address.port).request({
-      path: request.route.path,
+      path: translated ? translated.path : request.route.path,
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-request-id': request.requestId },
       body,

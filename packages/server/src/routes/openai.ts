@@ -1,4 +1,4 @@
-import { type ControlPlaneManager, promptPrefixHashes } from '@sage/control-plane';
+import { type ControlPlaneManager, ModelNotFoundError, promptPrefixHashes } from '@sage/control-plane';
 import {
   acceptsTraffic,
   ChatCompletionRequest,
@@ -114,6 +114,13 @@ export function openAiRoutes(options: OpenAiRoutesOptions): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
   let sequence = 0;
   app.get('/models', (c) => c.json(listModels(options.manager)));
+  // Model ids contain `/`: the openai SDK sends `sage%2Ftiny-chat`, curl users `sage/tiny-chat`.
+  app.get('/models/:id{.+}', (c) => {
+    const id = c.req.param('id');
+    const entry = listModels(options.manager).data.find((model) => model.id === id);
+    if (!entry) throw new ModelNotFoundError(id, 'llm');
+    return c.json(entry);
+  });
   app.use('/chat/completions', schedulingHints());
   app.use('/completions', schedulingHints());
   app.use('/embeddings', schedulingHints());

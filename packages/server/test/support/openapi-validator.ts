@@ -26,15 +26,47 @@ function normaliseNullable(node: unknown): unknown {
   return { anyOf: [schema, { type: 'null' }] };
 }
 
-/** A validator of OpenAI component schemas: `validate('CreateEmbeddingResponse', body)` → error list. */
+type Schemas = Record<
+  string,
+  {
+    anyOf?: Array<{ $ref?: string }>;
+    oneOf?: Array<{ $ref?: string }>;
+    properties?: { type?: { enum?: unknown[] } };
+  }
+>;
+
+/**
+ * The member of a union schema (`ResponseStreamEvent`, …) whose `type` enum holds `type`: a
+ * streamed event is then checked against its own schema, with errors that are readable (a
+ * mismatch against a union of 50 lists every member's complaints).
+ */
+function unionMember(schemas: Schemas, schemaName: string, value: unknown): string {
+  const members = schemas[schemaName]?.anyOf ?? schemas[schemaName]?.oneOf;
+  const type = (value as { type?: unknown } | null)?.type;
+  if (!members || typeof type !== 'string') return schemaName;
+  for (const member of members) {
+    const name = member.$ref?.split('/').pop();
+    if (name && schemas[name]?.properties?.type?.enum?.includes(type)) return name;
+  }
+  return schemaName;
+}
+
+/**
+ * A validator of OpenAI component schemas: `validate('CreateEmbeddingResponse', body)` → error
+ * list. A union of typed members (`ResponseStreamEvent`) validates the member named by the
+ * value's `type`.
+ */
 export function createOpenApiValidator(): (schemaName: string, value: unknown) => string[] {
-  const spec = parse(readFileSync(OPENAPI_PATH, 'utf8')) as { components: unknown };
+  const spec = parse(readFileSync(OPENAPI_PATH, 'utf8')) as { components: { schemas: Schemas } };
   const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
   ajv.addSchema({ $id: 'openai', components: normaliseNullable(spec.components) });
   return (schemaName, value) => {
-    const validate = ajv.getSchema(`openai#/components/schemas/${schemaName}`);
-    if (!validate) throw new Error(`no schema ${schemaName} in the OpenAI description`);
+    const member = unionMember(spec.components.schemas, schemaName, value);
+    const validate = ajv.getSchema(`openai#/components/schemas/${member}`);
+    if (!validate) throw new Error(`no schema ${member} in the OpenAI description`);
     if (validate(value)) return [];
-    return (validate.errors ?? []).map((error) => `${error.instancePath || '(root)'} ${error.message}`);
+    return (validate.errors ?? []).map(
+      (error) => `${member}${error.instancePath || ' (root)'} ${error.message}`,
+    );
   };
 }

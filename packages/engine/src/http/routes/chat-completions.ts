@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type ChatCompletion, type ChatCompletionChunk, ChatCompletionRequest } from '@sage/protocol';
 import { Hono } from 'hono';
 import { toChatTurns } from '../chat-turns.js';
+import { refuseLogprobs } from '../http-error.js';
 import { readJsonBody } from '../read-json-body.js';
 import type { RouteContext } from '../route-context.js';
 import type { GenerationFormat } from '../serve-generation.js';
@@ -48,6 +49,7 @@ function chatFormat(model: string, created: number, includeUsage: boolean): Gene
 export function chatCompletionsRoute(context: RouteContext): Hono {
   return new Hono().post(ENDPOINT, async (c) => {
     const request = await readJsonBody(c, ChatCompletionRequest, 'invalid chat completion request');
+    refuseLogprobs(request);
     const model = context.state.generationModel(ENDPOINT);
     context.state.checkModelName(request.model);
     const prepared = await model.prepareChat(toChatTurns(request.messages));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Completion, CompletionRequest } from '@sage/protocol';
 import { Hono } from 'hono';
-import { badRequest } from '../http-error.js';
+import { badRequest, refuseLogprobs } from '../http-error.js';
 import { readJsonBody } from '../read-json-body.js';
 import type { RouteContext } from '../route-context.js';
 import type { GenerationFormat } from '../serve-generation.js';
@@ -36,6 +36,7 @@ function completionFormat(model: string, created: number, includeUsage: boolean)
 export function completionsRoute(context: RouteContext): Hono {
   return new Hono().post(ENDPOINT, async (c) => {
     const request = await readJsonBody(c, CompletionRequest, 'invalid completion request');
+    refuseLogprobs(request);
     const model = context.state.generationModel(ENDPOINT);
     context.state.checkModelName(request.model);
     const prompts = typeof request.prompt === 'string' ? [request.prompt] : request.prompt;
