@@ -4,7 +4,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import { ControlPlaneManager, type ControlPlaneManagerOptions } from '@sage/control-plane';
 import { type PresetInput, resolvePreset } from '@sage/presets';
 import type { Hono } from 'hono';
-import { type Logger, pino } from 'pino';
+import { type DestinationStream, type Logger, pino } from 'pino';
 import { ensureLocalAdminToken, localAdminTokenPath } from './auth/local-admin-token.js';
 import type { GatewayConfig } from './config/gateway-config.js';
 import { loadGatewayConfig } from './config/load-gateway-config.js';
@@ -41,6 +41,11 @@ export interface StartGatewayOptions {
    * {@link GatewayStartAbortedError}. No effect once it has resolved.
    */
   signal?: AbortSignal;
+  /**
+   * Where the gateway's own logger writes (ignored with `logger`): e.g. a pino-pretty stream for
+   * a person at a terminal (`sage llm serve`). Default: stdout, asynchronously, as JSON lines.
+   */
+  logDestination?: DestinationStream;
 }
 
 /** A listening gateway. */
@@ -178,7 +183,8 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
   }
   // Asynchronous writes keep logging off the request path; close() flushes them.
   const logger =
-    options.logger ?? pino({ level: config.logLevel }, pino.destination({ dest: 1, sync: false }));
+    options.logger ??
+    pino({ level: config.logLevel }, options.logDestination ?? pino.destination({ dest: 1, sync: false }));
   const ownsManager = options.manager === undefined;
   const manager =
     options.manager ?? new ControlPlaneManager(managerOptions(config, logger, options.managerOptions));

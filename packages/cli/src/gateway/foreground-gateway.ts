@@ -5,6 +5,7 @@ import type { CliContext } from '../context.js';
 import { CliExitError, usageError } from '../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import type { Output } from '../output/print.js';
+import { withProgress } from '../output/progress.js';
 import { foregroundArgs, type GatewayLaunch } from './gateway-launch.js';
 import {
   type GatewayModule,
@@ -13,6 +14,7 @@ import {
   type StartedGateway,
 } from './gateway-module.js';
 import { readLiveGateway, removePidFile, writePidFile } from './pid-file.js';
+import { prettyLogDestination } from './pretty-logs.js';
 import { gatewayPaths } from './state-directory.js';
 
 /**
@@ -38,6 +40,10 @@ export interface ForegroundGatewayOptions {
    * (`sage llm serve` passes `warn`, so its own lines stay readable).
    */
   defaultLogLevel?: string;
+  /** Log readable lines (pino-pretty) instead of JSON: a person at a terminal, no `--json`. */
+  prettyLogs?: boolean;
+  /** Shown with a spinner and the time elapsed until the gateway listens (a plain line when not on a terminal). */
+  progressText?: string;
 }
 
 /** The preset named by the launch, validated here so a typo fails before anything starts. */
@@ -205,10 +211,15 @@ export async function runForegroundGateway(
       ...(preset === undefined ? {} : { preset: { ...preset } }),
       insecure: launch.insecure,
       ...(launch.policy === undefined ? {} : { policy: launch.policy }),
+      ...(options.prettyLogs === true ? { logDestination: await prettyLogDestination() } : {}),
     });
     let gateway: StartedGateway;
     try {
-      gateway = await Promise.race([starting, signals.forced]);
+      const started = () => Promise.race([starting, signals.forced]);
+      gateway =
+        options.progressText === undefined
+          ? await started()
+          : await withProgress(output, options.progressText, started);
     } catch (error) {
       if ((error as { name?: unknown } | null)?.name !== 'GatewayStartAbortedError') throw error;
       output.note('stopped during start-up: gateway and engines stopped');

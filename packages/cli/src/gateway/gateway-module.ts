@@ -20,6 +20,8 @@ export interface ForegroundGatewayStartOptions {
    * this process (a second Ctrl-C) SIGKILLs the engines.
    */
   signal?: AbortSignal;
+  /** Where the gateway's logger writes (a pino-pretty stream); default: JSON lines on stdout. */
+  logDestination?: NodeJS.WritableStream;
 }
 
 export interface StartedGateway {

@@ -11,7 +11,9 @@ import {
   parseGatewayLaunch,
 } from '../../gateway/gateway-launch.js';
 import type { GatewayPidRecord } from '../../gateway/pid-file.js';
+import { wantsPrettyLogs } from '../../gateway/pretty-logs.js';
 import type { Output } from '../../output/print.js';
+import { withProgress } from '../../output/progress.js';
 import { outputFor, withJson } from '../shared-options.js';
 
 /** The JSON form of a gateway record (snake_case, like the REST API). */
@@ -48,20 +50,24 @@ export async function startGatewayCommand(
 ): Promise<void> {
   const launch = parseGatewayLaunch(flags, context.env, context.cwd);
   if (flags.foreground) {
-    await runForegroundGateway(context, output, { launch, logPath: flags.logPath ?? null });
+    await runForegroundGateway(context, output, {
+      launch,
+      logPath: flags.logPath ?? null,
+      prettyLogs: wantsPrettyLogs(context.terminal, flags),
+    });
     return;
   }
   const address = launchAddress(launch, context.env, await validateLaunch(launch));
   const withPreset = launch.preset !== undefined || launch.presetFile !== undefined;
-  output.note(
-    withPreset
-      ? `starting a gateway on ${address.host}:${address.port} and its preset's engines…`
-      : `starting a gateway on ${address.host}:${address.port}…`,
+  const starting = withPreset
+    ? `starting a gateway on ${address.host}:${address.port} and its preset's engines…`
+    : `starting a gateway on ${address.host}:${address.port}…`;
+  const record = await withProgress(output, starting, () =>
+    startBackgroundGateway(context, output, {
+      args: foregroundArgs(launch),
+      timeoutMs: withPreset ? CLI_DEFAULTS.gatewayPresetStartTimeoutMs : CLI_DEFAULTS.gatewayStartTimeoutMs,
+    }),
   );
-  const record = await startBackgroundGateway(context, output, {
-    args: foregroundArgs(launch),
-    timeoutMs: withPreset ? CLI_DEFAULTS.gatewayPresetStartTimeoutMs : CLI_DEFAULTS.gatewayStartTimeoutMs,
-  });
   reportStarted(output, record);
 }
 

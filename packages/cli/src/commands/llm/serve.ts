@@ -7,8 +7,10 @@ import { CLI_DEFAULTS, CLI_ENV } from '../../defaults.js';
 import { runForegroundGateway, validateLaunch } from '../../gateway/foreground-gateway.js';
 import { launchAddress, parseGatewayLaunch } from '../../gateway/gateway-launch.js';
 import type { GatewayModuleLoader } from '../../gateway/gateway-module.js';
+import { wantsPrettyLogs } from '../../gateway/pretty-logs.js';
 import { waitUntil } from '../../gateway/wait-until.js';
 import type { Output } from '../../output/print.js';
+import { withProgress } from '../../output/progress.js';
 import { engineTable } from '../../output/tables.js';
 import { outputFor, realSleep, type Sleep } from '../shared-options.js';
 
@@ -37,19 +39,24 @@ export async function announceWhenReady(
   preset: Preset,
   options: { sleep?: Sleep; timeoutMs?: number; pollIntervalMs?: number } = {},
 ): Promise<EngineInfoWire[]> {
-  const settled = await waitUntil(
-    async () => {
-      const engines = presetEnginesOf((await client.listEngines()).engines, preset);
-      const failed = engines.some((engine) => engine.status === 'FAILED');
-      const allRunning =
-        engines.length >= preset.engines.length && engines.every((engine) => acceptsTraffic(engine.status));
-      return failed || allRunning ? engines : undefined;
-    },
-    {
-      timeoutMs: options.timeoutMs ?? CLI_DEFAULTS.serveReadyTimeoutMs,
-      intervalMs: options.pollIntervalMs ?? CLI_DEFAULTS.enginePollIntervalMs,
-      sleep: options.sleep ?? realSleep,
-    },
+  const waiting = `starting preset ${preset.name}: ${preset.engines.length} engine(s)`;
+  const settled = await withProgress(output, waiting, (progress) =>
+    waitUntil(
+      async () => {
+        const engines = presetEnginesOf((await client.listEngines()).engines, preset);
+        const failed = engines.some((engine) => engine.status === 'FAILED');
+        const running = engines.filter((engine) => acceptsTraffic(engine.status)).length;
+        const allRunning = engines.length >= preset.engines.length && running === engines.length;
+        // The count ticks on a terminal; a log gets the first line only.
+        if (output.interactive) progress.update(`${waiting}, ${running}/${preset.engines.length} RUNNING`);
+        return failed || allRunning ? engines : undefined;
+      },
+      {
+        timeoutMs: options.timeoutMs ?? CLI_DEFAULTS.serveReadyTimeoutMs,
+        intervalMs: options.pollIntervalMs ?? CLI_DEFAULTS.enginePollIntervalMs,
+        sleep: options.sleep ?? realSleep,
+      },
+    ),
   );
   const engines = settled ?? presetEnginesOf((await client.listEngines()).engines, preset);
   for (const engine of engines.filter((candidate) => candidate.status === 'FAILED')) {
@@ -84,6 +91,8 @@ export interface ServeFlags {
   port?: string;
   config?: string;
   policy?: string;
+  /** Raw pino JSON logs instead of pino-pretty lines. */
+  json?: boolean;
 }
 
 /**
@@ -111,12 +120,12 @@ export async function serve(
   );
   const preset = launch.presetFile ? await loadPresetFile(launch.presetFile) : getBuiltinPreset(presetFlag);
   const address = launchAddress(launch, context.env, await validateLaunch(launch, options.loadGatewayModule));
-  output.note(
-    `starting a gateway on ${address.host}:${address.port} with preset ${preset.name} ` +
-      `(${preset.engines.map((engine) => engine.model).join(', ')}); it answers once the engines are RUNNING…`,
-  );
   await runForegroundGateway(context, output, {
     launch,
+    progressText:
+      `starting a gateway on ${address.host}:${address.port} with preset ${preset.name} ` +
+      `(${preset.engines.map((engine) => engine.model).join(', ')}); it answers once the engines are RUNNING…`,
+    prettyLogs: wantsPrettyLogs(context.terminal, flags),
     defaultLogLevel: CLI_DEFAULTS.serveLogLevel,
     ...(options.loadGatewayModule ? { loadGatewayModule: options.loadGatewayModule } : {}),
     onReady: async (gateway, apiBase) => {
@@ -148,6 +157,7 @@ export function registerServe(llm: Command, context: CliContext): void {
       '--policy <name>',
       `scheduling policy (default: ${DEFAULT_SCHEDULING_POLICY}; an unknown name lists the registered ones)`,
     )
+    .option('--json', "log the gateway's pino JSON lines (default on a terminal: readable, coloured lines)")
     .action(async (flags: ServeFlags) => {
       await serve(context, outputFor(context, {}), flags);
     });
