@@ -2,11 +2,13 @@
  * Package and layer checks run in CI (STYLE G18, SPEC section 2):
  * - every package has README.md, src/index.ts, tsup.config.ts, "type": "module" and exports["."];
  * - imports of @sage/* go to lower layers only, are declared in package.json, and never reach into src/;
- * - library packages never call process.exit.
+ * - library packages never call process.exit;
+ * - no import circles inside a package's src/ or bench/src/ (tools/import-cycles.ts).
  * Exits non-zero with one line per violation.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { importCycles } from './import-cycles.js';
 
 export const LAYERS: Record<string, number> = {
   '@sage/protocol': 0,
@@ -139,6 +141,9 @@ function main(): number {
         problems.push(`${rel}: process.exit in a library package (throw instead; only bins exit)`);
       }
     }
+  }
+  for (const dir of [...dirs.map((dir) => join(dir, 'src')), join(root, 'bench/src')]) {
+    for (const cycle of importCycles(dir, root)) problems.push(`import circle: ${cycle.join(' → ')}`);
   }
   for (const problem of problems) console.error(problem);
   if (problems.length === 0) console.error(`check-packages: ${dirs.length} packages ok`);

@@ -186,7 +186,7 @@ beforeAll(() => {
   const child = spawnSync(
     join(repo, 'node_modules/.bin/vitest'),
     ['run', '--reporter=json', `--outputFile=${reportFile}`, ...pickedUpBy],
-    { cwd: copy, encoding: 'utf8', shell: false, timeout: 150_000, env: { ...process.env, CI: '1' } },
+    { cwd: copy, encoding: 'utf8', shell: false, timeout: 300_000, env: { ...process.env, CI: '1' } },
   );
   let report: VitestReport = { numFailedTests: -1, testResults: [] };
   try {
@@ -195,7 +195,7 @@ beforeAll(() => {
     // reported by the assertions below, with the output
   }
   run = { status: child.status, output: `${child.stdout}\n${child.stderr}`, report };
-}, 180_000);
+}, 330_000);
 
 afterAll(() => {
   if (copy) rmSync(copy, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import { median } from '../harness/stats.js';
 import { cell, markdownTable, ratioCell } from '../report/markdown-table.js';
-import type { RecoveryResult } from './recovery.js';
+import type { RecoveryResult } from './recovery-types.js';
 
 const FAULT_NAMES = { SIGKILL: 'kill -9', SIGSTOP: 'SIGSTOP (frozen)' } as const;
 

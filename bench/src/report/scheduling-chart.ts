@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { LoadResult } from '../benchmarks/scheduling.js';
+import type { LoadResult } from '../benchmarks/scheduling-types.js';
 import { barChartSvg } from './bar-chart.js';
 import { resultsDir } from './results.js';
 import { writeChart } from './svg-to-png.js';

@@ -1,4 +1,10 @@
-import { DEFAULT_CONTROL_PLANE_URL, DEFAULT_GATEWAY_HOST, DEFAULT_GATEWAY_PORT, ENV } from '@sage/protocol';
+import {
+  DEFAULT_CONTROL_PLANE_URL,
+  DEFAULT_GATEWAY_HOST,
+  DEFAULT_GATEWAY_PORT,
+  DEFAULT_STATE_DIR_NAME,
+  ENV,
+} from '@sage/protocol';
 
 /**
  * Every default of the `sage` command, documented once (STYLE G12). Help texts, docs and tests
@@ -12,7 +18,7 @@ export const CLI_DEFAULTS = {
   /** Port a gateway binds when neither `--port` nor `SAGE_GATEWAY_PORT` is set. */
   gatewayPort: DEFAULT_GATEWAY_PORT,
   /** State directory name under the home directory when `SAGE_HOME` is unset. */
-  stateDirectoryName: '.sage',
+  stateDirectoryName: DEFAULT_STATE_DIR_NAME,
   /** File (in the state directory) that records the running gateway: pid, host, port, url. */
   pidFileName: 'gateway.pid',
   /** File (in the state directory) that a background gateway writes its output to. */

@@ -1,7 +1,7 @@
 import { errorMarker, hasMarker, SageError } from '@sage/protocol';
 import { EXIT_CODES, type ExitCode } from './exit-codes.js';
 
-const cliExitMarker = errorMarker('CliExitError');
+const cliExitMarker = errorMarker('cli', 'CliExitError');
 
 /**
  * What a command throws to end the process with a given exit code. Only `bin/sage.ts` prints
@@ -36,7 +36,7 @@ export function unreachableHint(apiBase: string): string {
   return `no gateway at ${apiBase} — start one with \`sage gateway start\` (or \`sage llm serve\`)`;
 }
 
-const gatewayUnreachableMarker = errorMarker('GatewayUnreachableError');
+const gatewayUnreachableMarker = errorMarker('cli', 'GatewayUnreachableError');
 
 /** Nothing answered at the gateway URL: exit code 3 with a one-line hint. */
 export class GatewayUnreachableError extends CliExitError {
@@ -53,7 +53,7 @@ export class GatewayUnreachableError extends CliExitError {
   }
 }
 
-const managementApiMarker = errorMarker('ManagementApiError');
+const managementApiMarker = errorMarker('cli', 'ManagementApiError');
 
 /** The gateway answered a management request with an error status (OpenAI error shape). */
 export class ManagementApiError extends SageError {

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineInfoWire } from '@sage/protocol';
+import { waitFor as waitForCondition } from '@sage/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isProcessAlive } from '../src/gateway/pid-file.js';
 import { assertBuilt, freePort, jsonOf, runSage, sageBinPath, temporarySageHome } from './sage-process.js';
@@ -14,14 +15,8 @@ import { assertBuilt, freePort, jsonOf, runSage, sageBinPath, temporarySageHome 
 /** Zombie-aware: an engine reparented to a slow-reaping PID 1 is dead once it exits. */
 const isAlive = (pid: number) => isProcessAlive(pid);
 
-async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`condition not met within ${timeoutMs} ms`);
-}
+const waitFor = (check: () => Promise<boolean> | boolean, timeoutMs = 20_000) =>
+  waitForCondition(check, { timeoutMs, intervalMs: 50 });
 
 async function setup() {
   const { home, configPath } = temporarySageHome();

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor as waitForCondition } from '@sage/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, freePort, jsonOf, runSage, sageBinPath } from './sage-process.js';
 
@@ -18,11 +19,16 @@ let output = '';
 let apiBase = '';
 
 async function waitFor(check: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline || serve.exitCode !== null)
-      throw new Error(`sage llm serve did not get ready:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  try {
+    await waitForCondition(
+      () => {
+        if (serve.exitCode !== null) throw new Error(`it exited with ${serve.exitCode}`);
+        return check();
+      },
+      { timeoutMs, intervalMs: 50 },
+    );
+  } catch (error) {
+    throw new Error(`sage llm serve did not get ready (${(error as Error).message}):\n${output}`);
   }
 }
 

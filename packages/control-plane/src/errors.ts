@@ -5,7 +5,7 @@ import { errorMarker, hasMarker, SageError } from '@sage/protocol';
  * HTTP in one table (404 not found, 409 resource conflicts, 400 bad input).
  */
 
-const engineNotFound = errorMarker('EngineNotFoundError');
+const engineNotFound = errorMarker('control-plane', 'EngineNotFoundError');
 export class EngineNotFoundError extends SageError {
   readonly [engineNotFound] = true;
   constructor(readonly engineId: string) {
@@ -16,7 +16,7 @@ export class EngineNotFoundError extends SageError {
   }
 }
 
-const insufficientGpu = errorMarker('InsufficientGpuMemoryError');
+const insufficientGpu = errorMarker('control-plane', 'InsufficientGpuMemoryError');
 export class InsufficientGpuMemoryError extends SageError {
   readonly [insufficientGpu] = true;
   constructor(
@@ -39,7 +39,7 @@ export class InsufficientGpuMemoryError extends SageError {
   }
 }
 
-const portUnavailable = errorMarker('PortUnavailableError');
+const portUnavailable = errorMarker('control-plane', 'PortUnavailableError');
 export class PortUnavailableError extends SageError {
   readonly [portUnavailable] = true;
   constructor(
@@ -56,7 +56,7 @@ export class PortUnavailableError extends SageError {
   }
 }
 
-const unknownBackend = errorMarker('UnknownBackendError');
+const unknownBackend = errorMarker('control-plane', 'UnknownBackendError');
 export class UnknownBackendError extends SageError {
   readonly [unknownBackend] = true;
   constructor(
@@ -73,7 +73,7 @@ export class UnknownBackendError extends SageError {
   }
 }
 
-const backendUnavailable = errorMarker('BackendUnavailableError');
+const backendUnavailable = errorMarker('control-plane', 'BackendUnavailableError');
 /** The backend's program is missing on this host, or it cannot serve the request (e.g. wrong kind). */
 export class BackendUnavailableError extends SageError {
   readonly [backendUnavailable] = true;
@@ -91,7 +91,7 @@ export class BackendUnavailableError extends SageError {
   }
 }
 
-const invalidTransition = errorMarker('InvalidTransitionError');
+const invalidTransition = errorMarker('control-plane', 'InvalidTransitionError');
 export class InvalidTransitionError extends SageError {
   readonly [invalidTransition] = true;
   constructor(
@@ -105,7 +105,7 @@ export class InvalidTransitionError extends SageError {
   }
 }
 
-const engineStartFailed = errorMarker('EngineStartError');
+const engineStartFailed = errorMarker('control-plane', 'EngineStartError');
 /** An engine failed to become RUNNING (exited, or startup timed out). */
 export class EngineStartError extends SageError {
   readonly [engineStartFailed] = true;
@@ -121,7 +121,7 @@ export class EngineStartError extends SageError {
   }
 }
 
-const stateDirUnwritable = errorMarker('StateDirectoryUnwritableError');
+const stateDirUnwritable = errorMarker('control-plane', 'StateDirectoryUnwritableError');
 /**
  * The state directory (registry, logs, port locks) cannot be written: permissions, a read-only
  * or full disk. The gateway answers 503 naming the path; what could be done was done (a stop
@@ -188,7 +188,7 @@ export type ModelPullFailure =
   /** The pull was cancelled (the engine was stopped, the client went away). */
   | 'aborted';
 
-const modelPull = errorMarker('ModelPullError');
+const modelPull = errorMarker('control-plane', 'ModelPullError');
 /** A model file could not be pulled into the model cache; `reason` says why. */
 export class ModelPullError extends SageError {
   readonly [modelPull] = true;
@@ -206,7 +206,7 @@ export class ModelPullError extends SageError {
   }
 }
 
-const cachedModelNotFound = errorMarker('CachedModelNotFoundError');
+const cachedModelNotFound = errorMarker('control-plane', 'CachedModelNotFoundError');
 /** No model cache entry has this id (or reference). */
 export class CachedModelNotFoundError extends SageError {
   readonly [cachedModelNotFound] = true;

@@ -23,16 +23,5 @@ export function testPortRange(offset: number) {
   };
 }
 
-/** Poll until `check` holds (no fixed sleeps). */
-export async function waitFor(
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 15_000,
-  pollMs = 20,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
-  }
-  throw new Error(`condition not met within ${timeoutMs}ms`);
-}
+/** Poll until `check` holds (no fixed sleeps): `@sage/testing`'s helper. */
+export { waitFor } from '@sage/testing';

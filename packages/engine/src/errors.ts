@@ -2,7 +2,7 @@ import { errorMarker, hasMarker, SageError } from '@sage/protocol';
 
 /** Errors of the engine process. The bin prints their message and exits non-zero. */
 
-const modelSpecMarker = errorMarker('ModelSpecError');
+const modelSpecMarker = errorMarker('engine', 'ModelSpecError');
 /**
  * `--model` names nothing this engine can load: `unrecognized` (not a form it knows: a usage
  * error) or `not-found` (a missing file, an `hf:` URI that cannot be fetched).
@@ -22,7 +22,7 @@ export class ModelSpecError extends SageError {
   }
 }
 
-const modelFileMarker = errorMarker('ModelFileError');
+const modelFileMarker = errorMarker('engine', 'ModelFileError');
 /** The model file exists but is not a model llama.cpp can load (bad GGUF header, truncated, garbage). */
 export class ModelFileError extends SageError {
   readonly [modelFileMarker] = true;
@@ -38,7 +38,7 @@ export class ModelFileError extends SageError {
   }
 }
 
-const cudaUnavailableMarker = errorMarker('CudaUnavailableError');
+const cudaUnavailableMarker = errorMarker('engine', 'CudaUnavailableError');
 /** `--device cuda` was asked for and CUDA cannot be used. The engine never falls back to CPU. */
 export class CudaUnavailableError extends SageError {
   readonly [cudaUnavailableMarker] = true;
@@ -59,7 +59,7 @@ export class CudaUnavailableError extends SageError {
   }
 }
 
-const queueFullMarker = errorMarker('QueueFullError');
+const queueFullMarker = errorMarker('engine', 'QueueFullError');
 /** Every slot is busy and the wait queue is full: the request is rejected (HTTP 429). */
 export class QueueFullError extends SageError {
   readonly [queueFullMarker] = true;
@@ -77,7 +77,7 @@ export class QueueFullError extends SageError {
   }
 }
 
-const promptTooLongMarker = errorMarker('PromptTooLongError');
+const promptTooLongMarker = errorMarker('engine', 'PromptTooLongError');
 /**
  * A prompt that cannot fit the model's context, found before (or while) it is tokenised in
  * bounded chunks (HTTP 400, `context_length_exceeded`). `promptTokens` is a lower bound.

@@ -80,16 +80,8 @@ export function spawnEngine(args: string[], sageHome: string): Promise<EnginePro
   });
 }
 
-/** Poll until `check` returns a value (no fixed sleeps: 25 ms between tries, bounded by `timeoutMs`). */
-export async function pollUntil<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+/** Poll until `check` returns a value (no fixed sleeps): `@sage/testing`'s helper. */
+export { pollUntil } from '@sage/testing';
 
 /**
  * Poll `/health` until 200, returning every status seen. A refused or reset connection while the

@@ -5,7 +5,7 @@ import { errorMarker, hasMarker, SageError } from '@sage/protocol';
  * `isInstance()` works across two copies of the package.
  */
 
-const apiMarker = errorMarker('SageApiError');
+const apiMarker = errorMarker('llm-core', 'SageApiError');
 /** The control plane (or an engine behind it) answered with an error status. */
 export class SageApiError extends SageError {
   readonly [apiMarker] = true;
@@ -50,7 +50,7 @@ export class SageApiError extends SageError {
   }
 }
 
-const timeoutMarker = errorMarker('SageTimeoutError');
+const timeoutMarker = errorMarker('llm-core', 'SageTimeoutError');
 /** A request got no answer (or, for a stream, no next event) within its `timeoutMs`. */
 export class SageTimeoutError extends SageError {
   readonly [timeoutMarker] = true;
@@ -74,7 +74,7 @@ export class SageTimeoutError extends SageError {
   }
 }
 
-const connectionMarker = errorMarker('SageConnectionError');
+const connectionMarker = errorMarker('llm-core', 'SageConnectionError');
 /** The control plane could not be reached, or the connection broke during an answer. */
 export class SageConnectionError extends SageError {
   readonly [connectionMarker] = true;

@@ -16,7 +16,7 @@ function formatIssue(file: string, issue: ConfigIssue): string {
   return issue.path === '' ? `${where}: ${issue.message}` : `${where}: ${issue.path}: ${issue.message}`;
 }
 
-const configValidationMarker = errorMarker('ConfigValidationError');
+const configValidationMarker = errorMarker('presets', 'ConfigValidationError');
 
 /**
  * A configuration file (preset, `sage.yaml`) that is not valid YAML/JSON or does not match its
@@ -61,7 +61,7 @@ export class ConfigValidationError extends SageError {
   }
 }
 
-const unknownPresetMarker = errorMarker('UnknownPresetError');
+const unknownPresetMarker = errorMarker('presets', 'UnknownPresetError');
 
 /**
  * A preset name that is not a built-in. The message lists the built-ins.

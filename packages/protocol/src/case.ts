@@ -1,6 +1,10 @@
+import { z } from 'zod';
+
 /**
- * The one place where wire snake_case and TypeScript camelCase meet (STYLE G13). Keys of
- * user-owned maps (`metadata`, `env`) are never rewritten.
+ * The one place where wire snake_case and TypeScript camelCase meet (STYLE G13): camelCase in
+ * TypeScript, snake_case on the wire and in YAML, converted only where a schema meets the
+ * outside — `fromWire`/`toWire` for values, {@link wireObject} for schemas. Keys of user-owned
+ * maps (`metadata`, `env`) are never rewritten.
  */
 const OPAQUE_KEYS = new Set(['metadata', 'env']);
 
@@ -32,3 +36,36 @@ export function fromWire<T>(value: unknown): T {
 export function toWire<T>(value: unknown): T {
   return convertKeys(value, camelToSnake) as T;
 }
+
+/**
+ * The snake_case twin of a camelCase object schema, for the files and bodies the outside writes
+ * (`sage.yaml`'s `backends:` is `wireObject(CustomBackendOptions)`): the same fields, checks and
+ * strictness under snake_case keys, so errors name the key as the user wrote it. Parse with it,
+ * then `fromWire` the result. Shallow: a nested object field keeps its own schema.
+ *
+ * @example
+ * ```ts
+ * const Options = z.strictObject({ startupTimeoutMs: z.int().positive() });
+ * const options = fromWire<z.infer<typeof Options>>(wireObject(Options).parse({ startup_timeout_ms: 5 }));
+ * ```
+ */
+export function wireObject<Shape extends z.ZodRawShape>(
+  schema: z.ZodObject<Shape>,
+): z.ZodObject<WireShape<Shape>> {
+  const shape = Object.fromEntries(
+    Object.entries(schema.shape).map(([key, field]) => [camelToSnake(key), field]),
+  ) as WireShape<Shape>;
+  const { catchall } = schema.def;
+  const wire = z.object(shape);
+  return (catchall === undefined ? wire : wire.catchall(catchall)) as z.ZodObject<WireShape<Shape>>;
+}
+
+/** `startupTimeoutMs` → `startup_timeout_ms`, at the type level ({@link camelToSnake}). */
+export type SnakeCase<Key extends string> = Key extends `${infer Head}${infer Tail}`
+  ? `${Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`}${SnakeCase<Tail>}`
+  : Key;
+
+/** An object shape with its keys in snake_case. */
+export type WireShape<Shape> = {
+  [Key in keyof Shape as Key extends string ? SnakeCase<Key> : Key]: Shape[Key];
+};

@@ -40,6 +40,25 @@ export const ENV = {
   maxJsonDepth: 'SAGE_MAX_JSON_DEPTH',
 } as const;
 
+/** The state directory's name in the home folder when `SAGE_HOME` is unset. */
+export const DEFAULT_STATE_DIR_NAME = '.sage';
+
+/**
+ * The one state-directory rule, shared by the gateway, the CLI, the client and the engine:
+ * `SAGE_HOME` when set and not empty, else `~/.sage`. Pure: the caller passes `os.homedir()`.
+ *
+ * @example
+ * ```ts
+ * resolveStateDir(process.env, homedir()); // '/home/me/.sage' without SAGE_HOME
+ * ```
+ */
+export function resolveStateDir(
+  env: Readonly<Record<string, string | undefined>>,
+  homeDirectory: string,
+): string {
+  return env[ENV.home] || `${homeDirectory.replace(/\/+$/, '')}/${DEFAULT_STATE_DIR_NAME}`;
+}
+
 /**
  * The local admin token's file in the state directory (`$SAGE_HOME/admin-token`, mode 0600):
  * created by the gateway at its first start, read by the CLI and embedded mode, required on

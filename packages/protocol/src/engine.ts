@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { fromWire } from './case.js';
-import { PRIORITIES } from './defaults.js';
+import { DEFAULT_MAX_CONCURRENT_REQUESTS, PRIORITIES } from './defaults.js';
 import { EngineExitClass } from './engine-exit.js';
 import { EngineStatus } from './engine-status.js';
 import { hasControlCharacter, modelIdProblem } from './model-id.js';
@@ -47,7 +47,7 @@ export const EngineStartRequestWire = z.object({
   tensor_parallel_size: positiveInt.default(1),
   pipeline_parallel_size: positiveInt.default(1),
   port: z.number().int().min(1).max(65535).optional(),
-  max_concurrent_requests: positiveInt.default(256),
+  max_concurrent_requests: positiveInt.default(DEFAULT_MAX_CONCURRENT_REQUESTS),
   required_memory_gb: z.number().positive().optional(),
   gpu_ids: z.array(z.number().int().nonnegative()).optional(),
   engine_label: z.string().min(1).optional(),

@@ -19,17 +19,19 @@ export class SageError extends Error {
 }
 
 /**
- * Define a marker for a subclass. Usage:
+ * Define a marker for a subclass, namespaced by its package (`sage.error.<package>.<Name>`), so
+ * two packages' errors of the same name (the engine's and the scheduler's `QueueFullError`)
+ * never pass each other's `isInstance`, while two copies of one package still agree. Usage:
  * ```ts
- * const marker = errorMarker('EngineNotFoundError');
+ * const marker = errorMarker('control-plane', 'EngineNotFoundError');
  * class EngineNotFoundError extends SageError {
  *   readonly [marker] = true;
  *   static override isInstance(e: unknown): e is EngineNotFoundError { return hasMarker(e, marker); }
  * }
  * ```
  */
-export function errorMarker(name: string): symbol {
-  return Symbol.for(`sage.error.${name}`);
+export function errorMarker(packageName: string, name: string): symbol {
+  return Symbol.for(`sage.error.${packageName}.${name}`);
 }
 
 export function hasMarker(error: unknown, marker: symbol): boolean {
@@ -37,7 +39,7 @@ export function hasMarker(error: unknown, marker: symbol): boolean {
 }
 
 /** Invalid input at a boundary (HTTP body, YAML, CLI, env). `path` names the failing field. */
-const validationMarker = errorMarker('ValidationError');
+const validationMarker = errorMarker('protocol', 'ValidationError');
 export class ValidationError extends SageError {
   readonly [validationMarker] = true;
   readonly path: string;

@@ -7,6 +7,7 @@ export * from './errors.js';
 export * from './gpu.js';
 export * from './health.js';
 export * from './json-limits.js';
+export * from './management.js';
 export * from './model-catalog.js';
 export * from './model-id.js';
 export * from './models.js';

@@ -1,3 +1,5 @@
+import { DEFAULT_MAX_CONCURRENT_REQUESTS } from '@sage/protocol';
+
 /**
  * Every default of the gateway, documented once (STYLE G12). `docs/gateway.md`,
  * `examples/sage.example.yaml` and tests import these instead of repeating literals.
@@ -26,8 +28,11 @@ export const GATEWAY_DEFAULTS = {
    * engine is closing. An engine's `Keep-Alive: timeout=N` answer header is honoured too.
    */
   keepAliveTimeoutMs: 4_000,
-  /** Most connections the gateway opens to one engine (further requests wait for a free connection). */
-  connectionsPerEngine: 256,
+  /**
+   * Most connections the gateway opens to one engine (further requests wait for a free
+   * connection): one per request an engine takes by default (`max_concurrent_requests`).
+   */
+  connectionsPerEngine: DEFAULT_MAX_CONCURRENT_REQUESTS,
   /** Time to wait for an engine's response headers before the attempt counts as failed. */
   headersTimeoutMs: 300_000,
   /** Time allowed between two body chunks from an engine (a stalled stream fails after it). */

@@ -14,6 +14,24 @@ export declare function promtoolCheckMetrics(text: string): {
 /** Whether promtool runs here (always true under `CI=true`, where a missing promtool fails the check). */
 export declare const promtoolAvailable: boolean;
 
+/** A poll's timeout in ms, or its timeout, interval between tries and failure message. */
+export type PollOptions = number | { timeoutMs?: number; intervalMs?: number; message?: string };
+
+/**
+ * Call `check` until it returns a value (not `undefined`, `null` or `false`) and return it;
+ * throws `<message> within N ms` at the deadline (default 20 s, 20 ms between tries).
+ */
+export declare function pollUntil<T>(
+  check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  options?: PollOptions,
+): Promise<T>;
+
+/** Wait until `check` holds (no fixed sleeps); throws at the deadline (default 20 s). */
+export declare function waitFor(
+  check: () => boolean | Promise<boolean>,
+  options?: PollOptions,
+): Promise<void>;
+
 /**
  * Poll `url` with GET until `isReady(status)` (default: 200) or throw after `timeoutMs`; a refused,
  * reset or timed-out connection while the process starts is "not yet". Returns every status seen.

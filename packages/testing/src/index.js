@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+export { pollUntil, waitFor } from './wait-for.js';
 export { waitUntilHealthy } from './wait-until-healthy.js';
 
 /** Absolute path of the fake engine script (`node <path> --port N …`). */

@@ -2,19 +2,15 @@ import type {
   CatalogModelStatusWire,
   ClusterStatusWire,
   EngineInfoWire,
-  EngineStartRequestWire,
-} from '@sage/protocol';
-import type {
-  CatalogListWire,
   EngineListWire,
   EngineLogsWire,
+  EngineStartRequestWire,
   GpuListWire,
-  HealthWire,
-  ManagementClient,
   PresetApplyRequestWire,
   PresetApplyWire,
   PruneWire,
-} from '../api/management-types.js';
+} from '@sage/protocol';
+import type { CatalogListWire, HealthWire, ManagementClient } from '../api/management-types.js';
 import { ManagementApiError } from '../errors.js';
 import { engineInfo } from './engines.js';
 

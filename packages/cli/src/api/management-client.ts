@@ -2,25 +2,21 @@ import {
   type CatalogModelStatusWire,
   type ClusterStatusWire,
   type EngineInfoWire,
+  type EngineListWire,
+  type EngineLogsWire,
   type EngineStartRequestWire,
+  type GpuListWire,
   HEALTH_HTTP_STATUS,
+  type PresetApplyRequestWire,
+  type PresetApplyWire,
+  type PruneWire,
 } from '@sage/protocol';
 import { Agent, type Dispatcher, request } from 'undici';
 import { CLI_DEFAULTS } from '../defaults.js';
 import { CliExitError, GatewayUnreachableError, ManagementApiError } from '../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { type GatewayUrls, gatewayUrls } from './api-base.js';
-import type {
-  CatalogListWire,
-  EngineListWire,
-  EngineLogsWire,
-  GpuListWire,
-  HealthWire,
-  ManagementClient,
-  PresetApplyRequestWire,
-  PresetApplyWire,
-  PruneWire,
-} from './management-types.js';
+import type { CatalogListWire, HealthWire, ManagementClient } from './management-types.js';
 import { logLineOf, sseData } from './sse-lines.js';
 
 /** System error codes that mean "nothing answered" (the request never reached a gateway). */

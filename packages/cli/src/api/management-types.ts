@@ -2,49 +2,18 @@ import type {
   CatalogModelStatusWire,
   ClusterStatusWire,
   EngineInfoWire,
+  EngineListWire,
+  EngineLogsWire,
   EngineStartRequestWire,
   GatewayHealthWire,
-  GpuStatusWire,
+  GpuListWire,
+  PresetApplyRequestWire,
+  PresetApplyWire,
+  PruneWire,
 } from '@sage/protocol';
 
 /** `GET /health`: `GatewayHealthWire` (older gateways answer `{ status: 'ok' }` alone). */
 export type HealthWire = Pick<GatewayHealthWire, 'status'> & Partial<Omit<GatewayHealthWire, 'status'>>;
-
-/** `GET /v1/management/engines`. */
-export interface EngineListWire {
-  engines: EngineInfoWire[];
-}
-
-/** `GET /v1/management/engines/:id/logs?tail=N`. */
-export interface EngineLogsWire {
-  engine_id: string;
-  lines: string[];
-}
-
-/** `POST /v1/management/engines/prune`: the ids removed (or their count). */
-export interface PruneWire {
-  removed: string[] | number;
-}
-
-/** `GET /v1/management/gpu`. */
-export interface GpuListWire {
-  gpus: GpuStatusWire[];
-  mock: boolean;
-}
-
-/** Body of `POST /v1/management/presets/apply`. */
-export interface PresetApplyRequestWire {
-  name?: string;
-  preset?: Record<string, unknown>;
-  rollback?: boolean;
-  timeout_ms?: number;
-}
-
-/** `POST /v1/management/presets/apply`. */
-export interface PresetApplyWire {
-  preset: unknown;
-  engines: EngineInfoWire[];
-}
 
 /** `GET /v1/management/catalog`. */
 export interface CatalogListWire {
@@ -52,7 +21,8 @@ export interface CatalogListWire {
 }
 
 /**
- * The gateway's management API as the commands use it. `HttpManagementClient` talks HTTP;
+ * The gateway's management API as the commands use it (its bodies are `@sage/protocol`'s
+ * management DTOs, the ones the gateway's routes answer with). `HttpManagementClient` talks HTTP;
  * tests pass a fake.
  */
 export interface ManagementClient {

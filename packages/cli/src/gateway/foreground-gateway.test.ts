@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from '@sage/testing';
 import { describe, expect, it } from 'vitest';
 import { fakeContext } from '../__fixtures__/fake-context.js';
 import { createOutput } from '../output/print.js';
@@ -35,13 +36,7 @@ function fakeGatewayModule() {
   return { module, started, closed };
 }
 
-async function eventually(check: () => Promise<boolean>): Promise<void> {
-  for (let attempt = 0; attempt < 500; attempt += 1) {
-    if (await check()) return;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  throw new Error('condition not met');
-}
+const eventually = (check: () => Promise<boolean>) => waitFor(check, { timeoutMs: 5_000, intervalMs: 1 });
 
 describe('runForegroundGateway', () => {
   it('records itself in the pid file while it runs and stops its engines on SIGTERM', async () => {

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { CLI_DEFAULTS, CLI_ENV } from '../defaults.js';
+import { resolveStateDir } from '@sage/protocol';
+import { CLI_DEFAULTS } from '../defaults.js';
 
 /** Files of the gateway that `sage gateway …` manages, in the state directory. */
 export interface GatewayPaths {
@@ -13,7 +14,7 @@ export interface GatewayPaths {
 }
 
 export function gatewayPaths(env: NodeJS.ProcessEnv): GatewayPaths {
-  const stateDirectory = env[CLI_ENV.home] || join(homedir(), CLI_DEFAULTS.stateDirectoryName);
+  const stateDirectory = resolveStateDir(env, homedir());
   return {
     stateDirectory,
     pidFile: join(stateDirectory, CLI_DEFAULTS.pidFileName),

@@ -6,7 +6,11 @@ import type { EngineBackend } from './engine-backend.js';
 import { openAiHealthPaths, placementEnv } from './engine-env.js';
 import { inlineCodeTemplateProblem } from './inline-code-template.js';
 
-/** Configuration of a custom backend (from `sage.yaml` or a manager option; never from the HTTP API). */
+/**
+ * Configuration of a custom backend (from `sage.yaml` or a manager option; never from the HTTP
+ * API), in TypeScript's camelCase; `sage.yaml` writes it in snake_case
+ * (`wireObject(CustomBackendOptions)`).
+ */
 export const CustomBackendOptions = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'lower-case letters, digits, - and _'),
   /**
@@ -26,8 +30,8 @@ export const CustomBackendOptions = z.strictObject({
     .array(z.enum(['llm', 'embedding']))
     .min(1)
     .default(['llm', 'embedding']),
-  health_paths: z.array(z.string().startsWith('/')).min(1).optional(),
-  startup_timeout_ms: z.number().int().positive().default(120_000),
+  healthPaths: z.array(z.string().startsWith('/')).min(1).optional(),
+  startupTimeoutMs: z.number().int().positive().default(120_000),
   env: z.record(z.string(), z.string()).default({}),
 });
 export type CustomBackendOptions = z.input<typeof CustomBackendOptions>;
@@ -49,8 +53,8 @@ export function createCustomBackend(input: CustomBackendOptions): EngineBackend 
     name: options.name,
     kinds,
     ownedFlags: flagsOfTemplate(options.command),
-    startupTimeoutMs: options.startup_timeout_ms,
-    healthPaths: (kind) => options.health_paths ?? openAiHealthPaths(kind),
+    startupTimeoutMs: options.startupTimeoutMs,
+    healthPaths: (kind) => options.healthPaths ?? openAiHealthPaths(kind),
     program: () => options.command[0],
     launch(request, placement) {
       const values: Record<string, string> = {

@@ -1,8 +1,7 @@
 import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { ENV } from '@sage/protocol';
+import { resolveStateDir } from '@sage/protocol';
 
-/** `SAGE_HOME`, else `~/.sage`. */
+/** `SAGE_HOME`, else `~/.sage` ({@link resolveStateDir}). */
 export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env[ENV.home] || join(homedir(), '.sage');
+  return resolveStateDir(env, homedir());
 }

@@ -15,7 +15,7 @@ import { errorMarker, hasMarker, SageError } from '@sage/protocol';
  * | `UnknownPolicyError`     | 400  | `invalid_request_error`  |
  */
 
-const modelNotFound = errorMarker('ModelNotFoundError');
+const modelNotFound = errorMarker('control-plane', 'ModelNotFoundError');
 /** No engine (in any status except STOPPED/FAILED) serves the model for the kind. */
 export class ModelNotFoundError extends SageError {
   readonly [modelNotFound] = true;
@@ -37,7 +37,7 @@ export class ModelNotFoundError extends SageError {
   }
 }
 
-const queueFull = errorMarker('QueueFullError');
+const queueFull = errorMarker('control-plane', 'QueueFullError');
 /** The request queue holds `capacity` requests already. */
 export class QueueFullError extends SageError {
   readonly [queueFull] = true;
@@ -49,7 +49,7 @@ export class QueueFullError extends SageError {
   }
 }
 
-const queueTimeout = errorMarker('QueueTimeoutError');
+const queueTimeout = errorMarker('control-plane', 'QueueTimeoutError');
 /** The request waited `queueTimeoutMs` without an engine slot. */
 export class QueueTimeoutError extends SageError {
   readonly [queueTimeout] = true;
@@ -67,7 +67,7 @@ export class QueueTimeoutError extends SageError {
   }
 }
 
-const engineUnavailable = errorMarker('EngineUnavailableError');
+const engineUnavailable = errorMarker('control-plane', 'EngineUnavailableError');
 /**
  * The model was known, but no engine can take the request any more: every engine serving it is
  * FAILED (`engines-failed`: 503, not 404 — the model exists, its engine needs a restart), STOPPED or
@@ -99,7 +99,7 @@ export class EngineUnavailableError extends SageError {
   }
 }
 
-const unknownPolicy = errorMarker('UnknownPolicyError');
+const unknownPolicy = errorMarker('control-plane', 'UnknownPolicyError');
 /** A policy name (configuration, `PUT /policy`, `X-Scheduling-Policy`) that is not registered. */
 export class UnknownPolicyError extends SageError {
   readonly [unknownPolicy] = true;
@@ -117,7 +117,7 @@ export class UnknownPolicyError extends SageError {
   }
 }
 
-const schedulerClosed = errorMarker('SchedulerClosedError');
+const schedulerClosed = errorMarker('control-plane', 'SchedulerClosedError');
 /** The scheduler was closed (shutdown) while the request waited, or before it arrived. */
 export class SchedulerClosedError extends SageError {
   readonly [schedulerClosed] = true;
@@ -129,7 +129,7 @@ export class SchedulerClosedError extends SageError {
   }
 }
 
-const policyFailed = errorMarker('SchedulingPolicyError');
+const policyFailed = errorMarker('control-plane', 'SchedulingPolicyError');
 /** A policy threw, or picked an engine that was not among its candidates (a bug in the policy). */
 export class SchedulingPolicyError extends SageError {
   readonly [policyFailed] = true;

@@ -1,6 +1,6 @@
 import { errorMarker, hasMarker, SageError } from '@sage/protocol';
 
-const registryFileMarker = errorMarker('RegistryFileError');
+const registryFileMarker = errorMarker('control-plane', 'RegistryFileError');
 
 /**
  * `registry.json` cannot be used: not JSON, a version this control plane does not know, or a

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { errorMarker, hasMarker, SageError } from '@sage/protocol';
 import { isPidAlive } from '../lifecycle/process-tree.js';
 
-const stateDirInUse = errorMarker('StateDirectoryInUseError');
+const stateDirInUse = errorMarker('control-plane', 'StateDirectoryInUseError');
 /** Another live control plane already manages this state directory. */
 export class StateDirectoryInUseError extends SageError {
   readonly [stateDirInUse] = true;

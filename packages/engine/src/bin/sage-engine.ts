@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { availableParallelism, homedir } from 'node:os';
 import { join } from 'node:path';
-import { ENGINE_EXIT_CODES, ENV, SageError } from '@sage/protocol';
+import { ENGINE_EXIT_CODES, resolveStateDir, SageError } from '@sage/protocol';
 import { CommanderError } from 'commander';
 import { parseEngineArguments } from '../cli/program.js';
 import { defaultThreads } from '../defaults.js';
@@ -24,7 +24,7 @@ function messageOf(error: unknown): string {
 }
 
 function parseArguments(): EngineOptions {
-  const sageHome = process.env[ENV.home] || join(homedir(), '.sage');
+  const sageHome = resolveStateDir(process.env, homedir());
   try {
     return parseEngineArguments(process.argv.slice(2), {
       availableCores: availableParallelism(),

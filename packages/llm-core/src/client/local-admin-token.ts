@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ENV, LOCAL_ADMIN_TOKEN_FILE } from '@sage/protocol';
+import { LOCAL_ADMIN_TOKEN_FILE, resolveStateDir } from '@sage/protocol';
 
 /** Whether a control plane URL names a loopback host: the only ones the local token is sent to. */
 export function isLoopbackUrl(url: string): boolean {
@@ -20,7 +20,7 @@ export function isLoopbackUrl(url: string): boolean {
 export async function readLocalAdminToken(
   environment: Readonly<Record<string, string | undefined>>,
 ): Promise<string | undefined> {
-  const stateDir = environment[ENV.home] || join(homedir(), '.sage');
+  const stateDir = resolveStateDir(environment, homedir());
   try {
     const token = (await readFile(join(stateDir, LOCAL_ADMIN_TOKEN_FILE), 'utf8')).trim();
     return token === '' ? undefined : token;

@@ -5,7 +5,7 @@ import {
   createCustomBackend,
   schedulingPolicyNames,
 } from '@sage/control-plane';
-import { CatalogModelList } from '@sage/protocol';
+import { CatalogModelList, fromWire, wireObject } from '@sage/protocol';
 import { z } from 'zod';
 
 /**
@@ -117,7 +117,11 @@ const ModelLoadingSection = z.strictObject({
 
 const builtinBackendNames = new Set(Object.keys(builtinBackends));
 
-const BackendList = z.array(CustomBackendOptions).superRefine((backends, context) => {
+/** A custom backend as `sage.yaml` writes it (snake_case). */
+const CustomBackendEntry = wireObject(CustomBackendOptions);
+type CustomBackendEntry = z.input<typeof CustomBackendEntry>;
+
+const BackendList = z.array(CustomBackendEntry).superRefine((backends, context) => {
   const seen = new Set<string>();
   for (const [index, backend] of backends.entries()) {
     if (builtinBackendNames.has(backend.name)) {
@@ -183,13 +187,13 @@ function checkModelBackends(
 }
 
 /** The flags each backend owns: built-ins declare them, custom ones are their template's flags. */
-function ownedFlagsByBackend(backends: readonly CustomBackendOptions[]): Map<string, readonly string[]> {
+function ownedFlagsByBackend(backends: readonly CustomBackendEntry[]): Map<string, readonly string[]> {
   const owned = new Map<string, readonly string[]>(
     Object.values(builtinBackends).map((backend) => [backend.name, backend.ownedFlags]),
   );
   for (const options of backends) {
     try {
-      owned.set(options.name, createCustomBackend(options).ownedFlags);
+      owned.set(options.name, createCustomBackend(fromWire<CustomBackendOptions>(options)).ownedFlags);
     } catch {
       // reported at the backend's own entry
     }
@@ -200,7 +204,7 @@ function ownedFlagsByBackend(backends: readonly CustomBackendOptions[]): Map<str
 /** `engines.allowed_extra_args`: known backends only, and no owned or dangerous flag. */
 function checkAllowedExtraArgs(
   config: {
-    backends?: CustomBackendOptions[] | undefined;
+    backends?: CustomBackendEntry[] | undefined;
     engines?: { allowed_extra_args?: Record<string, string[]> | undefined } | undefined;
   },
   context: z.RefinementCtx,

@@ -122,7 +122,7 @@ export interface GatewayConfig {
   scheduling: GatewaySchedulingConfig;
   health: GatewayHealthConfig;
   proxy: GatewayProxyConfig;
-  /** Custom engine backends (snake_case, as `createCustomBackend` takes them). Never from the HTTP API. */
+  /** Custom engine backends, as `createCustomBackend` takes them. Never from the HTTP API. */
   backends: CustomBackendOptions[];
   engines: GatewayEnginesConfig;
   /** The model catalog (`models:`, snake_case as written): operator-trusted, from the file only. */

@@ -82,7 +82,7 @@ describe('sage.yaml', () => {
     expect(config.backends[0]).toMatchObject({
       name: 'echo',
       command: ['echo', '{model}'],
-      startup_timeout_ms: 120_000,
+      startupTimeoutMs: 120_000,
     });
     expect(config.bodyLimitBytes).toBe(GATEWAY_DEFAULTS.bodyLimitBytes);
   });

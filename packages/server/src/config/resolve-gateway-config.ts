@@ -47,12 +47,11 @@ export function defaultGatewayConfig(): GatewayConfig {
   };
 }
 
-/** A parsed `sage.yaml` in TypeScript form. Backend definitions keep their snake_case keys. */
+/** A parsed `sage.yaml` in TypeScript form (camelCase). */
 export function fromConfigFile(file: GatewayConfigFile): Partial<GatewayConfig> {
-  const { backends, engines, models, ...rest } = file;
+  const { engines, models, ...rest } = file;
   return {
     ...fromWire<Partial<GatewayConfig>>(rest),
-    ...(backends ? { backends } : {}),
     // Catalog models keep their snake_case keys: the control plane validates them as written.
     ...(models ? { models } : {}),
     // Backend names are keys of allowed_extra_args: kept as written.

@@ -5,7 +5,7 @@ import { errorMarker, hasMarker, SageError } from '@sage/protocol';
  * (`error-table.ts`); the control plane's and the scheduler's errors are mapped there too.
  */
 
-const authentication = errorMarker('AuthenticationError');
+const authentication = errorMarker('server', 'AuthenticationError');
 /** No API key, or one the gateway does not know (HTTP 401). */
 export class AuthenticationError extends SageError {
   readonly [authentication] = true;
@@ -17,7 +17,7 @@ export class AuthenticationError extends SageError {
   }
 }
 
-const permissionDenied = errorMarker('PermissionDeniedError');
+const permissionDenied = errorMarker('server', 'PermissionDeniedError');
 /** A valid key that may not call this route: management routes need an admin key (HTTP 403). */
 export class PermissionDeniedError extends SageError {
   readonly [permissionDenied] = true;
@@ -29,7 +29,7 @@ export class PermissionDeniedError extends SageError {
   }
 }
 
-const accessDenied = errorMarker('AccessDeniedError');
+const accessDenied = errorMarker('server', 'AccessDeniedError');
 /**
  * A management request from where management is not allowed (HTTP 403): a browser page outside
  * the CORS allow-list, and without API keys a non-loopback peer or a `Host` that is not a
@@ -45,7 +45,7 @@ export class AccessDeniedError extends SageError {
   }
 }
 
-const unsupportedMediaType = errorMarker('UnsupportedMediaTypeError');
+const unsupportedMediaType = errorMarker('server', 'UnsupportedMediaTypeError');
 /** A management request body that is not `Content-Type: application/json` (HTTP 415). */
 export class UnsupportedMediaTypeError extends SageError {
   readonly [unsupportedMediaType] = true;
@@ -60,7 +60,7 @@ export class UnsupportedMediaTypeError extends SageError {
   }
 }
 
-const payloadTooLarge = errorMarker('PayloadTooLargeError');
+const payloadTooLarge = errorMarker('server', 'PayloadTooLargeError');
 /** A request body over the configured limit (HTTP 413). */
 export class PayloadTooLargeError extends SageError {
   readonly [payloadTooLarge] = true;
@@ -72,7 +72,7 @@ export class PayloadTooLargeError extends SageError {
   }
 }
 
-const routeNotFound = errorMarker('RouteNotFoundError');
+const routeNotFound = errorMarker('server', 'RouteNotFoundError');
 /** No route for this method and path (HTTP 404). */
 export class RouteNotFoundError extends SageError {
   readonly [routeNotFound] = true;
@@ -87,7 +87,7 @@ export class RouteNotFoundError extends SageError {
   }
 }
 
-const engineUnreachable = errorMarker('EngineUnreachableError');
+const engineUnreachable = errorMarker('server', 'EngineUnreachableError');
 /** Every engine tried refused or dropped the connection before answering (HTTP 502). */
 export class EngineUnreachableError extends SageError {
   readonly [engineUnreachable] = true;
@@ -107,7 +107,7 @@ export class EngineUnreachableError extends SageError {
   }
 }
 
-const engineRequestBuild = errorMarker('EngineRequestBuildError');
+const engineRequestBuild = errorMarker('server', 'EngineRequestBuildError');
 /**
  * The gateway could not build the request for an engine (HTTP 500). Nothing was sent, so it is
  * the gateway's failure, never counted against the engine.
@@ -130,7 +130,7 @@ export class EngineRequestBuildError extends SageError {
   }
 }
 
-const presetApply = errorMarker('PresetApplyError');
+const presetApply = errorMarker('server', 'PresetApplyError');
 /**
  * One engine of a preset could not be started or did not become ready. The HTTP status is the
  * cause's (409 for a GPU or port conflict, 502 when the engine failed to start).
@@ -159,7 +159,7 @@ export class PresetApplyError extends SageError {
   }
 }
 
-const clientDisconnected = errorMarker('ClientDisconnectedError');
+const clientDisconnected = errorMarker('server', 'ClientDisconnectedError');
 /** The client went away before its answer was ready (logged as 499; nobody reads the body). */
 export class ClientDisconnectedError extends SageError {
   readonly [clientDisconnected] = true;
@@ -171,7 +171,7 @@ export class ClientDisconnectedError extends SageError {
   }
 }
 
-const startAborted = errorMarker('GatewayStartAbortedError');
+const startAborted = errorMarker('server', 'GatewayStartAbortedError');
 /** `startGateway`'s signal was aborted during start-up: the gateway and its engines were stopped. */
 export class GatewayStartAbortedError extends SageError {
   readonly [startAborted] = true;
@@ -186,7 +186,7 @@ export class GatewayStartAbortedError extends SageError {
   }
 }
 
-const insecureBind = errorMarker('InsecureBindError');
+const insecureBind = errorMarker('server', 'InsecureBindError');
 /** The gateway was asked to listen on a non-loopback address without API keys. */
 export class InsecureBindError extends SageError {
   readonly [insecureBind] = true;
@@ -201,7 +201,7 @@ export class InsecureBindError extends SageError {
   }
 }
 
-const unsupportedParameter = errorMarker('UnsupportedParameterError');
+const unsupportedParameter = errorMarker('server', 'UnsupportedParameterError');
 /**
  * A request parameter the gateway cannot serve on this route (HTTP 400, `code:
  * unsupported_parameter`, `param` names it): e.g. `tools` on `/v1/responses` translated to chat

@@ -1,4 +1,4 @@
-import { HEADERS, PRIORITIES, type Priority, ValidationError } from '@sage/protocol';
+import { DEFAULT_PRIORITY, HEADERS, PRIORITIES, type Priority, ValidationError } from '@sage/protocol';
 import type { MiddlewareHandler } from 'hono';
 import type { GatewayEnv } from '../gateway-env.js';
 import { requestHeader } from '../request/node-request.js';
@@ -21,7 +21,7 @@ const EXPLAIN_HEADER = HEADERS.explainSchedule.toLowerCase();
  * ```
  */
 export function schedulingHints(options: { defaultPriority?: Priority } = {}): MiddlewareHandler<GatewayEnv> {
-  const defaultPriority = options.defaultPriority ?? 'normal';
+  const defaultPriority = options.defaultPriority ?? DEFAULT_PRIORITY;
   if (!PRIORITY_SET.has(defaultPriority)) {
     throw new TypeError(`schedulingHints: defaultPriority must be one of ${PRIORITIES.join(', ')}`);
   }

@@ -1,5 +1,13 @@
 import { type ControlPlaneManager, EngineStartError } from '@sage/control-plane';
-import { type EngineInfo, type EngineInfoWire, parseEngineStartRequest, toWire } from '@sage/protocol';
+import {
+  type EngineInfo,
+  type EngineInfoWire,
+  type EngineListWire,
+  type EngineLogsWire,
+  type PruneWire,
+  parseEngineStartRequest,
+  toWire,
+} from '@sage/protocol';
 import { type Context, Hono } from 'hono';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -65,8 +73,8 @@ export function engineRoutes(options: EngineRoutesOptions): Hono<GatewayEnv> {
     const engine = query.wait ? await settle(manager, started.engineId, timeoutMs) : started;
     return c.json(engineToWire(engine), 201);
   });
-  app.get('/', (c) => c.json({ engines: manager.listEngines().map(engineToWire) }));
-  app.post('/prune', async (c) => c.json({ removed: await manager.pruneEngines() }));
+  app.get('/', (c) => c.json<EngineListWire>({ engines: manager.listEngines().map(engineToWire) }));
+  app.post('/prune', async (c) => c.json<PruneWire>({ removed: await manager.pruneEngines() }));
   app.get('/:id', (c) => c.json(engineToWire(manager.getEngine(engineId(c)))));
   app.delete('/:id', async (c) => {
     const query = readQuery(c, StopQuery, 'invalid query');
@@ -79,7 +87,7 @@ export function engineRoutes(options: EngineRoutesOptions): Hono<GatewayEnv> {
     const id = engineId(c);
     const engine = manager.getEngine(id);
     const lines = await manager.engineLogs(id, query.tail ?? GATEWAY_DEFAULTS.logTailLines);
-    if (!query.follow) return c.json({ engine_id: id, lines });
+    if (!query.follow) return c.json<EngineLogsWire>({ engine_id: id, lines });
     const stream = logEventStream({
       path: engine.logPath ?? '',
       initialLines: query.tail === undefined ? [] : lines,

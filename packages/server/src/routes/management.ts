@@ -1,9 +1,19 @@
 import { type ControlPlaneManager, schedulingPolicyNames } from '@sage/control-plane';
 import { DEFAULT_PRESET_NAME, getBuiltinPreset, type Preset, validatePreset } from '@sage/presets';
-import { type ClusterStatusWire, type GpuStatusWire, toWire, ValidationError } from '@sage/protocol';
+import {
+  type ClusterStatusWire,
+  type GpuListWire,
+  type GpuStatusWire,
+  PolicyRequestWire,
+  type PolicyWire,
+  PresetApplyRequestWire,
+  type PresetApplyWire,
+  toWire,
+  ValidationError,
+} from '@sage/protocol';
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { GatewayEnv } from '../gateway-env.js';
 import { metricsTargets } from '../metrics/metrics-targets.js';
 import { applyPreset } from '../presets/apply-preset.js';
@@ -18,24 +28,8 @@ export interface ManagementRoutesOptions {
   logger: Logger;
 }
 
-const PolicyBody = z.strictObject({ policy: z.string().min(1, 'must not be empty') });
-
-const PresetApplyBody = z
-  .strictObject({
-    /** A built-in preset's name (files are read by the client and sent as `preset`). */
-    name: z.string().min(1).optional(),
-    /** A parsed preset file. */
-    preset: z.record(z.string(), z.unknown()).optional(),
-    rollback: z.boolean().default(true),
-    timeout_ms: z.int().positive().optional(),
-  })
-  .refine((body) => !(body.name !== undefined && body.preset !== undefined), {
-    message: "give either 'name' or 'preset', not both",
-    path: ['preset'],
-  });
-
 /** The preset a request names: a built-in by name, or an inline preset (validated; errors under `preset.`). */
-function presetOf(body: z.output<typeof PresetApplyBody>): Preset {
+function presetOf(body: z.output<typeof PresetApplyRequestWire>): Preset {
   if (body.preset === undefined) return getBuiltinPreset(body.name ?? DEFAULT_PRESET_NAME);
   try {
     return validatePreset(body.preset);
@@ -74,18 +68,21 @@ export function managementRoutes(options: ManagementRoutesOptions): Hono<Gateway
   });
   app.get('/gpu', async (c) => {
     const gpus = await manager.getGpuStatus();
-    return c.json({ gpus: gpus.map((gpu) => toWire<GpuStatusWire>(gpu)), mock: manager.gpu.mock });
+    const body: GpuListWire = { gpus: gpus.map((gpu) => toWire<GpuStatusWire>(gpu)), mock: manager.gpu.mock };
+    return c.json(body);
   });
   // Prometheus `http_sd_configs`: one target group per engine that has a process.
   app.get('/metrics/targets', (c) => c.json(metricsTargets(manager.listEngines())));
-  app.get('/policy', (c) => c.json({ policy: manager.scheduler.policy, available: schedulingPolicyNames }));
+  app.get('/policy', (c) =>
+    c.json<PolicyWire>({ policy: manager.scheduler.policy, available: [...schedulingPolicyNames] }),
+  );
   app.put('/policy', async (c) => {
-    const body = await readJsonBody(c, PolicyBody, 'invalid policy request', options.bodyLimits);
+    const body = await readJsonBody(c, PolicyRequestWire, 'invalid policy request', options.bodyLimits);
     manager.scheduler.setPolicy(body.policy);
-    return c.json({ policy: manager.scheduler.policy });
+    return c.json<PolicyWire>({ policy: manager.scheduler.policy });
   });
   app.post('/presets/apply', async (c) => {
-    const body = await readJsonBody(c, PresetApplyBody, 'invalid preset request', options.bodyLimits);
+    const body = await readJsonBody(c, PresetApplyRequestWire, 'invalid preset request', options.bodyLimits);
     const applied = await applyPreset(manager, presetOf(body), {
       rollback: body.rollback,
       ...(body.timeout_ms === undefined ? {} : { timeoutMs: body.timeout_ms }),
@@ -93,7 +90,7 @@ export function managementRoutes(options: ManagementRoutesOptions): Hono<Gateway
       // A built-in preset is the product's; an inline one comes over the API.
       trusted: body.preset === undefined,
     });
-    return c.json({
+    return c.json<PresetApplyWire>({
       preset: applied.preset,
       engines: applied.engines.map(engineToWire),
       models: applied.models,

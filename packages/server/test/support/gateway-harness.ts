@@ -108,15 +108,8 @@ export async function startTestGateway(
   };
 }
 
-/** Poll until `check` holds (no fixed sleeps). */
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`condition not met within ${timeoutMs}ms`);
-}
+/** Poll until `check` holds (no fixed sleeps): `@sage/testing`'s helper. */
+export { waitFor } from '@sage/testing';
 
 /** A JSON response body, loosely typed for assertions. */
 // biome-ignore lint/suspicious/noExplicitAny: test assertions read arbitrary JSON

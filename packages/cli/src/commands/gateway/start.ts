@@ -1,4 +1,4 @@
-import { DEFAULT_SCHEDULING_POLICY } from '@sage/protocol';
+import { DEFAULT_SCHEDULING_POLICY, toWire } from '@sage/protocol';
 import { type Command, Option } from 'commander';
 import type { CliContext } from '../../context.js';
 import { CLI_DEFAULTS, CLI_ENV } from '../../defaults.js';
@@ -18,14 +18,15 @@ import { outputFor, withJson } from '../shared-options.js';
 
 /** The JSON form of a gateway record (snake_case, like the REST API). */
 export function gatewayRecordWire(record: GatewayPidRecord) {
-  return {
-    pid: record.pid,
-    host: record.host,
-    port: record.port,
-    url: record.url,
-    started_at: record.startedAt,
-    log_path: record.logPath,
-  };
+  const { pid, host, port, url, startedAt, logPath } = record;
+  return toWire<{
+    pid: number;
+    host: string;
+    port: number;
+    url: string;
+    started_at: string;
+    log_path: string | null;
+  }>({ pid, host, port, url, startedAt, logPath });
 }
 
 /** Print a started background gateway. */

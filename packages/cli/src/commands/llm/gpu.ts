@@ -1,6 +1,6 @@
-import { ENV } from '@sage/protocol';
+import { ENV, type GpuListWire } from '@sage/protocol';
 import type { Command } from 'commander';
-import type { GpuListWire, ManagementClient } from '../../api/management-types.js';
+import type { ManagementClient } from '../../api/management-types.js';
 import type { CliContext } from '../../context.js';
 import type { Output } from '../../output/print.js';
 import { gpuTable } from '../../output/tables.js';

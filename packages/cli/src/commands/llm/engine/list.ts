@@ -1,5 +1,6 @@
+import type { EngineListWire } from '@sage/protocol';
 import type { Command } from 'commander';
-import type { EngineListWire, ManagementClient } from '../../../api/management-types.js';
+import type { ManagementClient } from '../../../api/management-types.js';
 import type { CliContext } from '../../../context.js';
 import type { Output } from '../../../output/print.js';
 import { engineTable } from '../../../output/tables.js';

@@ -1,5 +1,6 @@
+import type { PruneWire } from '@sage/protocol';
 import type { Command } from 'commander';
-import type { ManagementClient, PruneWire } from '../../../api/management-types.js';
+import type { ManagementClient } from '../../../api/management-types.js';
 import type { CliContext } from '../../../context.js';
 import type { Output } from '../../../output/print.js';
 import { type GatewayFlags, outputFor, withApiBase, withClient, withJson } from '../../shared-options.js';

@@ -1,4 +1,9 @@
-import type { EngineInfoWire, EngineStartRequestWire } from '@sage/protocol';
+import {
+  type EngineInfoWire,
+  type EngineStartRequest,
+  type EngineStartRequestWire,
+  toWire,
+} from '@sage/protocol';
 import type { Command } from 'commander';
 import type { ManagementClient } from '../../../api/management-types.js';
 import type { CliContext } from '../../../context.js';
@@ -46,33 +51,26 @@ export interface EngineStartFlags {
 export function buildEngineStartRequest(model: string, flags: EngineStartFlags): EngineStartRequestWire {
   if (flags.useGpu === true && flags.gpu === false)
     throw usageError('--use-gpu and --no-gpu exclude each other');
-  const body: EngineStartRequestWire = { model_id: parseFlag('MODEL', NonEmptyFlag, model) };
-  const kind = parseOptionalFlag('--engine-kind', EngineKindFlag, flags.engineKind);
-  if (kind !== undefined) body.engine_kind = kind;
-  const backend = parseOptionalFlag('--backend', NonEmptyFlag, flags.backend);
-  if (backend !== undefined) body.backend = backend;
-  if (flags.useGpu === true) body.use_gpu = true;
-  if (flags.gpu === false) body.use_gpu = false;
-  const port = parseOptionalFlag('--engine-port', EnginePortFlag, flags.enginePort);
-  if (port !== undefined) body.port = port;
-  const tensorParallel = parseOptionalFlag('--tensor-parallel', PositiveIntegerFlag, flags.tensorParallel);
-  if (tensorParallel !== undefined) body.tensor_parallel_size = tensorParallel;
-  const pipelineParallel = parseOptionalFlag(
-    '--pipeline-parallel',
-    PositiveIntegerFlag,
-    flags.pipelineParallel,
-  );
-  if (pipelineParallel !== undefined) body.pipeline_parallel_size = pipelineParallel;
-  const memory = parseOptionalFlag('--required-memory-gb', PositiveNumberFlag, flags.requiredMemoryGb);
-  if (memory !== undefined) body.required_memory_gb = memory;
-  const gpuIds = parseOptionalFlag('--gpu-ids', GpuIdsFlag, flags.gpuIds);
-  if (gpuIds !== undefined) body.gpu_ids = gpuIds;
-  const label = parseOptionalFlag('--label', NonEmptyFlag, flags.label);
-  if (label !== undefined) body.engine_label = label;
-  const maxConcurrent = parseOptionalFlag('--max-concurrent', PositiveIntegerFlag, flags.maxConcurrent);
-  if (maxConcurrent !== undefined) body.max_concurrent_requests = maxConcurrent;
-  if (flags.extraArg !== undefined && flags.extraArg.length > 0) body.extra_args = [...flags.extraArg];
-  return body;
+  const request: Partial<EngineStartRequest> = {
+    modelId: parseFlag('MODEL', NonEmptyFlag, model),
+    engineKind: parseOptionalFlag('--engine-kind', EngineKindFlag, flags.engineKind),
+    backend: parseOptionalFlag('--backend', NonEmptyFlag, flags.backend),
+    useGpu: flags.useGpu === true ? true : flags.gpu === false ? false : undefined,
+    port: parseOptionalFlag('--engine-port', EnginePortFlag, flags.enginePort),
+    tensorParallelSize: parseOptionalFlag('--tensor-parallel', PositiveIntegerFlag, flags.tensorParallel),
+    pipelineParallelSize: parseOptionalFlag(
+      '--pipeline-parallel',
+      PositiveIntegerFlag,
+      flags.pipelineParallel,
+    ),
+    requiredMemoryGb: parseOptionalFlag('--required-memory-gb', PositiveNumberFlag, flags.requiredMemoryGb),
+    gpuIds: parseOptionalFlag('--gpu-ids', GpuIdsFlag, flags.gpuIds),
+    engineLabel: parseOptionalFlag('--label', NonEmptyFlag, flags.label),
+    maxConcurrentRequests: parseOptionalFlag('--max-concurrent', PositiveIntegerFlag, flags.maxConcurrent),
+    extraArgs: flags.extraArg !== undefined && flags.extraArg.length > 0 ? [...flags.extraArg] : undefined,
+  };
+  // The wire form at the boundary: undefined fields drop out, so the gateway's defaults apply.
+  return toWire<EngineStartRequestWire>(request);
 }
 
 export interface StartEngineOptions {

@@ -1,7 +1,7 @@
 import { type Preset, toEngineStartRequests } from '@sage/presets';
-import type { EngineInfoWire } from '@sage/protocol';
+import type { EngineInfoWire, PresetApplyWire } from '@sage/protocol';
 import type { Command } from 'commander';
-import type { ManagementClient, PresetApplyWire } from '../../../api/management-types.js';
+import type { ManagementClient } from '../../../api/management-types.js';
 import type { CliContext } from '../../../context.js';
 import { CLI_DEFAULTS } from '../../../defaults.js';
 import { CliExitError, ManagementApiError } from '../../../errors.js';
