@@ -8,7 +8,7 @@ import type { SchedulingPolicy, SchedulingPolicyFactoryOptions } from './schedul
  * `packages/control-plane/src/scheduler/policies/`): `round_robin` takes requests in arrival
  * order and spreads them over the candidates by arrival sequence, in engine-id order.
  */
-export const RoundRobinParameters = z.strictObject({
+const RoundRobinParameters = z.strictObject({
   /** How many consecutive requests go to one engine before the next one's turn. */
   stride: z.int().positive().default(1),
 });

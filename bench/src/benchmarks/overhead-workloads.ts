@@ -7,8 +7,8 @@ export interface OverheadWorkload {
   body: string;
 }
 
-export const CHAT_MODEL = 'fake/chat';
-export const EMBED_MODEL = 'fake/embed';
+const CHAT_MODEL = 'fake/chat';
+const EMBED_MODEL = 'fake/embed';
 
 export const OVERHEAD_WORKLOADS: readonly OverheadWorkload[] = [
   {

@@ -23,7 +23,7 @@ import {
 import { OVERHEAD_WORKLOADS, type OverheadWorkload } from './overhead-workloads.js';
 
 /** The latency target is stated at this request rate. */
-export const TARGET_RATE = 500;
+const TARGET_RATE = 500;
 
 function log(message: string): void {
   console.log(`[overhead] ${message}`);

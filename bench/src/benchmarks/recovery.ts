@@ -10,7 +10,7 @@ import type { RecoveryFault, RecoveryResult, RecoverySettings, RecoveryTrial } f
 const MODEL = 'fake/recover';
 const BODY = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'are you back?' }] });
 
-export const RECOVERY_SETTINGS: readonly RecoverySettings[] = [
+const RECOVERY_SETTINGS: readonly RecoverySettings[] = [
   {
     name: 'defaults',
     healthCheckIntervalMs: 10_000,

@@ -1,7 +1,7 @@
 /** Small statistics helpers; every function leaves its input unchanged. */
 
 /** The q-quantile (0–1) of `values` by linear interpolation; NaN for an empty list. */
-export function quantile(values: readonly number[], q: number): number {
+function quantile(values: readonly number[], q: number): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   const position = (sorted.length - 1) * q;
@@ -10,11 +10,6 @@ export function quantile(values: readonly number[], q: number): number {
   const low = sorted[lower] as number;
   const high = sorted[upper] as number;
   return low + (high - low) * (position - lower);
-}
-
-export function mean(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  return values.reduce((sum, value) => sum + value, 0) / values.length;
 }
 
 export function median(values: readonly number[]): number {

@@ -1,19 +1,5 @@
 import { waitUntilHealthy } from '@sage/testing';
 
-/** Poll until `check` holds, or throw after `timeoutMs` (no fixed sleeps in the benchmarks). */
-export async function waitUntil(
-  check: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  pollMs = 10,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
-  }
-  throw new Error(`condition not met within ${timeoutMs}ms`);
-}
-
 /** Wait until `url` answers an HTTP GET at all (any status); refused or reset connections are "not yet". */
 export async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
   await waitUntilHealthy(url, { timeoutMs, intervalMs: 50, isReady: () => true });

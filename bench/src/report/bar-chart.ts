@@ -12,7 +12,7 @@ export interface BarChartOptions {
 const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** A "nice" axis maximum: 1, 2 or 5 × 10^n at or above `value`. */
-export function niceMaximum(value: number): number {
+function niceMaximum(value: number): number {
   if (!(value > 0)) return 1;
   const power = 10 ** Math.floor(Math.log10(value));
   const step = [1, 2, 5, 10].find((factor) => factor * power >= value) ?? 10;

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { machineInfo } from './machine-info.js';
 
 /** The repository's `docs/` folder. */
-export const docsDir = fileURLToPath(new URL('../../../docs/', import.meta.url));
+const docsDir = fileURLToPath(new URL('../../../docs/', import.meta.url));
 export const resultsDir = join(docsDir, 'benchmarks');
 const benchmarksDoc = join(docsDir, 'benchmarks.md');
 

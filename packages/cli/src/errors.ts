@@ -32,7 +32,7 @@ export function usageError(message: string): CliExitError {
 }
 
 /** The hint printed when nothing answers at `apiBase`. */
-export function unreachableHint(apiBase: string): string {
+function unreachableHint(apiBase: string): string {
   return `no gateway at ${apiBase} — start one with \`sage gateway start\` (or \`sage llm serve\`)`;
 }
 

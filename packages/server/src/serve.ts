@@ -120,7 +120,7 @@ function nodeFetch(app: Hono<GatewayEnv>) {
  * ms (Node's default, 30 s, would let a 10 s timeout run to 40 s), so it follows the shortest one.
  * `requestTimeout` covers receiving the request only: a long answer (a stream) is not cut.
  */
-export function serverOptions(limits: GatewayConfig['limits']): ServerOptions {
+function serverOptions(limits: GatewayConfig['limits']): ServerOptions {
   const shortest = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
   return {
     headersTimeout: limits.headersTimeoutMs,

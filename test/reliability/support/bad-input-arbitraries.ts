@@ -4,10 +4,10 @@ import fc from 'fast-check';
 export const headerText = fc.stringMatching(/^[!-~]{1,40}$/);
 
 /** Anything JSON can carry, shallow enough to stay fast. */
-export const anyJson = fc.jsonValue({ maxDepth: 3 });
+const anyJson = fc.jsonValue({ maxDepth: 3 });
 
 /** A field value that is usually the wrong type or out of range. */
-export const oddValue = fc.oneof(
+const oddValue = fc.oneof(
   anyJson,
   fc.constantFrom(-1, 0, 1e308, -1e308, 1.5, '', ' ', 'null', true, false, null, [], {}),
   fc.string({ maxLength: 20 }),

@@ -13,9 +13,7 @@ import { type GatewayConfig, type RunningGateway, resolveGatewayConfig, startGat
 import { FAKE_ENGINE_FLAGS, fakeEngineBackendOptions } from '@sage/testing';
 import type { Logger } from 'pino';
 
-export { fakeEnginePath } from '@sage/testing';
-
-export const fakeBackendOptions = {
+const fakeBackendOptions = {
   ...fakeEngineBackendOptions,
   command: [...fakeEngineBackendOptions.command],
 };

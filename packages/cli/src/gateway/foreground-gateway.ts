@@ -21,7 +21,7 @@ import { gatewayPaths } from './state-directory.js';
  * Signals a foreground gateway handles. SIGINT (Ctrl-C) and SIGTERM stop the gateway and its
  * engines; SIGUSR2 (what `sage gateway stop --keep-engines` sends) stops the gateway only.
  */
-export const STOP_SIGNALS = { stopEngines: ['SIGINT', 'SIGTERM'], keepEngines: ['SIGUSR2'] } as const;
+const STOP_SIGNALS = { stopEngines: ['SIGINT', 'SIGTERM'], keepEngines: ['SIGUSR2'] } as const;
 
 /** What `sage gateway stop` sends: stop the gateway and its engines. */
 export const STOP_SIGNAL: NodeJS.Signals = 'SIGTERM';
@@ -47,7 +47,7 @@ export interface ForegroundGatewayOptions {
 }
 
 /** The preset named by the launch, validated here so a typo fails before anything starts. */
-export async function presetOf(launch: GatewayLaunch): Promise<Preset | undefined> {
+async function presetOf(launch: GatewayLaunch): Promise<Preset | undefined> {
   if (launch.presetFile !== undefined) {
     try {
       return await loadPresetFile(launch.presetFile);
@@ -60,7 +60,7 @@ export async function presetOf(launch: GatewayLaunch): Promise<Preset | undefine
 }
 
 /** A file that does not exist is a usage error naming the flag; other errors pass through. */
-export function missingFileAsUsage(error: unknown, flag: string, path: string): unknown {
+function missingFileAsUsage(error: unknown, flag: string, path: string): unknown {
   return (error as { code?: unknown } | null)?.code === 'ENOENT'
     ? usageError(`${flag}: no such file: ${path}`)
     : error;
@@ -70,10 +70,7 @@ export function missingFileAsUsage(error: unknown, flag: string, path: string): 
  * `--policy` against the control plane's registry (the flag's form was checked already): an
  * unknown name is a usage error listing the registered ones.
  */
-export function checkPolicy(
-  launch: GatewayLaunch,
-  module: Pick<GatewayModule, 'schedulingPolicyNames'>,
-): void {
+function checkPolicy(launch: GatewayLaunch, module: Pick<GatewayModule, 'schedulingPolicyNames'>): void {
   if (launch.policy === undefined || module.schedulingPolicyNames.includes(launch.policy)) return;
   throw usageError(
     `--policy: no scheduling policy '${launch.policy}' (available: ${module.schedulingPolicyNames.join(', ')})`,

@@ -17,7 +17,7 @@ export interface LocalModelFacts {
 }
 
 /** The context a GGUF engine runs with unless told otherwise (the sage engine's default). */
-export const GGUF_ESTIMATE_CONTEXT = 4096;
+const GGUF_ESTIMATE_CONTEXT = 4096;
 /** The context assumed for a `config.json` model's KV cache. */
 const CONFIG_ESTIMATE_CONTEXT = 4096;
 /** f16 keys and values. */

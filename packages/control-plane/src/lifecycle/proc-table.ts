@@ -91,7 +91,7 @@ function readText(path: string): string | null {
 }
 
 /** {@link ProcessTable} over Linux's `/proc`. Elsewhere every answer is empty or null. */
-export class ProcFsTable implements ProcessTable {
+class ProcFsTable implements ProcessTable {
   constructor(private readonly root = '/proc') {}
 
   list(): ProcessStat[] {

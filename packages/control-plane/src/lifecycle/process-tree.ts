@@ -40,20 +40,15 @@ export function isPidAlive(pid: number, table: ProcessTable = hostProcessTable):
 }
 
 /** Live (non-zombie) members of a process group. */
-export function groupMembers(pgid: number, table: ProcessTable = hostProcessTable): ProcessStat[] {
+function groupMembers(pgid: number, table: ProcessTable = hostProcessTable): ProcessStat[] {
   return table.list().filter((stat) => stat.pgid === pgid && isRunningState(stat));
 }
 
 /** True while any non-zombie process of the group is alive (read from /proc). */
-export function isProcessGroupAlive(pgid: number, table: ProcessTable = hostProcessTable): boolean {
+function isProcessGroupAlive(pgid: number, table: ProcessTable = hostProcessTable): boolean {
   const all = table.list();
   if (all.length === 0) return isPidAlive(pgid, table);
   return all.some((stat) => stat.pgid === pgid && isRunningState(stat));
-}
-
-/** argv of a live process from /proc, or null when it is gone or unreadable. */
-export function readCommandLine(pid: number, table: ProcessTable = hostProcessTable): string[] | null {
-  return table.commandLine(pid);
 }
 
 /**

@@ -62,7 +62,7 @@ async function defaultFreeBytes(path: string): Promise<number | undefined> {
 }
 
 /** A hex SHA-256 in an `ETag`-style header (`"…"`, `W/"…"`), or undefined. */
-export function sha256OfEtag(value: string | string[] | undefined): string | undefined {
+function sha256OfEtag(value: string | string[] | undefined): string | undefined {
   const text = Array.isArray(value) ? value[0] : value;
   const stripped = text?.replace(/^W\//, '').replace(/"/g, '').trim().toLowerCase();
   return stripped && /^[a-f0-9]{64}$/.test(stripped) ? stripped : undefined;
@@ -106,7 +106,7 @@ function diskFull(
 }
 
 /** `1.5 GB`, `12.0 MB`, `512 B`. */
-export function formatBytes(bytes: number): string {
+function formatBytes(bytes: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let value = bytes;
   let unit = 0;

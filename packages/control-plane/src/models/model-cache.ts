@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { asStateDirectoryError, CachedModelNotFoundError } from '../errors.js';
 
 /** The version of `index.json` this control plane writes and reads. */
-export const MODEL_CACHE_VERSION = 1;
+const MODEL_CACHE_VERSION = 1;
 
 const SHA256 = /^[a-f0-9]{64}$/;
 /** Cache ids are 16 hex digits: nothing in one can name a path. */

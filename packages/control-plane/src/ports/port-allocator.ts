@@ -35,7 +35,7 @@ export interface PortAllocatorOptions {
 }
 
 /** Default host-wide lock directory (see {@link PortAllocatorOptions.hostLockDir}). */
-export const DEFAULT_HOST_PORT_LOCK_DIR = join(tmpdir(), 'sage-port-locks');
+const DEFAULT_HOST_PORT_LOCK_DIR = join(tmpdir(), 'sage-port-locks');
 
 export interface PortAllocateOptions {
   /** Who the port is for, usually the engine id. Recorded in the lock file. */

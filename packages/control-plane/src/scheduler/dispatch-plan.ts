@@ -71,7 +71,7 @@ export interface DispatchPlanInput {
 }
 
 /** The policy that actually decides in `context` and its reported label (`adaptive→priority`). */
-export function resolveDelegate(
+function resolveDelegate(
   policy: SchedulingPolicy,
   context: PolicyContext,
 ): { policy: SchedulingPolicy; label: string } {

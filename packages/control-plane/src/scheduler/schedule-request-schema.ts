@@ -6,7 +6,7 @@ import type { ScheduleRequest } from './scheduler-types.js';
  * The shape a {@link ScheduleRequest} must have. The gateway validates headers first; this guards
  * the scheduler's own invariants (a NaN deadline would make ordering undefined).
  */
-export const ScheduleRequestSchema = z.object({
+const ScheduleRequestSchema = z.object({
   requestId: z.string().min(1),
   model: z.string().min(1).optional(),
   kind: z.enum(['llm', 'embedding']),

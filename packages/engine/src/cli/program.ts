@@ -16,7 +16,7 @@ function flagOf(key: string): string {
 }
 
 /** The `sage-engine` command line. Commander throws instead of exiting (`exitOverride`). */
-export function buildProgram(): Command {
+function buildProgram(): Command {
   return new Command('sage-engine')
     .description('An OpenAI-compatible inference engine over node-llama-cpp (chat, completions, embeddings).')
     .requiredOption('--model <spec>', 'a local .gguf file, an hf: URI, or sage/tiny-chat | sage/tiny-embed')

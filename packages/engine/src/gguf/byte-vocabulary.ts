@@ -5,7 +5,7 @@
  */
 
 /** llama.cpp token types (`tokenizer.ggml.token_type`). */
-export const TOKEN_TYPE = { normal: 1, unknown: 2, control: 3, userDefined: 4, unused: 5, byte: 6 } as const;
+const TOKEN_TYPE = { normal: 1, unknown: 2, control: 3, userDefined: 4, unused: 5, byte: 6 } as const;
 
 export const UNKNOWN_TOKEN_ID = 0;
 export const BOS_TOKEN_ID = 1;

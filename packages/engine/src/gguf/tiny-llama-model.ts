@@ -28,7 +28,7 @@ export interface TinyLlamaModelOptions {
 }
 
 /** Chat template in `tokenizer.chat_template`: `<|role|>\n…</s>\n` turns, then `<|assistant|>\n`. */
-export const TINY_CHAT_TEMPLATE =
+const TINY_CHAT_TEMPLATE =
   "{% for message in messages %}{{ '<|' + message['role'] + '|>\\n' + message['content'] + eos_token + '\\n' }}{% endfor %}" +
   "{% if add_generation_prompt %}{{ '<|assistant|>\\n' }}{% endif %}";
 

@@ -11,11 +11,7 @@ const SOURCE_WORDS = {
 } as const;
 
 /** The message when nothing answers: what was tried and the three ways forward. */
-export function unreachableMessage(
-  baseUrl: string,
-  source: keyof typeof SOURCE_WORDS,
-  reason: string,
-): string {
+function unreachableMessage(baseUrl: string, source: keyof typeof SOURCE_WORDS, reason: string): string {
   return [
     `no control plane answers at ${baseUrl} (${SOURCE_WORDS[source]}): ${reason}.`,
     'Start a gateway with `sage gateway start` (in the sageLLM repository: `pnpm sage llm serve`),',

@@ -43,7 +43,7 @@ function streamFields(stream: boolean, options: StreamOptions): Record<string, u
   return options.includeUsage ? { stream: true, stream_options: { include_usage: true } } : { stream: true };
 }
 
-export function toMessages(input: ChatInput): ChatMessage[] {
+function toMessages(input: ChatInput): ChatMessage[] {
   return typeof input === 'string' ? [{ role: 'user', content: input }] : input;
 }
 

@@ -37,7 +37,7 @@ function isModuleNotFound(error: unknown, specifier: string): boolean {
 }
 
 /** The error embedded mode raises when `@sage/server` is not installed beside `@sage/llm-core`. */
-export function missingServerError(cause: unknown): SageError {
+function missingServerError(cause: unknown): SageError {
   return new SageError({
     name: 'SageEmbeddedUnavailableError',
     message:

@@ -45,7 +45,7 @@ interface Exchange {
 }
 
 /** The error every call raises once `close()` has been called. */
-export function clientClosedError(): SageError {
+function clientClosedError(): SageError {
   return new SageError({
     name: 'SageClientClosedError',
     message: 'this UnifiedInferenceClient is closed; obtain a new one with UnifiedInferenceClient.create()',

@@ -197,7 +197,7 @@ function embeddings(body: Record<string, unknown> | null, model: string) {
   };
 }
 
-export function engineWire(engineId: string, modelId: string, engineKind: string): Record<string, unknown> {
+function engineWire(engineId: string, modelId: string, engineKind: string): Record<string, unknown> {
   return {
     engine_id: engineId,
     model_id: modelId,

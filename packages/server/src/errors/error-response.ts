@@ -1,7 +1,7 @@
 import { HEADERS, openAiError } from '@sage/protocol';
 
 /** Headers of every error the gateway itself answers (STYLE G10: errors say who raised them). */
-export function gatewayErrorHeaders(extra?: Record<string, string>): Record<string, string> {
+function gatewayErrorHeaders(extra?: Record<string, string>): Record<string, string> {
   return { 'content-type': 'application/json', [HEADERS.errorSource]: 'gateway', ...extra };
 }
 

@@ -55,7 +55,7 @@ const encoder = new TextEncoder();
  *
  * @throws ValidationError | EngineRequestBuildError
  */
-export function bodyFor(request: InferenceRequest, modelId: string): Uint8Array {
+function bodyFor(request: InferenceRequest, modelId: string): Uint8Array {
   if (request.model === modelId) return request.body;
   try {
     return encoder.encode(JSON.stringify({ ...request.json, model: modelId }));

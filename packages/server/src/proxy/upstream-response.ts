@@ -10,7 +10,7 @@ export function headerValue(headers: IncomingHttpHeaders, name: string): string 
 }
 
 /** An engine answer that is an event stream (passed through chunk by chunk). */
-export function isEventStream(contentType: string | undefined): boolean {
+function isEventStream(contentType: string | undefined): boolean {
   return contentType?.startsWith('text/event-stream') === true;
 }
 

@@ -15,25 +15,25 @@ import { pino } from 'pino';
 import { type RunningGateway, type StartGatewayOptions, startGateway } from '../../src/index.js';
 
 /** A custom backend that runs the fake engine; per-engine flags go in `extraArgs`. */
-export const fakeBackendOptions = {
+const fakeBackendOptions = {
   ...fakeEngineBackendOptions,
   command: [...fakeEngineBackendOptions.command],
 };
 
 /** Mock GPUs for `use_gpu` tests (no nvidia-smi is run). */
-export const gpuMockEnv: NodeJS.ProcessEnv = {
+const gpuMockEnv: NodeJS.ProcessEnv = {
   ...process.env,
   SAGE_DISABLE_NVML: '1',
   SAGE_GPU_MOCK_COUNT: '2',
   SAGE_GPU_MOCK_MEMORY_GB: '24',
 };
 
-export function temporaryStateDir(): string {
+function temporaryStateDir(): string {
   return mkdtempSync(join(tmpdir(), 'sage-server-'));
 }
 
 /** Engine ports far from the defaults and from other packages' tests: 21000 + 50 per slot (below the ephemeral port range). */
-export function testPortRange(slot: number) {
+function testPortRange(slot: number) {
   const start = 21_000 + slot * 50;
   return {
     preferred: { llm: [start], embedding: [start + 1] },
@@ -42,7 +42,7 @@ export function testPortRange(slot: number) {
 }
 
 /** Fast health checks and restarts, a private state dir and port range, mock GPUs. */
-export function testManagerOptions(slot: number): Partial<ControlPlaneManagerOptions> {
+function testManagerOptions(slot: number): Partial<ControlPlaneManagerOptions> {
   const stateDir = temporaryStateDir();
   return {
     stateDir,

@@ -4,7 +4,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 
 /** OpenAI's published API description, kept in the shared folder beside the repository. */
-export const OPENAPI_PATH = fileURLToPath(
+const OPENAPI_PATH = fileURLToPath(
   new URL('../../../../../shared/spec/openai/openapi.yaml', import.meta.url),
 );
 

@@ -5,7 +5,7 @@
  */
 
 /** Label names Prometheus adds at scrape time (never in the gateway's own output). */
-export const SCRAPE_LABELS = new Set(['job', 'instance']);
+const SCRAPE_LABELS = new Set(['job', 'instance']);
 
 /** One `name{matchers}` of an expression. */
 export interface Selector {
@@ -63,7 +63,7 @@ const PROMQL_WORDS = new Set([
 ]);
 
 /** What `expression` reads (Grafana's `$__rate_interval` and `$var` are left as they are). */
-export function readExpression(expression: string): ExpressionUse {
+function readExpression(expression: string): ExpressionUse {
   const withoutStrings = expression.replace(/"(?:[^"\\]|\\.)*"/g, (text) => text.replace(/[a-z_]/gi, 'x'));
   const selectors: Selector[] = [];
   const selector = /\b([a-zA-Z_][a-zA-Z0-9_]*)\s*(\{[^}]*\})?/g;

@@ -19,7 +19,7 @@ export interface GatewayLogsOptions {
  * `sage gateway logs [-f] [-n N]`: the background gateway's log (`gateway.log` in the state
  * directory); with `follow`, new lines until interrupted (`--json`: one `{"line": …}` per line).
  */
-export async function showGatewayLogs(
+async function showGatewayLogs(
   context: CliContext,
   output: Output,
   options: GatewayLogsOptions,

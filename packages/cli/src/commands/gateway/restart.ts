@@ -15,7 +15,7 @@ import { stopGateway } from './stop.js';
  * background with the same options (host, port, policy, config, preset). Nothing running:
  * start one with the defaults.
  */
-export async function restartGateway(
+async function restartGateway(
   context: CliContext,
   output: Output,
   options: { keepEngines: boolean },

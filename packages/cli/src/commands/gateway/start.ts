@@ -17,7 +17,7 @@ import { withProgress } from '../../output/progress.js';
 import { outputFor, withJson } from '../shared-options.js';
 
 /** The JSON form of a gateway record (snake_case, like the REST API). */
-export function gatewayRecordWire(record: GatewayPidRecord) {
+function gatewayRecordWire(record: GatewayPidRecord) {
   const { pid, host, port, url, startedAt, logPath } = record;
   return toWire<{
     pid: number;
@@ -44,7 +44,7 @@ export function reportStarted(output: Output, record: GatewayPidRecord): void {
  * `sage gateway start`: in the background by default (returns once `/health` answers), or in
  * this process with `--foreground` (Ctrl-C stops it and its engines).
  */
-export async function startGatewayCommand(
+async function startGatewayCommand(
   context: CliContext,
   output: Output,
   flags: GatewayStartFlags,
@@ -73,7 +73,7 @@ export async function startGatewayCommand(
 }
 
 /** The `gateway start` flags, shared with `gateway restart`'s help. */
-export function addGatewayStartOptions(command: Command): Command {
+function addGatewayStartOptions(command: Command): Command {
   return command
     .option(
       '--host <host>',

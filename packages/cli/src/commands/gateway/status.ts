@@ -30,7 +30,7 @@ export interface GatewayStatusWire {
 }
 
 /** The gateway line: `ok: 2 of 2 engines RUNNING`, `degraded: …`, `unavailable: no engine RUNNING`. */
-export function describeHealth(health: HealthWire): string {
+function describeHealth(health: HealthWire): string {
   const running = health.engines_running;
   const total =
     health.engines === undefined

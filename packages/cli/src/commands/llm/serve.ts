@@ -100,7 +100,7 @@ export interface ServeFlags {
  * one-command start — a gateway in this process with a preset applied (default `local`), the
  * URL and a curl example once ready.
  */
-export async function serve(
+async function serve(
   context: CliContext,
   output: Output,
   flags: ServeFlags,

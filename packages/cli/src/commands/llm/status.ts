@@ -23,11 +23,7 @@ function countsText(counts: Record<string, number>): string {
 }
 
 /** The human summary of `GET /v1/management/status`. */
-export function renderStatus(
-  apiBase: string,
-  status: ClusterStatusWire,
-  options: { wide?: boolean } = {},
-): string {
+function renderStatus(apiBase: string, status: ClusterStatusWire, options: { wide?: boolean } = {}): string {
   const mockGpus = status.gpus.some((gpu) => gpu.mock);
   const fields: Array<[string, string]> = [
     ['gateway', `${apiBase} (up)`],

@@ -4,7 +4,7 @@ import { parsePolicyParameters } from './policy-parameters.js';
 import type { PolicyContext, SchedulingPolicy, SchedulingPolicyFactoryOptions } from './scheduling-policy.js';
 
 /** Parameters of `adaptive`. */
-export const AdaptiveParameters = z
+const AdaptiveParameters = z
   .strictObject({
     /** Mean load above which queued requests with deadlines switch to `slo_aware`. */
     highLoad: z.number().min(0).max(1).default(0.8),

@@ -13,7 +13,7 @@ export function compareArrival(a: QueuedRequest, b: QueuedRequest): number {
 }
 
 /** 0 for `critical` … 4 for `background`. */
-export function priorityRank(priority: RequestPriority): number {
+function priorityRank(priority: RequestPriority): number {
   return PRIORITIES.indexOf(priority);
 }
 
@@ -52,7 +52,7 @@ export function compareLoad(a: CandidateView, b: CandidateView): number {
  * Lowest observed latency; engines never observed rank after observed ones; ties (including two
  * unobserved engines) go to the less loaded, then the lower engine id.
  */
-export function compareLatency(a: CandidateView, b: CandidateView): number {
+function compareLatency(a: CandidateView, b: CandidateView): number {
   const aKnown = a.latencyMs !== undefined;
   const bKnown = b.latencyMs !== undefined;
   if (aKnown !== bKnown) return aKnown ? -1 : 1;

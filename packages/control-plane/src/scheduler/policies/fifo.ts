@@ -7,7 +7,7 @@ import { loadScorer, scoredPolicy, weighted } from './scoring.js';
 const BY_LOAD = [weighted(loadScorer, 1)];
 
 /** `fifo` takes no parameters. */
-export const FifoParameters = z.strictObject({});
+const FifoParameters = z.strictObject({});
 
 /**
  * `fifo`: requests leave the queue in arrival order; each goes to the least-loaded candidate

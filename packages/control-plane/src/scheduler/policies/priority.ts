@@ -8,7 +8,7 @@ const BY_LATENCY = [weighted(latencyScorer, 1)];
 const BY_LOAD = [weighted(loadScorer, 1)];
 
 /** `priority` takes no parameters. */
-export const PriorityParameters = z.strictObject({});
+const PriorityParameters = z.strictObject({});
 
 /**
  * `priority`: the queue is ordered by priority class (`critical` first, `background` last), then

@@ -8,7 +8,7 @@ const BY_LATENCY = [weighted(latencyScorer, 1)];
 const BY_LOAD = [weighted(loadScorer, 1)];
 
 /** Parameters of `slo_aware`. */
-export const SloAwareParameters = z.strictObject({
+const SloAwareParameters = z.strictObject({
   /** Urgency above which a request goes to the fastest engine instead of the least-loaded. */
   urgencyThreshold: z.number().min(0).max(1).default(0.7),
 });

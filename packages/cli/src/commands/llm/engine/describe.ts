@@ -8,7 +8,7 @@ import { type Output, renderFields } from '../../../output/print.js';
 import { type GatewayFlags, outputFor, withApiBase, withClient, withJson } from '../../shared-options.js';
 
 /** The human form of one engine: every field, then its command, environment and last error. */
-export function renderEngine(engine: EngineInfoWire): string {
+function renderEngine(engine: EngineInfoWire): string {
   const fields = renderFields([
     ['id', engine.engine_id],
     ['model', engine.model_id],

@@ -15,7 +15,7 @@ export function describeEngine(engine: EngineInfoWire): string {
 }
 
 /** Print why an engine failed: its last error, then the tail of its own log. */
-export async function reportFailedEngine(
+async function reportFailedEngine(
   client: ManagementClient,
   output: Output,
   engine: EngineInfoWire,

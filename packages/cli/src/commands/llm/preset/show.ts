@@ -7,7 +7,7 @@ import { planTable } from './plan-table.js';
 import { loadPresetFromFlags, type PresetSourceFlags } from './preset-source.js';
 
 /** The human form of a preset: name, description, then its engines. */
-export function renderPreset(preset: Preset): string {
+function renderPreset(preset: Preset): string {
   const fields = renderFields([
     ['name', preset.name],
     ['description', preset.description ?? '-'],
