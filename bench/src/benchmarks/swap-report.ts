@@ -1,5 +1,5 @@
 import { markdownTable, ratioCell } from '../report/markdown-table.js';
-import type { LoopResult, SwapResults } from './swap.js';
+import type { LoopResult, SwapResults } from './swap-types.js';
 
 function failures(result: LoopResult): string {
   const entries = Object.entries(result.failed);

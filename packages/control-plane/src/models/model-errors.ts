@@ -11,7 +11,7 @@ import { errorMarker, hasMarker, SageError } from '@sage/protocol';
  * | `UnknownCatalogModelError` | 404 | lists the catalog's models |
  */
 
-const loadFailed = errorMarker('ModelLoadFailedError');
+const loadFailed = errorMarker('control-plane', 'ModelLoadFailedError');
 /** The engine of a catalog model could not be started; every request waiting for it gets this. */
 export class ModelLoadFailedError extends SageError {
   readonly [loadFailed] = true;
@@ -33,7 +33,7 @@ export class ModelLoadFailedError extends SageError {
   }
 }
 
-const loadTimeout = errorMarker('ModelLoadTimeoutError');
+const loadTimeout = errorMarker('control-plane', 'ModelLoadTimeoutError');
 /** A request waited `waitedMs` for its model to load (the load goes on). */
 export class ModelLoadTimeoutError extends SageError {
   readonly [loadTimeout] = true;
@@ -51,7 +51,7 @@ export class ModelLoadTimeoutError extends SageError {
   }
 }
 
-const tooLarge = errorMarker('ModelTooLargeError');
+const tooLarge = errorMarker('control-plane', 'ModelTooLargeError');
 /** No eviction can make room: the model needs more than the GPUs can ever give it. */
 export class ModelTooLargeError extends SageError {
   readonly [tooLarge] = true;
@@ -71,7 +71,7 @@ export class ModelTooLargeError extends SageError {
   }
 }
 
-const unknownModel = errorMarker('UnknownCatalogModelError');
+const unknownModel = errorMarker('control-plane', 'UnknownCatalogModelError');
 /** A management call named a model the catalog does not have. */
 export class UnknownCatalogModelError extends SageError {
   readonly [unknownModel] = true;

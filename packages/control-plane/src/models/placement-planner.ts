@@ -54,7 +54,7 @@ export type PlacementPlan =
 const TOLERANCE_GB = 1e-6;
 
 /** Why `engine` cannot be evicted now, or undefined when it can. `permanent`: never evictable. */
-export function evictionBlocker(
+function evictionBlocker(
   engine: ResidentEngine,
   now: number,
   minResidencyMs: number,

@@ -9,7 +9,7 @@ export interface CatalogRoutesOptions {
 }
 
 /** A catalog model and its state in wire (snake_case) form. */
-export function catalogModelToWire(status: CatalogModelStatus): CatalogModelStatusWire {
+function catalogModelToWire(status: CatalogModelStatus): CatalogModelStatusWire {
   const { model } = status;
   return {
     name: model.name,

@@ -48,36 +48,6 @@ export function compareLoad(a: CandidateView, b: CandidateView): number {
   return a.load - b.load || a.inFlight - b.inFlight || compareEngineId(a, b);
 }
 
-/**
- * Lowest observed latency; engines never observed rank after observed ones; ties (including two
- * unobserved engines) go to the less loaded, then the lower engine id.
- */
-function compareLatency(a: CandidateView, b: CandidateView): number {
-  const aKnown = a.latencyMs !== undefined;
-  const bKnown = b.latencyMs !== undefined;
-  if (aKnown !== bKnown) return aKnown ? -1 : 1;
-  return (a.latencyMs ?? 0) - (b.latencyMs ?? 0) || compareLoad(a, b);
-}
-
-/** The first candidate under `compare`, without sorting (and without mutating) the list. */
-export function best<T>(items: readonly T[], compare: (a: T, b: T) => number): T | undefined {
-  let chosen: T | undefined;
-  for (const item of items) {
-    if (chosen === undefined || compare(item, chosen) < 0) chosen = item;
-  }
-  return chosen;
-}
-
-/** The least-loaded candidate. */
-export function leastLoaded(candidates: readonly CandidateView[]): CandidateView | undefined {
-  return best(candidates, compareLoad);
-}
-
-/** The candidate with the lowest observed latency. */
-export function fastest(candidates: readonly CandidateView[]): CandidateView | undefined {
-  return best(candidates, compareLatency);
-}
-
 /** Mean load over `engines`; 0 when there are none. */
 export function meanLoad(engines: readonly CandidateView[]): number {
   if (engines.length === 0) return 0;

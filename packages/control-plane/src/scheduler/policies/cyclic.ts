@@ -5,7 +5,7 @@ import { parsePolicyParameters } from './policy-parameters.js';
 import type { CandidateView, SchedulingPolicy, SchedulingPolicyFactoryOptions } from './scheduling-policy.js';
 
 /** `cyclic` takes no parameters. */
-export const CyclicParameters = z.strictObject({});
+const CyclicParameters = z.strictObject({});
 
 const byId = (a: CandidateView, b: CandidateView) =>
   a.engine.engineId < b.engine.engineId ? -1 : a.engine.engineId > b.engine.engineId ? 1 : 0;

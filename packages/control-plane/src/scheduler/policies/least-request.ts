@@ -5,7 +5,7 @@ import type { SchedulingPolicy, SchedulingPolicyFactoryOptions } from './schedul
 import { queueScorer, scoredPolicy, weighted } from './scoring.js';
 
 /** `least_request` takes no parameters. */
-export const LeastRequestParameters = z.strictObject({});
+const LeastRequestParameters = z.strictObject({});
 
 const BY_QUEUE = [weighted(queueScorer, 1)];
 

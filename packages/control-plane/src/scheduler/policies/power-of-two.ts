@@ -4,7 +4,7 @@ import { parsePolicyParameters } from './policy-parameters.js';
 import type { CandidateView, SchedulingPolicy, SchedulingPolicyFactoryOptions } from './scheduling-policy.js';
 
 /** `power_of_two` takes no parameters. */
-export const PowerOfTwoParameters = z.strictObject({});
+const PowerOfTwoParameters = z.strictObject({});
 
 /** A 32-bit FNV-1a hash of `text`: the request's own "random" draw, reproducible. */
 function hashOf(text: string): number {

@@ -6,7 +6,7 @@ import type { SchedulingPolicy, SchedulingPolicyFactoryOptions } from './schedul
 import { latencyScorer, loadScorer, prefixScorer, scoredPolicy, weighted } from './scoring.js';
 
 /** Parameters of `prefix_affinity`. */
-export const PrefixAffinityParameters = z.strictObject({
+const PrefixAffinityParameters = z.strictObject({
   /** Weight of the (guarded) prefix-cache score. */
   prefixWeight: z.number().nonnegative().default(3),
   /** Weight of free capacity (`1 − load`). */

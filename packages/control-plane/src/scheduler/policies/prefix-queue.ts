@@ -5,7 +5,7 @@ import type { SchedulingPolicy, SchedulingPolicyFactoryOptions } from './schedul
 import { queueScorer, rawPrefixScorer, scoredPolicy, weighted } from './scoring.js';
 
 /** Parameters of `prefix_queue`. */
-export const PrefixQueueParameters = z.strictObject({
+const PrefixQueueParameters = z.strictObject({
   /** Weight of the prefix-cache score (llm-d's default profile: 3). */
   prefixWeight: z.number().nonnegative().default(3),
   /** Weight of the queue score (llm-d's default profile: 2). */
