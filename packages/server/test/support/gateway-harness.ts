@@ -28,7 +28,7 @@ const gpuMockEnv: NodeJS.ProcessEnv = {
   SAGE_GPU_MOCK_MEMORY_GB: '24',
 };
 
-function temporaryStateDir(): string {
+export function temporaryStateDir(): string {
   return mkdtempSync(join(tmpdir(), 'sage-server-'));
 }
 
