@@ -1,7 +1,7 @@
 import { cell, markdownTable, ratioCell } from '../report/markdown-table.js';
-import type { LoadResult } from './scheduling.js';
 import type { SimulatedEngine } from './scheduling-fleet.js';
 import type { StrategyResult } from './scheduling-run.js';
+import type { LoadResult } from './scheduling-types.js';
 
 const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
 
@@ -9,7 +9,7 @@ const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
  * "no better" when, against fifo at the same cell, TTFT p50 is not 5 % lower, SLO attainment
  * not 1 point higher and goodput not 2 % higher.
  */
-export function verdictAgainstFifo(result: StrategyResult, fifo: StrategyResult | undefined): string {
+function verdictAgainstFifo(result: StrategyResult, fifo: StrategyResult | undefined): string {
   if (!fifo || result.strategy === 'fifo') return '–';
   const better: string[] = [];
   if (result.ttft.p50 <= 0.95 * fifo.ttft.p50) better.push('TTFT');
@@ -19,7 +19,7 @@ export function verdictAgainstFifo(result: StrategyResult, fifo: StrategyResult 
 }
 
 /** The targets of the issue, checked on `results`. */
-export function targetLines(results: readonly LoadResult[], policy = 'prefix_affinity'): string[] {
+function targetLines(results: readonly LoadResult[], policy = 'prefix_affinity'): string[] {
   const find = (workload: string, load: number, strategy: string) =>
     results
       .find((entry) => entry.workload === workload && entry.load === load)

@@ -1,17 +1,11 @@
 import type { StrategyResult } from './scheduling-run.js';
+import type { WorkloadKind } from './scheduling-workload.js';
 
-/** Every strategy at one load, with ratios against round-robin at that load. */
+/** Every strategy on one workload at one load. */
 export interface LoadResult {
+  workload: WorkloadKind;
   load: number;
   requestsPerSecond: number;
-  strategies: Array<StrategyResult & { vsRoundRobin: ComparedToBaseline }>;
-}
-
-export interface ComparedToBaseline {
-  urgentP99Ratio: number;
-  normalP99Ratio: number;
-  bulkP99Ratio: number;
-  sloAttainmentDelta: number;
-  throughputRatio: number;
-  costRatio: number;
+  capacity: number;
+  strategies: StrategyResult[];
 }

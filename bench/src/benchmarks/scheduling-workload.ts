@@ -109,7 +109,7 @@ function uniquePrompts(
 }
 
 /** Requests per second the fleet serves with a mean request of `promptTokens` and `completionTokens`, no cache hits. */
-export function fleetCapacity(promptTokens: number, completionTokens: number): number {
+function fleetCapacity(promptTokens: number, completionTokens: number): number {
   return FLEET.reduce(
     (sum, engine) => sum + (engine.maxConcurrency * 1000) / serviceMs(engine, promptTokens, completionTokens),
     0,

@@ -14,6 +14,7 @@ import {
 } from './scheduling-fleet.js';
 import { renderSchedulingMarkdown } from './scheduling-report.js';
 import { type Route, type RunResult, runWorkload, type StrategyResult, summarise } from './scheduling-run.js';
+import type { LoadResult } from './scheduling-types.js';
 import {
   CLASS_MIX,
   generateWorkload,
@@ -23,19 +24,10 @@ import {
 } from './scheduling-workload.js';
 
 /** The client-side baseline of earlier versions: round-robin straight to the engines, no gateway queue. */
-export const CLIENT_ROUND_ROBIN = 'client_round_robin';
+const CLIENT_ROUND_ROBIN = 'client_round_robin';
 /** The reference every ratio is taken against: least-request inside the gateway. */
-export const REFERENCE = 'least_request';
+const REFERENCE = 'least_request';
 const LOADS = [0.5, 0.8, 1.2, 1.5];
-
-/** Every strategy on one workload at one load. */
-export interface LoadResult {
-  workload: WorkloadKind;
-  load: number;
-  requestsPerSecond: number;
-  capacity: number;
-  strategies: StrategyResult[];
-}
 
 function headerOf(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
   const value = headers[name];

@@ -15,7 +15,7 @@ import type { ChatAnswer, ChatChunk, ChatTurn, ChatUsage } from './chat-shapes.j
 const textBlock = z.looseObject({ type: z.string(), text: z.string().optional() });
 const content = z.union([z.string(), z.array(textBlock)]);
 
-export const MessagesRequest = z.looseObject({
+const MessagesRequest = z.looseObject({
   model: z.string().optional(),
   max_tokens: z.number().int().positive().optional(),
   messages: z

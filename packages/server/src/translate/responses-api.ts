@@ -135,7 +135,7 @@ function usageOf(usage: ChatUsage | null | undefined) {
 }
 
 /** A Response object; `text` null while nothing is generated yet. */
-export function responseObject(
+function responseObject(
   frame: ResponseFrame,
   model: string,
   status: Status,
