@@ -21,7 +21,7 @@ const fakeBackendOptions = {
 };
 
 /** Mock GPUs for `use_gpu` tests (no nvidia-smi is run). */
-const gpuMockEnv: NodeJS.ProcessEnv = {
+export const gpuMockEnv: NodeJS.ProcessEnv = {
   ...process.env,
   SAGE_DISABLE_NVML: '1',
   SAGE_GPU_MOCK_COUNT: '2',
