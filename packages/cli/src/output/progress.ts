@@ -21,7 +21,7 @@ export interface ProgressOptions {
 }
 
 /** `4s`, `1m05s`: the time a wait has taken so far. */
-export function formatElapsed(ms: number): string {
+function formatElapsed(ms: number): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));
   if (seconds < 60) return `${seconds}s`;
   return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
