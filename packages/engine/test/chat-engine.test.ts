@@ -163,7 +163,7 @@ describe('sage-engine with sage/tiny-chat', () => {
 
     const noMessages = await postJson(engine.baseUrl, '/v1/chat/completions', { model: MODEL });
     expect(noMessages.status).toBe(400);
-    expect(noMessages.body).toMatchObject({ error: { param: 'messages', code: null } });
+    expect(noMessages.body).toMatchObject({ error: { param: 'messages', code: 'invalid_value' } });
 
     const hot = await postJson(engine.baseUrl, '/v1/completions', { prompt: 'x', temperature: 5 });
     expect(hot.status).toBe(400);
