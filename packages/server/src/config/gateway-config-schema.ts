@@ -93,6 +93,8 @@ const EnginesSection = z.strictObject({
   model_dirs: z.array(z.string().min(1)).optional(),
   /** Resident memory (MB) of one engine's process tree; past it the engine is stopped and FAILED. */
   memory_cap_mb: positiveInt.optional(),
+  /** The Hugging Face hub (or a mirror) the model cache pulls `hf:` references from. Default: `HF_ENDPOINT`, else https://huggingface.co. */
+  hub_endpoint: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   /** Variables engines inherit beyond the built-in allow-list: names, or `PREFIX_*`. */
   pass_env: z
     .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*\*?$/, "a variable name, or 'PREFIX_*'"))

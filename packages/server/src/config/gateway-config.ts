@@ -83,6 +83,8 @@ export interface GatewayEnginesConfig {
   allowedExtraArgs: Record<string, string[]>;
   /** Directories a model path may lie under; undefined: `<stateDir>/models`. */
   modelDirs?: string[] | undefined;
+  /** The hub (or mirror) `hf:` references are pulled from; undefined: `HF_ENDPOINT`, else huggingface.co. */
+  hubEndpoint?: string | undefined;
   /** Variables engines inherit beyond the built-in allow-list (names, or `PREFIX_*`). */
   passEnv: string[];
   /** Resident memory (MB) one engine's process tree may hold; undefined: no cap. */

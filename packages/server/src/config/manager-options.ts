@@ -44,6 +44,7 @@ export function toManagerOptions(config: GatewayConfig, logger?: Logger): Contro
     customBackends: config.backends.map((backend) => createCustomBackend(backend)),
     allowedExtraArgs: config.engines.allowedExtraArgs,
     modelDirs: config.engines.modelDirs,
+    models: config.engines.hubEndpoint ? { hubEndpoint: config.engines.hubEndpoint } : undefined,
     passEnv: config.engines.passEnv,
     engineMemoryCapMb: config.engines.memoryCapMb,
     catalog: {

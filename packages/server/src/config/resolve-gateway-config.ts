@@ -60,6 +60,7 @@ export function fromConfigFile(file: GatewayConfigFile): Partial<GatewayConfig> 
           engines: {
             allowedExtraArgs: engines.allowed_extra_args ?? {},
             modelDirs: engines.model_dirs,
+            hubEndpoint: engines.hub_endpoint,
             passEnv: engines.pass_env ?? [],
             memoryCapMb: engines.memory_cap_mb,
           },

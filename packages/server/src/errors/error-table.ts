@@ -1,5 +1,6 @@
 import {
   BackendUnavailableError,
+  CachedModelNotFoundError,
   EngineNotFoundError,
   EngineStartError,
   EngineUnavailableError,
@@ -9,6 +10,8 @@ import {
   ModelLoadTimeoutError,
   ModelNotFoundError,
   ModelTooLargeError,
+  ModelPullError,
+  type ModelPullFailure,
   PortUnavailableError,
   QueueFullError,
   QueueTimeoutError,
@@ -51,6 +54,12 @@ export interface ErrorMapping {
 }
 
 type Row = [isInstance: (error: unknown) => boolean, mapping: ErrorMapping];
+
+/** A model pull that failed for `reason` (docs/models.md). */
+const pullFailed =
+  (reason: ModelPullFailure) =>
+  (error: unknown): boolean =>
+    ModelPullError.isInstance(error) && error.reason === reason;
 
 const invalid = 'invalid_request_error';
 const conflict = (code: string): ErrorMapping => ({ status: 409, type: invalid, code });
@@ -107,6 +116,13 @@ export const ERROR_TABLE: readonly Row[] = [
       param: (error: UnsupportedParameterError) => error.param,
     },
   ],
+  [CachedModelNotFoundError.isInstance, { status: 404, type: invalid, code: 'cached_model_not_found' }],
+  [pullFailed('not-found'), { status: 404, type: invalid, code: 'model_file_not_found', param: () => 'ref' }],
+  [pullFailed('unauthorized'), { status: 403, type: invalid, code: 'hub_unauthorized', param: () => 'ref' }],
+  [pullFailed('hash-mismatch'), { status: 502, type: 'server_error', code: 'model_hash_mismatch' }],
+  [pullFailed('disk-full'), { status: 507, type: 'server_error', code: 'insufficient_storage' }],
+  [pullFailed('network'), unavailable('hub_unreachable')],
+  [pullFailed('aborted'), { status: 499, type: invalid, code: 'client_closed_request' }],
   [PayloadTooLargeError.isInstance, { status: 413, type: invalid, code: 'request_too_large' }],
   [UnsupportedMediaTypeError.isInstance, { status: 415, type: invalid, code: 'unsupported_media_type' }],
   [InsufficientGpuMemoryError.isInstance, conflict('insufficient_gpu_memory')],

@@ -20,6 +20,7 @@ import { applyPreset } from '../presets/apply-preset.js';
 import { type JsonBodyLimits, readJsonBody } from '../request/read-json-body.js';
 import { catalogRoutes } from './management-catalog.js';
 import { engineRoutes, engineToWire } from './management-engines.js';
+import { modelRoutes } from './management-models.js';
 
 /** What the management routes need. */
 export interface ManagementRoutesOptions {
@@ -45,7 +46,7 @@ function presetOf(body: z.output<typeof PresetApplyRequestWire>): Preset {
 }
 
 /**
- * `/v1/management`: engines (see `engineRoutes`), cluster status, GPUs, the engines' metrics
+ * `/v1/management`: engines (see `engineRoutes`), the model cache (`modelRoutes`), cluster status, GPUs, the engines' metrics
  * targets (Prometheus HTTP service discovery), the default scheduling policy and preset application. Admin-only when API keys are configured.
  */
 export function managementRoutes(options: ManagementRoutesOptions): Hono<GatewayEnv> {
@@ -53,6 +54,7 @@ export function managementRoutes(options: ManagementRoutesOptions): Hono<Gateway
   const app = new Hono<GatewayEnv>();
   app.route('/engines', engineRoutes(options));
   app.route('/catalog', catalogRoutes(options));
+  app.route('/models', modelRoutes(options));
 
   app.get('/status', async (c) => {
     const status = await manager.getClusterStatus();
