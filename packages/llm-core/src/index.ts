@@ -1,10 +1,12 @@
 // @sage/llm-core — the public door (STYLE G9). Named exports only.
 
 export type {
+  CachedModel,
   ChatCompletion,
   ChatCompletionChunk,
   ChatMessage,
   Completion,
+  DownloadProgress,
   ModelEntry,
   Priority,
 } from '@sage/protocol';
@@ -17,6 +19,7 @@ export type {
   EmbedOptions,
   EmbedResult,
   GenerateOptions,
+  PullModelOptions,
   RequestOptions,
   SamplingOptions,
   StreamOptions,

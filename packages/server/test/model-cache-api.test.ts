@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { type FakeHub, startFakeHub } from '@sage/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway, waitFor } from './support/gateway-harness.js';
+import { type JsonBody, startTestGateway, type TestGateway, waitFor } from './support/gateway-harness.js';
 
 // The management API's model cache against a hub-shaped HTTP server, then an engine started for
 // an hf: reference that is not cached: DOWNLOADING, RUNNING, and a chat through the gateway.
@@ -50,7 +50,7 @@ function post(path: string, body: unknown, headers: Record<string, string> = {})
   });
 }
 
-async function ndjson(response: Response): Promise<Array<Record<string, any>>> {
+async function ndjson(response: Response): Promise<JsonBody[]> {
   return (await response.text())
     .split('\n')
     .filter((line) => line !== '')

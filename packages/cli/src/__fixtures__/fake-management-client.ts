@@ -1,4 +1,5 @@
 import type {
+  CachedModelWire,
   CatalogModelStatusWire,
   ClusterStatusWire,
   EngineInfoWire,
@@ -6,11 +7,18 @@ import type {
   EngineLogsWire,
   EngineStartRequestWire,
   GpuListWire,
+  ModelPullEventWire,
+  ModelPullRequestWire,
   PresetApplyRequestWire,
   PresetApplyWire,
   PruneWire,
 } from '@sage/protocol';
-import type { CatalogListWire, HealthWire, ManagementClient } from '../api/management-types.js';
+import type {
+  CachedModelListWire,
+  CatalogListWire,
+  HealthWire,
+  ManagementClient,
+} from '../api/management-types.js';
 import { ManagementApiError } from '../errors.js';
 import { engineInfo } from './engines.js';
 
@@ -39,6 +47,9 @@ export class FakeManagementClient implements ManagementClient {
   catalog: CatalogModelStatusWire[] = [];
   healthError: Error | null = null;
   healthAnswer: HealthWire = { status: 'ok' };
+  /** What `pullModel` yields (an Error is thrown, as the gateway's error answer would be). */
+  pullEvents: ModelPullEventWire[] | Error = [];
+  cachedModels: CachedModelWire[] = [];
   private nextId = 1;
   private pendingStates = new Map<string, EngineInfoWire['status'][]>();
 
@@ -58,6 +69,31 @@ export class FakeManagementClient implements ManagementClient {
     this.record('health');
     if (this.healthError) throw this.healthError;
     return this.healthAnswer;
+  }
+
+  async *pullModel(request: ModelPullRequestWire): AsyncGenerator<ModelPullEventWire> {
+    this.record('pullModel', request);
+    if (this.pullEvents instanceof Error) throw this.pullEvents;
+    for (const event of this.pullEvents) yield event;
+  }
+
+  async listCachedModels(): Promise<CachedModelListWire> {
+    this.record('listCachedModels');
+    return { models: [...this.cachedModels] };
+  }
+
+  async removeCachedModel(id: string): Promise<{ removed: CachedModelWire }> {
+    this.record('removeCachedModel', id);
+    const removed = this.cachedModels.find((model) => model.id === id);
+    if (!removed) {
+      throw new ManagementApiError({
+        status: 404,
+        message: `no cached model '${id}'`,
+        code: 'cached_model_not_found',
+      });
+    }
+    this.cachedModels = this.cachedModels.filter((model) => model !== removed);
+    return { removed };
   }
 
   async listEngines(): Promise<EngineListWire> {

@@ -1,4 +1,5 @@
 import {
+  type CachedModelWire,
   type CatalogModelStatusWire,
   type ClusterStatusWire,
   type EngineInfoWire,
@@ -7,6 +8,8 @@ import {
   type EngineStartRequestWire,
   type GpuListWire,
   HEALTH_HTTP_STATUS,
+  type ModelPullEventWire,
+  type ModelPullRequestWire,
   type PresetApplyRequestWire,
   type PresetApplyWire,
   type PruneWire,
@@ -16,7 +19,12 @@ import { CLI_DEFAULTS } from '../defaults.js';
 import { CliExitError, GatewayUnreachableError, ManagementApiError } from '../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { type GatewayUrls, gatewayUrls } from './api-base.js';
-import type { CatalogListWire, HealthWire, ManagementClient } from './management-types.js';
+import type {
+  CachedModelListWire,
+  CatalogListWire,
+  HealthWire,
+  ManagementClient,
+} from './management-types.js';
 import { logLineOf, sseData } from './sse-lines.js';
 
 /** System error codes that mean "nothing answered" (the request never reached a gateway). */
@@ -210,6 +218,42 @@ export class HttpManagementClient implements ManagementClient {
     return this.management<CatalogModelStatusWire>(`/catalog/${encodeURIComponent(name)}/unload`, {
       method: 'POST',
       timeoutMs: 0,
+    });
+  }
+
+  async *pullModel(
+    body: ModelPullRequestWire,
+    options: { signal?: AbortSignal } = {},
+  ): AsyncGenerator<ModelPullEventWire> {
+    // No timeout: the hub may take a while to list files, and a download as long as it needs.
+    const response = await this.send(this.url(`${this.urls.management}/models/pull`), {
+      method: 'POST',
+      body,
+      timeoutMs: 0,
+      signal: options.signal,
+    });
+    if (response.statusCode >= 400) throw toApiError(response.statusCode, await response.body.text());
+    let buffered = '';
+    for await (const chunk of response.body) {
+      buffered += (chunk as Buffer).toString('utf8');
+      let newline = buffered.indexOf('\n');
+      while (newline !== -1) {
+        const line = buffered.slice(0, newline).trim();
+        buffered = buffered.slice(newline + 1);
+        if (line !== '') yield JSON.parse(line) as ModelPullEventWire;
+        newline = buffered.indexOf('\n');
+      }
+    }
+    if (buffered.trim() !== '') yield JSON.parse(buffered) as ModelPullEventWire;
+  }
+
+  listCachedModels(): Promise<CachedModelListWire> {
+    return this.management<CachedModelListWire>('/models/cache');
+  }
+
+  removeCachedModel(id: string): Promise<{ removed: CachedModelWire }> {
+    return this.management<{ removed: CachedModelWire }>(`/models/cache/${encodeURIComponent(id)}`, {
+      method: 'DELETE',
     });
   }
 

@@ -1,4 +1,5 @@
 import type {
+  CachedModelWire,
   CatalogModelStatusWire,
   ClusterStatusWire,
   EngineInfoWire,
@@ -7,10 +8,17 @@ import type {
   EngineStartRequestWire,
   GatewayHealthWire,
   GpuListWire,
+  ModelPullEventWire,
+  ModelPullRequestWire,
   PresetApplyRequestWire,
   PresetApplyWire,
   PruneWire,
 } from '@sage/protocol';
+
+/** `GET /v1/management/models/cache`. */
+export interface CachedModelListWire {
+  models: CachedModelWire[];
+}
 
 /** `GET /health`: `GatewayHealthWire` (older gateways answer `{ status: 'ok' }` alone). */
 export type HealthWire = Pick<GatewayHealthWire, 'status'> & Partial<Omit<GatewayHealthWire, 'status'>>;
@@ -48,5 +56,12 @@ export interface ManagementClient {
   loadModel(name: string): Promise<CatalogModelStatusWire>;
   /** Drain and stop every engine of a catalog model. */
   unloadModel(name: string): Promise<CatalogModelStatusWire>;
+  /** `POST /models/pull`: the pull's events (NDJSON) until `done` or `error`. */
+  pullModel(
+    request: ModelPullRequestWire,
+    options?: { signal?: AbortSignal },
+  ): AsyncIterable<ModelPullEventWire>;
+  listCachedModels(): Promise<CachedModelListWire>;
+  removeCachedModel(id: string): Promise<{ removed: CachedModelWire }>;
   close(): Promise<void>;
 }

@@ -34,6 +34,13 @@ const ENGINE_WIDE_COLUMNS: TableColumn[] = [
   { header: 'last error' },
 ];
 
+/** The state, with the share downloaded while DOWNLOADING (`DOWNLOADING 38%`). */
+function stateCell(engine: EngineInfoWire): string {
+  const download = engine.download;
+  if (engine.status !== 'DOWNLOADING' || !download?.total_bytes) return engine.status;
+  return `DOWNLOADING ${Math.floor((download.downloaded_bytes / download.total_bytes) * 100)}%`;
+}
+
 /** The engine table of `sage llm engine list` (and `status`, `preset apply`); `wide` adds columns. */
 export function engineTable(engines: readonly EngineInfoWire[], options: { wide?: boolean } = {}): string {
   if (engines.length === 0) return 'no engines';
@@ -45,7 +52,7 @@ export function engineTable(engines: readonly EngineInfoWire[], options: { wide?
       engine.model_id,
       engine.engine_kind,
       engine.backend,
-      engine.status,
+      stateCell(engine),
       String(engine.port),
       formatDevice(engine),
       orDash(engine.pid),

@@ -1,4 +1,4 @@
-import type { ChatMessage, EngineInfo, GpuStatus, Priority } from '@sage/protocol';
+import type { ChatMessage, DownloadProgress, EngineInfo, GpuStatus, Priority } from '@sage/protocol';
 import type { Logger } from 'pino';
 
 /** Options of {@link UnifiedInferenceClient.create}. Every field is optional. */
@@ -48,6 +48,18 @@ export interface RequestOptions {
   timeoutMs?: number;
   /** `X-Request-ID` to send; default a fresh UUID. Error objects carry it. */
   requestId?: string;
+}
+
+/** Options of `client.pullModel()` (docs/models.md). */
+export interface PullModelOptions extends Omit<RequestOptions, 'priority' | 'sloDeadlineMs'> {
+  /** Quantisation to choose among the repository's `.gguf` files, e.g. `Q4_K_M`. */
+  quant?: string;
+  /** Branch, tag or commit (default `main`). */
+  revision?: string;
+  /** Expected SHA-256 for a URL whose server publishes none. */
+  sha256?: string;
+  /** Called as bytes arrive: size, rate and ETA. */
+  onProgress?: (progress: DownloadProgress) => void;
 }
 
 /** Sampling fields, sent to the engine unchanged (camelCase keys become OpenAI's snake_case). */

@@ -1,10 +1,15 @@
-import type {
-  ChatCompletion,
-  ChatCompletionChunk,
-  Completion,
-  EmbeddingResponse,
-  ModelEntry,
-  ModelList,
+import {
+  type CachedModel,
+  type CachedModelWire,
+  type ChatCompletion,
+  type ChatCompletionChunk,
+  type Completion,
+  type DownloadProgress,
+  type EmbeddingResponse,
+  fromWire,
+  type ModelEntry,
+  type ModelList,
+  type ModelPullEventWire,
 } from '@sage/protocol';
 import type { CallOptions, HttpTransport } from '../http/http-transport.js';
 import type {
@@ -15,6 +20,7 @@ import type {
   EmbedOptions,
   EmbedResult,
   GenerateOptions,
+  PullModelOptions,
   RequestOptions,
   StreamOptions,
   UnifiedInferenceClientOptions,
@@ -145,6 +151,52 @@ export class UnifiedInferenceClient {
   async models(options: RequestOptions = {}): Promise<ModelEntry[]> {
     const list = await this.#transport.json<ModelList>('GET', '/models', undefined, callOptions(options));
     return list.data;
+  }
+
+  /**
+   * Pull a model file into the control plane's model cache (`hf:owner/repo/file.gguf`,
+   * `hf:owner/repo:Q4_K_M`, `owner/repo` with `quant`, or an `https://` URL), reporting progress;
+   * resolves with the cache entry once its SHA-256 is checked. Works the same embedded.
+   *
+   * @example
+   * const model = await client.pullModel('hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF:Q4_K_M', {
+   *   onProgress: (p) => console.log(p.downloadedBytes, p.totalBytes),
+   * });
+   */
+  async pullModel(ref: string, options: PullModelOptions = {}): Promise<CachedModel> {
+    const { quant, revision, sha256, onProgress, ...call } = options;
+    const body = { ref, quant, revision, sha256 };
+    for await (const raw of this.#transport.events('/management/models/pull', body, callOptions(call))) {
+      const event = raw as ModelPullEventWire;
+      if (event.type === 'progress') {
+        const { type: _type, ...progress } = event;
+        onProgress?.(fromWire<DownloadProgress>(progress));
+      }
+      if (event.type === 'done') return fromWire<CachedModel>(event.model);
+    }
+    throw new Error(`the control plane ended the pull of ${ref} without a result`);
+  }
+
+  /** The control plane's model cache, most recently used first. */
+  async listCachedModels(options: RequestOptions = {}): Promise<CachedModel[]> {
+    const body = await this.#transport.json<{ models: CachedModelWire[] }>(
+      'GET',
+      '/management/models/cache',
+      undefined,
+      callOptions(options),
+    );
+    return body.models.map((model) => fromWire<CachedModel>(model));
+  }
+
+  /** Delete a cached model file by its cache id; resolves with what was removed. */
+  async removeCachedModel(id: string, options: RequestOptions = {}): Promise<CachedModel> {
+    const body = await this.#transport.json<{ removed: CachedModelWire }>(
+      'DELETE',
+      `/management/models/cache/${encodeURIComponent(id)}`,
+      undefined,
+      callOptions(options),
+    );
+    return fromWire<CachedModel>(body.removed);
   }
 
   /** Engines, GPUs, scheduling policy and queue of the control plane, in camelCase. */

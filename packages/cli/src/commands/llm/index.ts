@@ -11,7 +11,7 @@ import { registerStatus } from './status.js';
 
 /** `sage llm …`. */
 export function registerLlmCommands(program: Command, context: CliContext): void {
-  const llm = program.command('llm').description('engines, GPUs, presets, chat and embeddings');
+  const llm = program.command('llm').description('engines, models, GPUs, presets, chat and embeddings');
   registerEngineCommands(llm, context);
   registerModelCommands(llm, context);
   registerGpu(llm, context);

@@ -3,6 +3,7 @@ import type { ManagementClient } from '../../../api/management-types.js';
 import { CLI_DEFAULTS } from '../../../defaults.js';
 import { CliExitError } from '../../../errors.js';
 import { EXIT_CODES } from '../../../exit-codes.js';
+import { renderDownloadBar } from '../../../output/download-bar.js';
 import { formatDevice } from '../../../output/format.js';
 import type { Output } from '../../../output/print.js';
 import { createProgress } from '../../../output/progress.js';
@@ -46,7 +47,10 @@ export async function waitForEngine(
   const progress = createProgress(output);
   let engine = started;
   while (!acceptsTraffic(engine.status) && mayServeAgain(engine.status)) {
-    progress.update(`${engine.engine_id} ${engine.model_id}: ${engine.status}`);
+    // While DOWNLOADING: the model file's progress bar (size, rate, ETA).
+    const download =
+      engine.status === 'DOWNLOADING' && engine.download ? ` ${renderDownloadBar(engine.download)}` : '';
+    progress.update(`${engine.engine_id} ${engine.model_id}: ${engine.status}${download}`);
     await options.sleep(options.pollIntervalMs);
     engine = await client.getEngine(engine.engine_id);
   }
