@@ -12,12 +12,12 @@ import { type Context, Hono } from 'hono';
 import type { Logger } from 'pino';
 import { describeError } from '../errors/error-table.js';
 import type { GatewayEnv } from '../gateway-env.js';
-import { readJsonBody } from '../request/read-json-body.js';
+import { type JsonBodyLimits, readJsonBody } from '../request/read-json-body.js';
 
 /** What the model cache routes need. */
 export interface ModelRoutesOptions {
   manager: ControlPlaneManager;
-  bodyLimitBytes: number;
+  bodyLimits: JsonBodyLimits;
   logger: Logger;
 }
 
@@ -59,7 +59,7 @@ export function modelRoutes(options: ModelRoutesOptions): Hono<GatewayEnv> {
       c,
       ModelPullRequestWire,
       'invalid model pull request',
-      options.bodyLimitBytes,
+      options.bodyLimits,
     );
     // Checked before anything is fetched: a 400 naming ref, quant or revision.
     parseModelRef(body.ref, { quant: body.quant, revision: body.revision });
