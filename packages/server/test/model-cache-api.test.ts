@@ -33,7 +33,11 @@ beforeAll(async () => {
     plainFiles: { 'plain.gguf': gguf },
   });
   harness = await startTestGateway(21, {
-    managerOptions: { models: { hubEndpoint: hub.endpoint, retryDelayMs: 10, progressIntervalMs: 0 } },
+    managerOptions: {
+      models: { hubEndpoint: hub.endpoint, retryDelayMs: 10, progressIntervalMs: 0 },
+      // A real llama.cpp load of the tiny model: slow on a busy 2-core machine.
+      startupTimeoutMs: 60_000,
+    },
   });
 });
 
