@@ -36,11 +36,11 @@ export async function listCachedModels(
   return body;
 }
 
-export function registerModelList(parent: Command, context: CliContext): void {
+export function registerModelCache(parent: Command, context: CliContext): void {
   const command = parent
-    .command('list')
-    .alias('ls')
-    .description('list the model cache: size, source, last use');
+    .command('cache')
+    .alias('cached')
+    .description('list the model cache (pulled files): size, source, last use');
   withJson(withApiBase(command)).action(async (flags: GatewayFlags) => {
     await withClient(context, flags, (client) => listCachedModels(client, outputFor(context, flags)));
   });
