@@ -211,7 +211,10 @@ export class ModelController {
     const { loader, usage } = this.#options;
     let state: CatalogModelState = 'unloaded';
     if (alive.some((engine) => engine.status === 'RUNNING')) state = 'loaded';
-    else if (loader.isLoading(model.name) || alive.some((engine) => engine.status === 'STARTING'))
+    else if (
+      loader.isLoading(model.name) ||
+      alive.some((engine) => engine.status === 'STARTING' || engine.status === 'DOWNLOADING')
+    )
       state = 'loading';
     else if (loader.lastFailure(model.name)) state = 'failed';
     const used = alive.map((engine) => usage.lastUsedAt(engine.engineId, engine.createdAt));
