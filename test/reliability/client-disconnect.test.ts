@@ -54,6 +54,15 @@ async function requestsByStatus(): Promise<Map<string, number>> {
   return counts;
 }
 
+/** Chat requests granted an engine slot so far (`sage_gateway_queue_wait_seconds_count`). */
+async function dispatched(): Promise<number> {
+  const text = await (await fetch(`${gateway.url}/metrics`)).text();
+  const line = text
+    .split('\n')
+    .find((entry) => entry.startsWith('sage_gateway_queue_wait_seconds_count{route="/v1/chat/completions"'));
+  return line ? Number(line.split(' ').pop()) : 0;
+}
+
 function openSocket(): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1', () => resolve(socket));
@@ -112,6 +121,7 @@ describe('a client that disconnects', () => {
 
   it('while the engine works on its answer: 499, never 5xx', async () => {
     const before = (await requestsByStatus()).get('499') ?? 0;
+    const dispatchedBefore = await dispatched();
     const controllers = Array.from({ length: 5 }, () => new AbortController());
     const sent = controllers.map((controller) =>
       fetch(`${gateway.url}/v1/chat/completions`, {
@@ -121,7 +131,8 @@ describe('a client that disconnects', () => {
         signal: controller.signal,
       }).catch(() => undefined),
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Leave once all five hold an engine slot (the engine takes 3 s to answer).
+    await waitFor(async () => (await dispatched()) - dispatchedBefore === 5, 10_000);
     for (const controller of controllers) controller.abort();
     await Promise.all(sent);
     await waitFor(async () => ((await requestsByStatus()).get('499') ?? 0) - before === 5, 10_000);
