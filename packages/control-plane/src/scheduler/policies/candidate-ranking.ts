@@ -38,7 +38,8 @@ export function urgency(request: QueuedRequest, now: number): number {
   return Math.min(1, elapsed / request.deadlineMs);
 }
 
-function compareEngineId(a: CandidateView, b: CandidateView): number {
+/** By engine id: the order the baselines number a model's engines in. */
+export function compareEngineId(a: CandidateView, b: CandidateView): number {
   if (a.engine.engineId === b.engine.engineId) return 0;
   return a.engine.engineId < b.engine.engineId ? -1 : 1;
 }

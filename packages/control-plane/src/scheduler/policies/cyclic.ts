@@ -1,14 +1,11 @@
 import { z } from 'zod';
 import { servesModel } from '../model-resolution.js';
-import { compareArrival } from './candidate-ranking.js';
+import { compareArrival, compareEngineId } from './candidate-ranking.js';
 import { parsePolicyParameters } from './policy-parameters.js';
-import type { CandidateView, SchedulingPolicy, SchedulingPolicyFactoryOptions } from './scheduling-policy.js';
+import type { SchedulingPolicy, SchedulingPolicyFactoryOptions } from './scheduling-policy.js';
 
 /** `cyclic` takes no parameters. */
 const CyclicParameters = z.strictObject({});
-
-const byId = (a: CandidateView, b: CandidateView) =>
-  a.engine.engineId < b.engine.engineId ? -1 : a.engine.engineId > b.engine.engineId ? 1 : 0;
 
 /**
  * `cyclic` (a baseline: what vLLM's router and most load balancers do by default): arrival
@@ -31,13 +28,14 @@ export function createCyclicPolicy(options: SchedulingPolicyFactoryOptions): Sch
       if (candidates.length <= 1) return candidates[0];
       const ring = context.engines.filter((view) => servesModel(view.engine, request.model, request.kind));
       const free = new Set(candidates.map((candidate) => candidate.engine.engineId));
-      if (ring.length === 0) return [...candidates].sort(byId)[request.sequence % candidates.length];
-      const sorted = [...ring].sort(byId);
+      if (ring.length === 0)
+        return [...candidates].sort(compareEngineId)[request.sequence % candidates.length];
+      const sorted = [...ring].sort(compareEngineId);
       for (let step = 0; step < sorted.length; step += 1) {
         const engineId = sorted[(request.sequence + step) % sorted.length]!.engine.engineId;
         if (free.has(engineId)) return candidates.find((candidate) => candidate.engine.engineId === engineId);
       }
-      return [...candidates].sort(byId)[request.sequence % candidates.length];
+      return [...candidates].sort(compareEngineId)[request.sequence % candidates.length];
     },
   };
 }

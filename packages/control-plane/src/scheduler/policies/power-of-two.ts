@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { compareArrival, compareLoad } from './candidate-ranking.js';
+import { compareArrival, compareEngineId, compareLoad } from './candidate-ranking.js';
 import { parsePolicyParameters } from './policy-parameters.js';
-import type { CandidateView, SchedulingPolicy, SchedulingPolicyFactoryOptions } from './scheduling-policy.js';
+import type { SchedulingPolicy, SchedulingPolicyFactoryOptions } from './scheduling-policy.js';
 
 /** `power_of_two` takes no parameters. */
 const PowerOfTwoParameters = z.strictObject({});
@@ -13,9 +13,6 @@ function hashOf(text: string): number {
     hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193);
   return hash >>> 0;
 }
-
-const byId = (a: CandidateView, b: CandidateView) =>
-  a.engine.engineId < b.engine.engineId ? -1 : a.engine.engineId > b.engine.engineId ? 1 : 0;
 
 /**
  * `power_of_two` (a baseline: "power of two choices", as in SGLang's router and Envoy): arrival
@@ -36,7 +33,7 @@ export function createPowerOfTwoPolicy(options: SchedulingPolicyFactoryOptions):
     stableOrder: true,
     pick: (request, candidates) => {
       if (candidates.length <= 1) return candidates[0];
-      const sorted = [...candidates].sort(byId);
+      const sorted = [...candidates].sort(compareEngineId);
       const draw = hashOf(request.requestId);
       const first = draw % sorted.length;
       const second = (first + 1 + ((draw >>> 16) % (sorted.length - 1))) % sorted.length;
