@@ -4,6 +4,7 @@ export * from './engine.js';
 export * from './engine-exit.js';
 export * from './engine-status.js';
 export * from './errors.js';
+export * from './format-bytes.js';
 export * from './gpu.js';
 export * from './health.js';
 export * from './json-limits.js';

@@ -1,5 +1,6 @@
+import { formatBytes } from '@sage/protocol';
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatEta, renderDownloadBar } from './download-bar.js';
+import { formatEta, renderDownloadBar } from './download-bar.js';
 
 describe('download bar', () => {
   it('shows the share done, sizes, rate and ETA', () => {

@@ -1,16 +1,4 @@
-import type { DownloadProgressWire } from '@sage/protocol';
-
-/** `512 B`, `12.0 MB`, `1.5 GB` (powers of 1024). */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return unit === 0 ? `${Math.round(bytes)} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
+import { type DownloadProgressWire, formatBytes } from '@sage/protocol';
 
 /** `45s`, `3m05s`, `1h02m`; `?` when unknown. */
 export function formatEta(seconds: number | null): string {

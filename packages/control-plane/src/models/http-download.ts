@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rm, stat, statfs, truncate } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { DownloadProgress } from '@sage/protocol';
+import { type DownloadProgress, formatBytes } from '@sage/protocol';
 import { type Dispatcher, request } from 'undici';
 import { ModelPullError } from '../errors.js';
 import { hubFailure, networkFailure } from './hub.js';
@@ -103,18 +103,6 @@ function diskFull(
     `no space left on the device of ${dirname(path)}${sizes}: free some space (sage llm model rm) and pull again — the download resumes`,
     cause,
   );
-}
-
-/** `1.5 GB`, `12.0 MB`, `512 B`. */
-function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
 /**

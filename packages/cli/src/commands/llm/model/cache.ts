@@ -1,7 +1,7 @@
+import { formatBytes } from '@sage/protocol';
 import type { Command } from 'commander';
 import type { CachedModelListWire, ManagementClient } from '../../../api/management-types.js';
 import type { CliContext } from '../../../context.js';
-import { formatBytes } from '../../../output/download-bar.js';
 import { type Output, renderTable } from '../../../output/print.js';
 import { type GatewayFlags, outputFor, withApiBase, withClient, withJson } from '../../shared-options.js';
 

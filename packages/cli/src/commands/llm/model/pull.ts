@@ -1,10 +1,15 @@
-import type { CachedModelWire, ModelPullEventWire, ModelPullRequestWire } from '@sage/protocol';
+import {
+  type CachedModelWire,
+  formatBytes,
+  type ModelPullEventWire,
+  type ModelPullRequestWire,
+} from '@sage/protocol';
 import type { Command } from 'commander';
 import type { ManagementClient } from '../../../api/management-types.js';
 import type { CliContext } from '../../../context.js';
 import { CliExitError } from '../../../errors.js';
 import { EXIT_CODES } from '../../../exit-codes.js';
-import { formatBytes, renderDownloadBar } from '../../../output/download-bar.js';
+import { renderDownloadBar } from '../../../output/download-bar.js';
 import type { Output } from '../../../output/print.js';
 import { createProgress } from '../../../output/progress.js';
 import { type GatewayFlags, outputFor, withApiBase, withClient, withJson } from '../../shared-options.js';

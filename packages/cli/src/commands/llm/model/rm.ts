@@ -1,8 +1,7 @@
-import type { CachedModelWire } from '@sage/protocol';
+import { type CachedModelWire, formatBytes } from '@sage/protocol';
 import type { Command } from 'commander';
 import type { ManagementClient } from '../../../api/management-types.js';
 import type { CliContext } from '../../../context.js';
-import { formatBytes } from '../../../output/download-bar.js';
 import type { Output } from '../../../output/print.js';
 import { type GatewayFlags, outputFor, withApiBase, withClient, withJson } from '../../shared-options.js';
 
