@@ -13,7 +13,7 @@ import {
   simulatedBackend,
 } from './scheduling-fleet.js';
 import { renderSchedulingMarkdown } from './scheduling-report.js';
-import { type Route, type RunResult, runWorkload, type StrategyResult, summarise } from './scheduling-run.js';
+import { type Route, type RunResult, runWorkload, summarise } from './scheduling-run.js';
 import type { LoadResult } from './scheduling-types.js';
 import {
   CLASS_MIX,
