@@ -127,18 +127,7 @@ export class ModelPuller {
     const ref = parseModelRef(request.ref, request);
     const key = formatModelRef(ref);
     const cached = await this.cache.find(key);
-    if (cached) {
-      options.onEvent?.({
-        type: 'resolved',
-        ref: cached.ref,
-        url: cached.sourceUrl,
-        fileName: cached.fileName,
-        totalBytes: cached.sizeBytes,
-        cached: true,
-      });
-      options.onEvent?.({ type: 'done', model: cached });
-      return cached;
-    }
+    if (cached) return fromCache(cached, (event) => options.onEvent?.(event));
     const listener: Listener = { onEvent: options.onEvent };
     let flight = this.inFlight.get(key);
     if (!flight) {
@@ -183,16 +172,7 @@ export class ModelPuller {
       const cached = await this.cache.find(source.ref);
       if (cached) {
         await this.cache.addAlias(cached.id, key);
-        emit({
-          type: 'resolved',
-          ref: cached.ref,
-          url: cached.sourceUrl,
-          fileName: cached.fileName,
-          totalBytes: cached.sizeBytes,
-          cached: true,
-        });
-        emit({ type: 'done', model: cached });
-        return cached;
+        return fromCache(cached, emit);
       }
     }
     await this.cache.prepare();
@@ -287,4 +267,18 @@ function waitOrAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined, re
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
+}
+
+/** A pull the cache answers: its `resolved` (cached) and `done` events, then the cached model. */
+function fromCache(cached: CachedModel, emit: (event: ModelPullEvent) => void): CachedModel {
+  emit({
+    type: 'resolved',
+    ref: cached.ref,
+    url: cached.sourceUrl,
+    fileName: cached.fileName,
+    totalBytes: cached.sizeBytes,
+    cached: true,
+  });
+  emit({ type: 'done', model: cached });
+  return cached;
 }
