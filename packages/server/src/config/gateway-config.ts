@@ -1,4 +1,4 @@
-import type { CustomBackendOptions } from '@sage/control-plane';
+import type { ControlPlaneManagerOptions, CustomBackendOptions } from '@sage/control-plane';
 import type { CatalogModelWire } from '@sage/protocol';
 import type { GatewayLogLevel } from './gateway-config-schema.js';
 
@@ -92,14 +92,10 @@ export interface GatewayEnginesConfig {
 }
 
 /** Timings of on-demand models (`model_loading:` in sage.yaml); unset: the control plane's defaults. */
-export interface GatewayModelLoadingConfig {
-  loadTimeoutMs?: number | undefined;
-  failureHoldoffMs?: number | undefined;
-  minResidencyMs?: number | undefined;
-  checkIntervalMs?: number | undefined;
-  scaleUpQueueWaitMs?: number | undefined;
-  replicaIdleMs?: number | undefined;
-}
+export type GatewayModelLoadingConfig = Omit<
+  NonNullable<ControlPlaneManagerOptions['catalog']>,
+  'models' | 'placementPollMs'
+>;
 
 /**
  * The gateway's resolved configuration (camelCase): defaults ← `sage.yaml` ← environment ←
