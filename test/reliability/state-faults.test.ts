@@ -38,8 +38,14 @@ describe('faults of the state directory', () => {
     const engine = await gateway.startEngine('fake/state');
     const registryPath = join(gateway.stateDir, 'registry.json');
     const logs = join(gateway.stateDir, 'logs');
+    // The registry is saved in the background after a start; wait until the engine is on disk so
+    // the fault below replaces a real file rather than racing the first save.
+    await waitFor(
+      () => existsSync(registryPath) && readFileSync(registryPath, 'utf8').includes(engine.engineId),
+      20_000,
+    );
     // Root ignores permissions, so the faults are made of files where directories belong and back.
-    rmSync(registryPath);
+    rmSync(registryPath, { force: true });
     mkdirSync(join(registryPath, 'blocker'), { recursive: true });
     renameSync(logs, `${logs}.moved`);
     writeFileSync(logs, 'not a directory');
