@@ -52,7 +52,9 @@ function testManagerOptions(slot: number): Partial<ControlPlaneManagerOptions> {
     customBackends: [createCustomBackend(fakeBackendOptions)],
     allowedExtraArgs: { fake: FAKE_ENGINE_FLAGS },
     healthCheckIntervalMs: 100,
-    healthCheckTimeoutMs: 1000,
+    // Frequent checks, but a patient timeout: on a loaded 2-core CI box one slow answer must not
+    // mark a healthy engine UNHEALTHY (and drop it from /v1/models) in the middle of a test.
+    healthCheckTimeoutMs: 5000,
     readinessPollMs: 20,
     restartBackoffBaseMs: 100,
     maxRestartAttempts: 2,
