@@ -5,6 +5,7 @@ import { FakeManagementClient } from '../../../__fixtures__/fake-management-clie
 import { ManagementApiError } from '../../../errors.js';
 import { createOutput } from '../../../output/print.js';
 import { listCachedModels } from './cache.js';
+import { listModels } from './list.js';
 import { pullModel } from './pull.js';
 import { removeModel } from './rm.js';
 
@@ -120,5 +121,15 @@ describe('sage llm model cache and rm', () => {
     expect(capture.stdout()).toContain('removed hf:org/repo/m-Q4_K_M.gguf#main (400.0 MB freed)');
     await listCachedModels(client, output);
     expect(capture.stdout()).toContain('no cached models');
+  });
+});
+
+describe('sage llm model list --cached', () => {
+  it('lists the pulled files instead of the catalog', async () => {
+    const { client, capture, output } = setup();
+    client.cachedModels = [model];
+    await listModels(client, output, { cached: true });
+    expect(capture.stdout()).toMatch(/0123456789abcdef\s+hf:org\/repo\/m-Q4_K_M\.gguf#main\s+400\.0 MB/);
+    expect(client.callsOf('listCatalog')).toEqual([]);
   });
 });
