@@ -47,6 +47,7 @@ const exitCode = vitest.status ?? 1;
 const { line, failed } = summarizeTestRun({
   results,
   unhandledErrors: runEnd.unhandledErrors,
+  passedOnRetry: runEnd.passedOnRetry,
   reason: runEnd.reason,
   exitCode,
   root,

@@ -18,14 +18,24 @@ const MAX_NAMED_FILES = 5;
  *     numTodoTests?: number, testResults?: Array<{ name: string, status: string,
  *     assertionResults?: Array<{ status: string }> }> },
  *   unhandledErrors?: number,
+ *   passedOnRetry?: Array<{ file: string, name: string, retries: number }>,
  *   reason?: string,
  *   exitCode: number | null,
  *   root?: string,
- * }} run `results`: vitest's JSON report (absent when vitest wrote none); `reason`: how the run
+ * }} run `results`: vitest's JSON report (absent when vitest wrote none); `passedOnRetry`: tests
+ *   that failed and then passed on a retry (tools/unhandled-errors-reporter.mjs): they count as
+ *   passed, and the line names them so a flaky test is never silent; `reason`: how the run
  *   ended (`passed`, `failed`, `interrupted`); `root`: file names are shown relative to it.
  * @returns {{ line: string, failed: number }} `failed` > 0 exactly when the run failed.
  */
-export function summarizeTestRun({ results, unhandledErrors = 0, reason, exitCode, root = process.cwd() }) {
+export function summarizeTestRun({
+  results,
+  unhandledErrors = 0,
+  passedOnRetry = [],
+  reason,
+  exitCode,
+  root = process.cwd(),
+}) {
   if (!results) {
     return { line: `tests: no results were written (vitest exit ${exitCode ?? 'none'})`, failed: 1 };
   }
@@ -57,7 +67,16 @@ export function summarizeTestRun({ results, unhandledErrors = 0, reason, exitCod
   // An interrupted run or an unexplained exit code is one failure: the line never reads as a pass.
   const failed = counted > 0 ? counted : causes.length;
   const detail = causes.length > 0 ? ` (${causes.join('; ')})` : '';
-  return { line: `${passed} passed, ${failed} failed${detail}, ${skipped} skipped`, failed };
+  const retried =
+    passedOnRetry.length > 0
+      ? ` (${passedOnRetry.length} only on a retry: ${passedOnRetry
+          .slice(0, MAX_NAMED_FILES)
+          .map((test) => `${test.file} > ${test.name}`)
+          .join(
+            '; ',
+          )}${passedOnRetry.length > MAX_NAMED_FILES ? ` and ${passedOnRetry.length - MAX_NAMED_FILES} more` : ''})`
+      : '';
+  return { line: `${passed} passed${retried}, ${failed} failed${detail}, ${skipped} skipped`, failed };
 }
 
 function plural(count, word) {

@@ -6,7 +6,11 @@ import { summarizeTestRun } from './test-summary.mjs';
 function recorded(name: string, exitCode: number) {
   const read = (suffix: string) =>
     JSON.parse(readFileSync(new URL(`./fixtures/vitest-json/${name}${suffix}`, import.meta.url), 'utf8'));
-  const runEnd = read('.run-end.json') as { unhandledErrors: number; reason: string };
+  const runEnd = read('.run-end.json') as {
+    unhandledErrors: number;
+    reason: string;
+    passedOnRetry?: Array<{ file: string; name: string; retries: number }>;
+  };
   return summarizeTestRun({ results: read('.json'), ...runEnd, exitCode, root: '/repo' });
 }
 
@@ -46,6 +50,13 @@ describe('summarizeTestRun on recorded vitest reports', () => {
     expect(recorded('import-failed', 1)).toMatchObject({
       failed: 1,
       line: expect.stringContaining('d.test.ts'),
+    });
+  });
+
+  it('a test that passed only on its retry counts as passed and is named in the line', () => {
+    expect(recorded('passed-on-retry', 0)).toEqual({
+      line: '2 passed (1 only on a retry: r.test.ts > passes on its second try), 0 failed, 0 skipped',
+      failed: 0,
     });
   });
 
