@@ -73,6 +73,21 @@ export class UnknownBackendError extends SageError {
   }
 }
 
+const executorUnavailable = errorMarker('control-plane', 'ExecutorUnavailableError');
+/** The configured executor kind is unknown, or cannot run here (`sage.yaml` `executor.kind`). */
+export class ExecutorUnavailableError extends SageError {
+  readonly [executorUnavailable] = true;
+  constructor(
+    readonly kind: string,
+    reason: string,
+  ) {
+    super({ name: 'ExecutorUnavailableError', message: `executor '${kind}' is not available: ${reason}` });
+  }
+  static override isInstance(error: unknown): error is ExecutorUnavailableError {
+    return hasMarker(error, executorUnavailable);
+  }
+}
+
 const backendUnavailable = errorMarker('control-plane', 'BackendUnavailableError');
 /** The backend's program is missing on this host, or it cannot serve the request (e.g. wrong kind). */
 export class BackendUnavailableError extends SageError {

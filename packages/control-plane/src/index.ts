@@ -33,6 +33,7 @@ export {
   CachedModelNotFoundError,
   EngineNotFoundError,
   EngineStartError,
+  ExecutorUnavailableError,
   InsufficientGpuMemoryError,
   InvalidTransitionError,
   ModelPullError,
@@ -41,6 +42,34 @@ export {
   StateDirectoryUnwritableError,
   UnknownBackendError,
 } from './errors.js';
+// Executors (the seam engines run through: SPEC §9)
+export type {
+  EngineAddress,
+  EngineExecutor,
+  EngineExit,
+  EngineSample,
+  ExecutorEvent,
+  ExecutorGpu,
+  ExecutorHandle,
+  ExecutorLaunchSpec,
+  ExecutorTarget,
+  LaunchCheck,
+  LaunchedEngine,
+  RecordedLaunch,
+  RunningEngine,
+} from './executors/engine-executor.js';
+export type { ExecutorContext, ExecutorDefinition } from './executors/executor-definition.js';
+export {
+  createExecutor,
+  EXECUTORS,
+  type ExecutorConfig,
+  ExecutorConfigSchema,
+  executorKinds,
+} from './executors/executor-registry.js';
+export {
+  LocalProcessExecutor,
+  type LocalProcessExecutorOptions,
+} from './executors/local/local-process-executor.js';
 // GPUs
 export { GPUResourceManager, type GPUResourceManagerOptions } from './gpu/gpu-resource-manager.js';
 export { estimateModelMemory } from './gpu/memory-estimate.js';
