@@ -228,3 +228,40 @@ describe('replicas', () => {
     );
   });
 });
+
+describe('closing while a model loads', () => {
+  it('starts no engine after close() and leaves no process behind, whenever close() comes', async () => {
+    for (const delayMs of [0, 1, 2, 4, 8, 16, 32]) {
+      const { manager } = await createManager([model(`race${delayMs}`)]);
+      const pids = new Set<number>();
+      const spawn = manager.lifecycle.spawn.bind(manager.lifecycle);
+      manager.lifecycle.spawn = (launch) => {
+        const child = spawn(launch);
+        if (child.pid !== null) pids.add(child.pid);
+        return child;
+      };
+      const request = acquire(manager, `race${delayMs}`).catch((error: unknown) => error);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      await manager.close();
+      managers.splice(managers.indexOf(manager), 1);
+      await request;
+      for (const engine of manager.listEngines()) {
+        expect(['STOPPED', 'FAILED']).toContain(engine.status);
+        if (engine.pid !== null) pids.add(engine.pid);
+      }
+      for (const pid of pids) expect(isAlive(pid), `pid ${pid} (close after ${delayMs} ms)`).toBe(false);
+      const before = manager.listEngines().length;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(manager.listEngines()).toHaveLength(before);
+    }
+  });
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

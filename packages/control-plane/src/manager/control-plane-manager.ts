@@ -102,6 +102,8 @@ export class ControlPlaneManager extends EventEmitter<{
   private started = false;
   /** close() has begun: no engine starts any more. */
   private closing = false;
+  /** Engine starts under way (requestEngineStartup), which close() waits for. */
+  private readonly pendingStarts = new Set<Promise<EngineInfo>>();
   private unregisterExitCleanup: (() => void) | null = null;
   private readonly stateDirLock: StateDirectoryLock;
   private schedulableCache: { version: number; engines: readonly SchedulableEngine[] } | null = null;
@@ -197,7 +199,11 @@ export class ControlPlaneManager extends EventEmitter<{
     this.scheduler = new RequestScheduler({
       engines: () => this.schedulableEngines(),
       onDemand: loader,
-      onRelease: (engineId) => this.usage.touch(engineId, this.now()),
+      onRelease: (engineId) => {
+        // An answer that ends after its engine stopped must not bring the engine back to the usage table.
+        const status = this.registry.find(engineId)?.status;
+        if (status !== undefined && !isTerminal(status)) this.usage.touch(engineId, this.now());
+      },
       policy: options.scheduling?.policy,
       policyParameters: options.scheduling?.policyParameters,
       queueCapacity: options.scheduling?.queueCapacity,
@@ -211,6 +217,7 @@ export class ControlPlaneManager extends EventEmitter<{
     });
     this.registry.on('engine-state-change', (change) => {
       if (change.to === 'RUNNING') this.usage.running(change.engineId, this.now());
+      else if (isTerminal(change.to)) this.usage.forget(change.engineId);
       else if (change.from === 'RUNNING') this.usage.stopped(change.engineId);
       this.scheduler.notifyEnginesChanged();
       this.emit('engine-state-change', change);
@@ -284,6 +291,17 @@ export class ControlPlaneManager extends EventEmitter<{
    */
   async requestEngineStartup(modelId: string, options: EngineStartOptions = {}): Promise<EngineInfo> {
     if (this.closing) throw new EngineStartError('', 'the control plane is closing: no engine is started');
+    // close() waits for starts under way: none spawns a process after close() resolved.
+    const start = this.startEngine(modelId, options);
+    this.pendingStarts.add(start);
+    try {
+      return await start;
+    } finally {
+      this.pendingStarts.delete(start);
+    }
+  }
+
+  private async startEngine(modelId: string, options: EngineStartOptions): Promise<EngineInfo> {
     const request = parseEngineStartRequest(toWire<EngineStartRequestWire>({ ...options, modelId }));
     const backend = this.backends.resolve(request);
     this.requestPolicy.check(request, backend);
@@ -421,6 +439,7 @@ export class ControlPlaneManager extends EventEmitter<{
       await this.lifecycle.remove(record.engineId);
       this.supervisor.forget(record.engineId);
       this.registry.delete(record.engineId);
+      this.usage.forget(record.engineId);
       removed.push(record.engineId);
     }
     return removed;
@@ -492,6 +511,9 @@ export class ControlPlaneManager extends EventEmitter<{
     // A download left behind resumes from its partial file at the next start.
     this.downloads.cancelAll();
     this.scheduler.close();
+    // A start that began before close() ends here: it sees `closing` once its engine is
+    // registered and stops it, so nothing is spawned after close() resolved.
+    await Promise.allSettled([...this.pendingStarts]);
     if (options.stopEngines ?? true) {
       // In parallel: N engines that ignore SIGTERM cost one stop timeout, not N.
       const live = this.registry.list().filter((record) => !isTerminal(record.status));
