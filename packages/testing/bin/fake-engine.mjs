@@ -153,6 +153,11 @@ function embeddingOf(text) {
   return vector.map((v) => v / norm);
 }
 
+/** OpenAI's `encoding_format: "base64"` (what the openai SDK asks by default): little-endian float32 bytes. */
+function base64Float32(vector) {
+  return Buffer.from(new Float32Array(vector).buffer).toString('base64');
+}
+
 async function inference(request, response, route) {
   const body = await readBody(request);
   if (body === null)
@@ -184,7 +189,10 @@ async function inference(request, response, route) {
         data: inputs.map((input, index) => ({
           object: 'embedding',
           index,
-          embedding: embeddingOf(String(input)),
+          embedding:
+            body.encoding_format === 'base64'
+              ? base64Float32(embeddingOf(String(input)))
+              : embeddingOf(String(input)),
         })),
         usage: { prompt_tokens: inputs.length, total_tokens: inputs.length },
       });
