@@ -59,3 +59,13 @@ export declare const python3Available: boolean;
 export declare const FAKE_ENGINE_FLAGS: readonly string[];
 
 export { type FakeHub, type FakeHubOptions, type FakeHubRequest, startFakeHub } from './fake-hub.js';
+export {
+  type FakeKubelet,
+  type FakeKubeletPod,
+  type FakeKubernetes,
+  type FakeKubernetesNode,
+  type FakeKubernetesOptions,
+  type FakeKubernetesRequest,
+  startFakeKubernetes,
+  validateObject as validateKubernetesObject,
+} from './fake-kubernetes/fake-kubernetes.js';

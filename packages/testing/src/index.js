@@ -81,3 +81,7 @@ export const FAKE_ENGINE_FLAGS = Object.freeze([
 ]);
 
 export { startFakeHub } from './fake-hub.js';
+export {
+  startFakeKubernetes,
+  validateObject as validateKubernetesObject,
+} from './fake-kubernetes/fake-kubernetes.js';
