@@ -108,6 +108,51 @@ describe('createGateway', () => {
     expect((await app.request('/ready', as())).status).toBe(503);
   });
 
+  it('takes the key from x-api-key too, and answers 401 in the shape of the route API', async () => {
+    const app = createGateway({
+      manager: createTestManager(),
+      config: { apiKeys: [{ key: 'sk-admin-000', admin: true }] },
+    });
+    const send = (path: string, headers: Record<string, string>, body?: string) =>
+      app.request(path, body ? { method: 'POST', headers: { ...json, ...headers }, body } : { headers });
+    expect((await send('/v1/models', { 'x-api-key': 'sk-admin-000' })).status).toBe(200);
+    expect((await send('/v1/management/engines', { 'x-api-key': 'sk-admin-000' })).status).toBe(200);
+    // Authorization, when sent, decides alone: a wrong bearer key is not rescued by x-api-key.
+    const both = await send('/v1/models', { authorization: 'Bearer sk-wrong', 'x-api-key': 'sk-admin-000' });
+    expect(both.status).toBe(401);
+    const openAi = await send('/v1/models', { 'x-api-key': 'sk-wrong' });
+    expect(openAi.status).toBe(401);
+    expect(openAi.headers.get('x-sage-error-source')).toBe('gateway');
+    expect(await openAi.json()).toEqual({
+      error: {
+        message: expect.stringContaining('x-api-key'),
+        type: 'invalid_request_error',
+        code: 'invalid_api_key',
+        param: null,
+      },
+    });
+    const messagesBody = JSON.stringify({
+      model: 'm',
+      max_tokens: 4,
+      messages: [{ role: 'user', content: 'x' }],
+    });
+    const anthropic = await send('/v1/messages', { 'x-api-key': 'sk-wrong' }, messagesBody);
+    expect(anthropic.status).toBe(401);
+    expect(await anthropic.json()).toEqual({
+      type: 'error',
+      error: {
+        type: 'authentication_error',
+        message: expect.stringContaining('API key'),
+        code: 'invalid_api_key',
+        param: null,
+      },
+    });
+    // Past auth, the route's own errors keep their API's shape (no engine serves 'm': 404).
+    const unknown = await send('/v1/messages', { 'x-api-key': 'sk-admin-000' }, messagesBody);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
+  });
+
   it('without API keys, needs the local admin token on management routes only', async () => {
     const open = createGateway({ manager: createTestManager(), adminToken: 'sage-local-test-token' });
     expect(gatewayAdminToken(open)).toBe('sage-local-test-token');

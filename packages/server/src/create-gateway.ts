@@ -20,7 +20,7 @@ import { InferenceForwarder } from './proxy/inference-forwarder.js';
 import { healthRoutes } from './routes/health.js';
 import { managementRoutes } from './routes/management.js';
 import { openAiRoutes } from './routes/openai.js';
-import { translatedRoutes } from './routes/translated-routes.js';
+import { translatedErrorShapes, translatedRoutes } from './routes/translated-routes.js';
 
 /** Options of {@link createGateway}. */
 export interface CreateGatewayOptions {
@@ -85,7 +85,11 @@ export function createGateway(options: CreateGatewayOptions): Hono<GatewayEnv> {
     logger,
     maxAttempts: config.proxy.maxAttempts,
   });
-  const onError = createErrorHandler({ logger, retryAfterSeconds: config.proxy.retryAfterSeconds });
+  const onError = createErrorHandler({
+    logger,
+    retryAfterSeconds: config.proxy.retryAfterSeconds,
+    errorShapes: translatedErrorShapes,
+  });
 
   const app = new Hono<GatewayEnv>();
   app.use(requestId());

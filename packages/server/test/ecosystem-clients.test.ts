@@ -2,7 +2,9 @@ import { createOpenAI } from '@ai-sdk/openai';
 import Anthropic from '@anthropic-ai/sdk';
 import { ChatOpenAI, OpenAIEmbeddings } from '@langchain/openai';
 import { embed, embedMany, generateText, streamText } from 'ai';
+import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveGatewayConfig } from '../src/index.js';
 import { startTestGateway, type TestGateway } from './support/gateway-harness.js';
 
 /**
@@ -208,5 +210,40 @@ describe('the Anthropic SDK (@anthropic-ai/sdk) against /v1/messages', () => {
       type: 'error',
       error: { type: 'not_found_error', code: 'model_not_found' },
     });
+  });
+});
+
+describe('API keys as each SDK sends them', () => {
+  it('the Anthropic SDK authenticates with x-api-key; a wrong key is its AuthenticationError, an OpenAI one for openai', async () => {
+    const secured = await startTestGateway(25, {
+      config: resolveGatewayConfig({}, undefined, { apiKeys: [{ key: 'sk-user-key-00001', admin: false }] }),
+    });
+    try {
+      await secured.startEngine('fake/chat');
+      const anthropic = (apiKey: string) => new Anthropic({ baseURL: secured.url, apiKey, maxRetries: 0 });
+      const request = {
+        model: 'fake/chat',
+        max_tokens: 8,
+        messages: [{ role: 'user' as const, content: 'hi' }],
+      };
+      const message = await anthropic('sk-user-key-00001').messages.create(request);
+      expect(message.content).toEqual([expect.objectContaining({ type: 'text', text: TEXT })]);
+
+      const refused = await anthropic('sk-wrong-key-0000')
+        .messages.create(request)
+        .catch((caught: unknown) => caught);
+      expect(refused).toBeInstanceOf(Anthropic.AuthenticationError);
+      expect((refused as InstanceType<typeof Anthropic.AuthenticationError>).error).toMatchObject({
+        type: 'error',
+        error: { type: 'authentication_error', code: 'invalid_api_key' },
+      });
+
+      const openai = new OpenAI({ baseURL: `${secured.url}/v1`, apiKey: 'sk-wrong-key-0000', maxRetries: 0 });
+      const openAiRefused = await openai.models.list().catch((caught: unknown) => caught);
+      expect(openAiRefused).toBeInstanceOf(OpenAI.AuthenticationError);
+      expect((openAiRefused as InstanceType<typeof OpenAI.AuthenticationError>).code).toBe('invalid_api_key');
+    } finally {
+      await secured.close();
+    }
   });
 });

@@ -1,4 +1,7 @@
-import { HEADERS, openAiError } from '@sage/protocol';
+import { HEADERS, type OpenAiErrorBody, openAiError } from '@sage/protocol';
+
+/** Another API's error body made from the OpenAI one (the Messages API answers Anthropic's shape). */
+export type ErrorBodyShape = (status: number, openAi: OpenAiErrorBody) => unknown;
 
 /** Headers of every error the gateway itself answers (STYLE G10: errors say who raised them). */
 function gatewayErrorHeaders(extra?: Record<string, string>): Record<string, string> {
@@ -21,9 +24,12 @@ export function gatewayErrorResponse(
     code?: string | null;
     param?: string | null;
     headers?: Record<string, string>;
+    /** Reshape the body for the route's API (default: OpenAI's shape). */
+    shape?: ErrorBodyShape;
   } = {},
 ): Response {
-  return new Response(JSON.stringify(openAiError(message, options)), {
+  const body = openAiError(message, options);
+  return new Response(JSON.stringify(options.shape ? options.shape(status, body) : body), {
     status,
     headers: gatewayErrorHeaders(options.headers),
   });

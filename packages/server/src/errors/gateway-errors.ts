@@ -9,7 +9,9 @@ const authentication = errorMarker('server', 'AuthenticationError');
 /** No API key, or one the gateway does not know (HTTP 401). */
 export class AuthenticationError extends SageError {
   readonly [authentication] = true;
-  constructor(message = 'missing or invalid API key: send Authorization: Bearer <key>') {
+  constructor(
+    message = 'missing or invalid API key: send Authorization: Bearer <key> (or x-api-key: <key>)',
+  ) {
     super({ name: 'AuthenticationError', message });
   }
   static override isInstance(error: unknown): error is AuthenticationError {

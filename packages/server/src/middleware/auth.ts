@@ -11,6 +11,17 @@ function digest(key: string): string {
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
+/**
+ * The key a request presents: `Authorization: Bearer <key>` (OpenAI's clients), else
+ * `x-api-key: <key>` (what Anthropic's clients send). An `Authorization` header that is there
+ * decides alone, so a wrong bearer key is never rescued by another header.
+ */
+function presentedKey(authorization: string | undefined, xApiKey: string | undefined): string | undefined {
+  if (authorization !== undefined) return BEARER.exec(authorization)?.[1];
+  const key = xApiKey?.trim();
+  return key ? key : undefined;
+}
+
 /** Options of {@link apiKeyAuth}. */
 export interface ApiKeyAuthOptions {
   /** Accepted keys; at least one. */
@@ -20,8 +31,8 @@ export interface ApiKeyAuthOptions {
 }
 
 /**
- * API-key authentication: `authenticate` requires `Authorization: Bearer <key>` with a known key
- * (401 otherwise) and puts the key in `c.var.apiKey`; `requireAdmin` then allows admin keys
+ * API-key authentication: `authenticate` requires a known key in `Authorization: Bearer <key>`
+ * or, without an `Authorization` header, in `x-api-key: <key>` (401 otherwise) and puts the key in `c.var.apiKey`; `requireAdmin` then allows admin keys
  * only (403 otherwise). Mount `authenticate` on `/v1/*` and `requireAdmin` on `/v1/management/*`.
  *
  * @example
@@ -45,8 +56,8 @@ export function apiKeyAuth(options: ApiKeyAuthOptions): {
   }
   return {
     authenticate: async (c, next) => {
-      const match = BEARER.exec(c.req.header('authorization') ?? '');
-      const apiKey = match?.[1] === undefined ? undefined : byDigest.get(digest(match[1]));
+      const key = presentedKey(c.req.header('authorization'), c.req.header('x-api-key'));
+      const apiKey = key === undefined ? undefined : byDigest.get(digest(key));
       if (!apiKey) throw new AuthenticationError(options.refusal);
       c.set('apiKey', apiKey);
       await next();

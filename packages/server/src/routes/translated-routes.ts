@@ -1,6 +1,7 @@
 import { promptPrefixHashes } from '@sage/control-plane';
 import { formatServerSentEvent, HEADERS, serverSentEventData } from '@sage/protocol';
 import { type Context, Hono } from 'hono';
+import type { ErrorBodyShape } from '../errors/error-response.js';
 import { describeError } from '../errors/error-table.js';
 import type { GatewayEnv } from '../gateway-env.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
@@ -157,17 +158,6 @@ function translatedRoute(api: TranslatedApi, options: TranslatedRoutesOptions) {
       durationSeconds: (performance.now() - c.get('startedAt')) / 1000,
     });
   };
-  /** Errors in this API's shape; the OpenAI one is the gateway's error handler's. */
-  const errorAnswer = (error: unknown): Response | undefined => {
-    if (api.errorBody === RESPONSES.errorBody) return undefined;
-    const { mapping, param, message, expected } = describeError(error);
-    if (!expected) return undefined;
-    const openAi = { error: { message, type: mapping.type, code: mapping.code, param } };
-    return new Response(JSON.stringify(api.errorBody(mapping.status, openAi)), {
-      status: mapping.status,
-      headers: { 'content-type': 'application/json', [HEADERS.errorSource]: 'gateway' },
-    });
-  };
   return async (c: Context<GatewayEnv>): Promise<Response> => {
     let body: Uint8Array;
     let json: Record<string, unknown>;
@@ -177,43 +167,35 @@ function translatedRoute(api: TranslatedApi, options: TranslatedRoutesOptions) {
       json = parseJsonBytes(body, options.bodyLimits.maxDepth) as Record<string, unknown>;
       prepared = api.prepare(json);
     } catch (error) {
+      // The gateway's error handler answers it, in this API's shape (`translatedErrorShapes`).
       failed(c, error);
-      const answer = errorAnswer(error);
-      if (answer) return answer;
       throw error;
     }
     const requestId = c.get('requestId');
     sequence = (sequence + 1) % Number.MAX_SAFE_INTEGER;
     let native = false;
-    let response: Response;
-    try {
-      response = await options.forwarder.forward({
-        route: api.route,
-        requestId,
-        schedulingId: `${requestId}#${sequence}`,
-        startedAt: c.get('startedAt'),
-        body,
-        json,
-        model: typeof json.model === 'string' ? json.model : undefined,
-        hints: c.get('hints'),
-        // Affinity by the prompt as the engine renders it: the chat form of the request.
-        prefixHashes: promptPrefixHashes(prepared.chat),
-        estimatedTokens: typeof prepared.chat.max_tokens === 'number' ? prepared.chat.max_tokens : undefined,
-        client: clientLink(c),
-        translation: {
-          path: '/v1/chat/completions',
-          json: prepared.chat,
-          nativeBackends: api.nativeBackends,
-          onAttempt: (isNative) => {
-            native = isNative;
-          },
+    const response = await options.forwarder.forward({
+      route: api.route,
+      requestId,
+      schedulingId: `${requestId}#${sequence}`,
+      startedAt: c.get('startedAt'),
+      body,
+      json,
+      model: typeof json.model === 'string' ? json.model : undefined,
+      hints: c.get('hints'),
+      // Affinity by the prompt as the engine renders it: the chat form of the request.
+      prefixHashes: promptPrefixHashes(prepared.chat),
+      estimatedTokens: typeof prepared.chat.max_tokens === 'number' ? prepared.chat.max_tokens : undefined,
+      client: clientLink(c),
+      translation: {
+        path: '/v1/chat/completions',
+        json: prepared.chat,
+        nativeBackends: api.nativeBackends,
+        onAttempt: (isNative) => {
+          native = isNative;
         },
-      });
-    } catch (error) {
-      const answer = errorAnswer(error);
-      if (answer) return answer;
-      throw error;
-    }
+      },
+    });
     if (native) return response;
     if (response.status >= 400) {
       const text = await response.text();
@@ -241,6 +223,11 @@ function translatedRoute(api: TranslatedApi, options: TranslatedRoutesOptions) {
     return new Response(translateStream(response, prepared.reply.stream()), { status: 200, headers });
   };
 }
+
+/** The translated APIs whose errors have a shape of their own, for the gateway's error handler. */
+export const translatedErrorShapes: ReadonlyArray<{ path: string; shape: ErrorBodyShape }> = [
+  { path: MESSAGES.route.path, shape: MESSAGES.errorBody },
+];
 
 /**
  * `POST /v1/responses` (OpenAI's Responses API) and `POST /v1/messages` (Anthropic's Messages
