@@ -1,4 +1,10 @@
-import type { EngineStartRequestWire } from '@sage/protocol';
+import {
+  type CamelKeys,
+  type EngineStartRequest,
+  type EngineStartRequestWire,
+  fromWire,
+  toWire,
+} from '@sage/protocol';
 import type { Preset, PresetEngine } from './preset-schema.js';
 
 /** Options of {@link toEngineStartRequest}. */
@@ -25,27 +31,25 @@ export function toEngineStartRequest(
   engine: PresetEngine,
   options: ToEngineStartRequestOptions = {},
 ): EngineStartRequestWire {
-  const body: EngineStartRequestWire = {
-    model_id: engine.model,
-    engine_kind: engine.kind,
-    tensor_parallel_size: engine.tensor_parallel,
-    pipeline_parallel_size: engine.pipeline_parallel,
-    engine_label: engine.label ?? engine.name,
+  // The case crossing is the protocol's (fromWire/toWire); only the names that differ are mapped.
+  const { name, model, kind, tensorParallel, pipelineParallel, label, useGpu, metadata, ...same } =
+    fromWire<CamelKeys<PresetEngine>>(engine);
+  const request: Partial<EngineStartRequest> = {
+    ...same,
+    modelId: model,
+    engineKind: kind,
+    tensorParallelSize: tensorParallel,
+    pipelineParallelSize: pipelineParallel,
+    engineLabel: label ?? name,
+    // null (or absent): the control plane's default, so nothing on the wire.
+    useGpu: useGpu ?? undefined,
     metadata: {
-      ...engine.metadata,
+      ...metadata,
       ...(options.presetName === undefined ? {} : { preset: options.presetName }),
-      preset_engine: engine.name,
+      preset_engine: name,
     },
   };
-  if (engine.backend !== undefined) body.backend = engine.backend;
-  if (engine.port !== undefined) body.port = engine.port;
-  if (engine.max_concurrent_requests !== undefined)
-    body.max_concurrent_requests = engine.max_concurrent_requests;
-  if (typeof engine.use_gpu === 'boolean') body.use_gpu = engine.use_gpu;
-  if (engine.gpu_ids !== undefined) body.gpu_ids = [...engine.gpu_ids];
-  if (engine.required_memory_gb !== undefined) body.required_memory_gb = engine.required_memory_gb;
-  if (engine.extra_args !== undefined) body.extra_args = [...engine.extra_args];
-  return body;
+  return toWire<EngineStartRequestWire>(request);
 }
 
 /**

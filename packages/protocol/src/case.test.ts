@@ -17,6 +17,22 @@ describe('camelCase in TypeScript, snake_case outside', () => {
     expect(camelToSnake('startupTimeoutMs')).toBe('startup_timeout_ms');
   });
 
+  it('keeps the fields named opaque as written, whichever case names them', () => {
+    const wire = { allowed_extra_args: { my_engine: ['--x'] }, pass_env: ['HF_*'], deep: { inner_key: 1 } };
+    expect(fromWire(wire, { opaque: ['allowed_extra_args'] })).toEqual({
+      allowedExtraArgs: { my_engine: ['--x'] },
+      passEnv: ['HF_*'],
+      deep: { innerKey: 1 },
+    });
+    expect(toWire({ allowedExtraArgs: { my_engine: ['--x'] } }, { opaque: ['allowedExtraArgs'] })).toEqual({
+      allowed_extra_args: { my_engine: ['--x'] },
+    });
+    expect(fromWire({ allowed_extra_args: { my_engine: [] } })).toEqual({
+      allowedExtraArgs: { myEngine: [] },
+    });
+    expect(fromWire({ unset: undefined, kept: null })).toEqual({ kept: null });
+  });
+
   it('wireObject: the same fields under snake_case keys, strictness and defaults kept', () => {
     const Options = z.strictObject({
       healthPaths: z.array(z.string().startsWith('/')).optional(),

@@ -56,6 +56,31 @@ describe('sage.yaml', () => {
     expect(parseError('limits:\n  max_connections: 0').message).toMatch(/limits\.max_connections/);
   });
 
+  it('converts engines: through the wire boundary, keeping the backend names of allowed_extra_args', () => {
+    const config = parseGatewayConfig(
+      [
+        'backends:',
+        '  - name: my_engine',
+        "    command: ['my-engine', '--port', '{port}', '--model', '{model}']",
+        'engines:',
+        '  allowed_extra_args:',
+        "    my_engine: ['--max-len']",
+        '  pass_env: [HF_*]',
+        '  memory_cap_mb: 512',
+      ].join('\n'),
+      { file: 'sage.yaml' },
+    );
+    expect(config.engines).toEqual({
+      allowedExtraArgs: { my_engine: ['--max-len'] },
+      passEnv: ['HF_*'],
+      memoryCapMb: 512,
+    });
+    expect(parseGatewayConfig('port: 1', { file: 'sage.yaml' }).engines).toEqual({
+      allowedExtraArgs: {},
+      passEnv: [],
+    });
+  });
+
   it('parses a file over the defaults, in camelCase, keeping backend definitions as written', () => {
     const config = parseGatewayConfig(
       [

@@ -47,26 +47,15 @@ export function defaultGatewayConfig(): GatewayConfig {
   };
 }
 
+/**
+ * Fields of `sage.yaml` kept as written: catalog models (the control plane validates them in
+ * their wire form) and `engines.allowed_extra_args` (keyed by backend names, which are the user's).
+ */
+const VERBATIM_FIELDS = ['models', 'allowed_extra_args'] as const;
+
 /** A parsed `sage.yaml` in TypeScript form (camelCase). */
 export function fromConfigFile(file: GatewayConfigFile): Partial<GatewayConfig> {
-  const { engines, models, ...rest } = file;
-  return {
-    ...fromWire<Partial<GatewayConfig>>(rest),
-    // Catalog models keep their snake_case keys: the control plane validates them as written.
-    ...(models ? { models } : {}),
-    // Backend names are keys of allowed_extra_args: kept as written.
-    ...(engines
-      ? {
-          engines: {
-            allowedExtraArgs: engines.allowed_extra_args ?? {},
-            modelDirs: engines.model_dirs,
-            hubEndpoint: engines.hub_endpoint,
-            passEnv: engines.pass_env ?? [],
-            memoryCapMb: engines.memory_cap_mb,
-          },
-        }
-      : {}),
-  };
+  return fromWire<Partial<GatewayConfig>>(file, { opaque: VERBATIM_FIELDS });
 }
 
 const positiveIntegerText = z
