@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { ENGINE_EXIT_CODES } from '@sage/protocol';
-import { fakeEnginePath } from '@sage/testing';
+import { type FakeKubernetes, fakeEnginePath, startFakeKubernetes } from '@sage/testing';
 import { pino } from 'pino';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineExecutor, ExecutorEvent, ExecutorLaunchSpec } from '../src/executors/engine-executor.js';
 import { createExecutor, EXECUTORS } from '../src/executors/executor-registry.js';
 import { PortAllocator } from '../src/ports/port-allocator.js';
@@ -16,7 +16,14 @@ import { temporaryStateDir, testPortRange, waitFor } from './fake-engine-backend
 interface ExecutorHarness {
   /** A fresh executor over its own state directory, and a second one over the same (a restarted gateway). */
   create(): { executor: EngineExecutor; again: () => EngineExecutor; stateDir: string };
+  /** What the executor talks to, started before the checks and stopped after them. */
+  setup?(): Promise<void>;
+  teardown?(): Promise<void>;
 }
+
+/** kubernetes: the fake API server and kubelet (@sage/testing), reached through a kubeconfig file. */
+let cluster: FakeKubernetes | undefined;
+const kubeconfigDir = temporaryStateDir();
 
 const harnesses: Record<string, ExecutorHarness | { skip: string }> = {
   local: {
@@ -30,7 +37,31 @@ const harnesses: Record<string, ExecutorHarness | { skip: string }> = {
       return { executor: build(), again: build, stateDir };
     },
   },
-  kubernetes: { skip: 'needs the fake Kubernetes API server (issue 15, the Kubernetes executor)' },
+  kubernetes: {
+    create() {
+      const stateDir = temporaryStateDir();
+      const build = () =>
+        createExecutor(
+          {
+            kind: 'kubernetes',
+            namespace: 'sage-contract',
+            kubeconfig: join(kubeconfigDir, 'kubeconfig'),
+            gateway: 'contract',
+            images: { fake: 'example.com/sage/fake-engine:test' },
+            engine_address: 'cluster_ip',
+          },
+          { stateDir, logger: pino({ level: 'silent' }), stopTimeoutMs: 2000 },
+        );
+      return { executor: build(), again: build, stateDir };
+    },
+    async setup() {
+      cluster = await startFakeKubernetes({ namespaces: ['sage-contract'], restartBackoffMs: 200 });
+      await cluster.writeKubeconfig(join(kubeconfigDir, 'kubeconfig'));
+    },
+    async teardown() {
+      await cluster?.close();
+    },
+  },
 };
 
 const ports = new PortAllocator({ stateDir: temporaryStateDir(), ...testPortRange(7) });
@@ -83,9 +114,13 @@ for (const definition of EXECUTORS) {
     const events: ExecutorEvent[] = [];
     executor.subscribe((event) => events.push(event));
 
+    beforeAll(async () => {
+      await harness.setup?.();
+    });
     afterAll(async () => {
       for (const running of await executor.list()) await executor.stopOrphan(running, { timeoutMs: 500 });
       await executor.close();
+      await harness.teardown?.();
     });
 
     it('launches an engine that answers at its address, and stops it with its whole tree', async () => {

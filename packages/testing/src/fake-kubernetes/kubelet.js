@@ -278,7 +278,11 @@ export function startKubelet({
     const child = tracked.process;
     return new Promise((resolve) => {
       if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
+      // The container ends with its main process: whatever else it started goes too.
+      child.once('exit', () => {
+        signalGroup(child.pid, 'SIGKILL');
+        resolve();
+      });
       signalGroup(child.pid, graceMs > 0 ? 'SIGTERM' : 'SIGKILL');
       if (graceMs > 0) setTimeout(() => signalGroup(child.pid, 'SIGKILL'), graceMs).unref();
     });
