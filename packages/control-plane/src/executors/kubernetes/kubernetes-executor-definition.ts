@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { EngineExecutor } from '../engine-executor.js';
 import type { ExecutorDefinition } from '../executor-definition.js';
 import { KubernetesExecutor } from './kubernetes-executor.js';
 
@@ -59,7 +60,8 @@ const KubernetesExecutorConfig = z.strictObject({
 export const kubernetesExecutor = {
   kind: 'kubernetes',
   configSchema: KubernetesExecutorConfig,
-  create: (config, context) => {
+  // Typed as the interface, so the public types never name @kubernetes/client-node (an optional peer).
+  create: (config, context): EngineExecutor => {
     const cache = config.model_cache;
     return new KubernetesExecutor({
       namespace: config.namespace,
