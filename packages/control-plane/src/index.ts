@@ -133,7 +133,7 @@ export {
   type PortAllocatorOptions,
 } from './ports/port-allocator.js';
 // Scheduler
-export { planDispatch, planRound } from './scheduler/dispatch-plan.js';
+export { type PlanEntry, planDispatch, planRound } from './scheduler/dispatch-plan.js';
 export { EngineLoadTracker } from './scheduler/engine-load-tracker.js';
 export {
   type SchedulingPolicyName,
@@ -144,6 +144,7 @@ export type {
   CandidateView,
   PickExplanation,
   PolicyContext,
+  QueueCounts,
   QueuedRequest,
   SchedulingPolicy,
   SchedulingPolicyFactory,
@@ -167,6 +168,7 @@ export {
 } from './scheduler/policies/scoring.js';
 export { DEFAULT_PREFIX_CACHE_CHUNKS, PrefixCacheIndex } from './scheduler/prefix-cache-index.js';
 export { MAX_PROMPT_CHUNKS, PROMPT_CHUNK_CHARS, promptPrefixHashes } from './scheduler/prompt-prefix.js';
+export { type QueueOrder, queueOrderFor } from './scheduler/queue-order.js';
 export {
   DEFAULT_QUEUE_CAPACITY,
   DEFAULT_QUEUE_TIMEOUT_MS,

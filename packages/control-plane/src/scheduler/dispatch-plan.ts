@@ -1,10 +1,12 @@
 import { acceptsTraffic } from '@sage/protocol';
 import type { EngineLoadTracker } from './engine-load-tracker.js';
 import { servesModel, unavailability } from './model-resolution.js';
+import { isUrgentClass } from './policies/candidate-ranking.js';
 import type {
   CandidateView,
   PickExplanation,
   PolicyContext,
+  QueueCounts,
   QueuedRequest,
   SchedulingPolicy,
 } from './policies/scheduling-policy.js';
@@ -42,7 +44,8 @@ export type DispatchDecision =
 
 /** Everything one round looks at. */
 export interface DispatchPlanInput {
-  readonly entries: readonly PlanEntry[];
+  /** Every queued entry (any order; the scheduler passes its queue in arrival order). */
+  readonly entries: Iterable<PlanEntry>;
   readonly engines: readonly SchedulableEngine[];
   readonly loads: Pick<EngineLoadTracker, 'view'>;
   /** The active policy: it orders the queue and picks for requests without an override. */
@@ -59,10 +62,12 @@ export interface DispatchPlanInput {
   /** Where engines' cached prompt prefixes are believed to be (sets `prefixMatch` of candidates). */
   readonly prefixIndex?: Pick<PrefixCacheIndex, 'match' | 'empty'> | undefined;
   /**
-   * `entries` already in the active policy's order (the scheduler keeps them sorted for a
-   * `stableOrder` policy), so the round need not sort.
+   * `entries` already in `policy`'s order at `now` (the scheduler keeps an incremental order for
+   * `stableOrder` and `deadlineOrder` policies), or undefined to sort them this round.
    */
-  readonly ordered?: boolean | undefined;
+  readonly orderFor?: ((policy: SchedulingPolicy) => Iterable<PlanEntry> | undefined) | undefined;
+  /** Counts over `entries` the scheduler keeps (spares composites a scan of the queue). */
+  readonly queueCounts?: QueueCounts | undefined;
   /**
    * Check every entry for a model that lost all its engines (default true). The scheduler skips
    * it while the engine list is unchanged since the last check (each request is checked on arrival).
@@ -89,7 +94,7 @@ function resolveDelegate(
 export function planDispatch(input: DispatchPlanInput): DispatchDecision[] {
   const decided = new Map<string, DispatchDecision>();
   for (const decision of planRound(input)) decided.set(decision.requestId, decision);
-  return input.entries.map(
+  return [...input.entries].map(
     (entry) => decided.get(entry.request.requestId) ?? { type: 'wait', requestId: entry.request.requestId },
   );
 }
@@ -101,14 +106,35 @@ class RoundContext implements PolicyContext {
   #queue: QueuedRequest[] | undefined;
   #arrival: QueuedRequest[] | undefined;
   #engines: CandidateView[] | undefined;
-  readonly #left: readonly PlanEntry[];
+  #counts: { urgentClass: number; withDeadline: number } | undefined;
+  readonly #left: Iterable<PlanEntry>;
   readonly #gone = new Set<string>();
   readonly #views: () => CandidateView[];
 
-  constructor(now: number, left: readonly PlanEntry[], views: () => CandidateView[]) {
+  constructor(
+    now: number,
+    left: Iterable<PlanEntry>,
+    views: () => CandidateView[],
+    counts: QueueCounts | undefined,
+  ) {
     this.now = now;
     this.#left = left;
     this.#views = views;
+    this.#counts = counts === undefined ? undefined : { ...counts };
+  }
+
+  /** Counts over the requests still queued (from the scheduler's, else counted on first use). */
+  get queueCounts(): QueueCounts {
+    if (this.#counts === undefined) {
+      let urgentClass = 0;
+      let withDeadline = 0;
+      for (const request of this.queue) {
+        if (isUrgentClass(request.priority)) urgentClass += 1;
+        if (request.deadlineMs !== undefined) withDeadline += 1;
+      }
+      this.#counts = { urgentClass, withDeadline };
+    }
+    return this.#counts;
   }
 
   /** Every request still queued, in arrival order (built on first use after a change). */
@@ -116,7 +142,8 @@ class RoundContext implements PolicyContext {
     if (this.#queue === undefined) {
       // Arrival order: sorted once per round (entries may come in the policy's order), then filtered.
       if (this.#arrival === undefined) {
-        this.#arrival = this.#left.map((entry) => entry.request);
+        this.#arrival = [];
+        for (const entry of this.#left) this.#arrival.push(entry.request);
         let sorted = true;
         for (let index = 1; index < this.#arrival.length && sorted; index += 1) {
           sorted =
@@ -138,9 +165,13 @@ class RoundContext implements PolicyContext {
     return this.#engines;
   }
 
-  left(requestId: string): void {
-    this.#gone.add(requestId);
+  left(request: QueuedRequest): void {
+    this.#gone.add(request.requestId);
     this.#queue = undefined;
+    const counts = this.#counts;
+    if (counts === undefined) return;
+    if (isUrgentClass(request.priority)) counts.urgentClass -= 1;
+    if (request.deadlineMs !== undefined) counts.withDeadline -= 1;
   }
 
   loadChanged(): void {
@@ -149,7 +180,13 @@ class RoundContext implements PolicyContext {
 
   /** A frozen snapshot for an explanation computed later. */
   snapshot(): PolicyContext {
-    return { now: this.now, queue: this.queue, engines: this.engines, waitingFor: new Map(this.waitingFor) };
+    return {
+      now: this.now,
+      queue: this.queue,
+      engines: this.engines,
+      waitingFor: new Map(this.waitingFor),
+      queueCounts: { ...this.queueCounts },
+    };
   }
 }
 
@@ -172,7 +209,8 @@ export function planRound(input: DispatchPlanInput): DispatchDecision[] {
     input.loads.view(engine, inFlight.get(engine.engineId) ?? 0);
 
   const decisions: DispatchDecision[] = [];
-  let waiting: readonly PlanEntry[] = input.entries;
+  let waiting: Iterable<PlanEntry> = input.entries;
+  let rejected: Set<string> | undefined;
   if (input.checkAvailability !== false || (input.modelLoads !== undefined && input.modelLoads.size > 0)) {
     const kept: PlanEntry[] = [];
     for (const entry of input.entries) {
@@ -180,22 +218,33 @@ export function planRound(input: DispatchPlanInput): DispatchDecision[] {
       const error = unavailability(input.engines, model, kind, entry.excludeEngineIds);
       const load = error && error.reason !== 'engines-excluded' ? input.modelLoads?.get(model) : undefined;
       if (!error || load === null) kept.push(entry);
-      else decisions.push({ type: 'reject', requestId, error: load ?? error });
+      else {
+        decisions.push({ type: 'reject', requestId, error: load ?? error });
+        rejected ??= new Set();
+        rejected.add(requestId);
+      }
     }
     waiting = kept;
+    if (kept.length === 0) return decisions;
   }
-  if (freeSlots <= 0 || waiting.length === 0) return decisions;
+  if (freeSlots <= 0) return decisions;
 
-  const context = new RoundContext(input.now, waiting, () => running.map(viewOf));
-  let ordered = waiting;
-  if (input.ordered !== true) {
-    const ordering = resolveDelegate(input.policy, context).policy;
+  const context = new RoundContext(
+    input.now,
+    waiting,
+    () => running.map(viewOf),
+    rejected === undefined ? input.queueCounts : undefined,
+  );
+  const ordering = resolveDelegate(input.policy, context).policy;
+  let ordered = input.orderFor?.(ordering);
+  if (ordered === undefined) {
     ordered = [...waiting].sort((a, b) => ordering.compare(a.request, b.request, context));
   }
 
   for (const entry of ordered) {
     if (freeSlots <= 0) break;
     const { request } = entry;
+    if (rejected?.has(request.requestId) === true) continue;
     const candidates: CandidateView[] = [];
     for (const engine of running) {
       if (
@@ -216,7 +265,7 @@ export function planRound(input: DispatchPlanInput): DispatchDecision[] {
       if (target !== undefined) context.waitingFor.set(target, (context.waitingFor.get(target) ?? 0) + 1);
       continue;
     }
-    context.left(request.requestId);
+    context.left(request);
     if (decision.type === 'dispatch') {
       inFlight.set(decision.engine.engineId, (inFlight.get(decision.engine.engineId) ?? 0) + 1);
       context.loadChanged();
@@ -234,12 +283,20 @@ function withPrefixMatch(
 ): void {
   const hashes = request.prefixHashes;
   if (hashes === undefined || hashes.length === 0) return;
-  const matches = index === undefined || index.empty ? undefined : index.match(hashes);
+  // Nothing cached anywhere: every match is 0, which scorers read from an absent `prefixMatch`.
+  if (index === undefined || index.empty) return;
+  const matches = index.match(hashes);
+  if (matches.size === 0) return;
   for (let at = 0; at < candidates.length; at += 1) {
     const candidate = candidates[at]!;
+    const matched = matches.get(candidate.engine.engineId);
+    if (matched === undefined) continue;
     candidates[at] = {
-      ...candidate,
-      prefixMatch: (matches?.get(candidate.engine.engineId) ?? 0) / hashes.length,
+      engine: candidate.engine,
+      inFlight: candidate.inFlight,
+      load: candidate.load,
+      latencyMs: candidate.latencyMs,
+      prefixMatch: matched / hashes.length,
     };
   }
 }

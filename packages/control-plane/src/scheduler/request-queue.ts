@@ -62,4 +62,9 @@ export class RequestQueue<Item extends QueueItem> {
   items(): Item[] {
     return [...this.#items.values()];
   }
+
+  /** The waiting entries in arrival order, without a copy (do not change the queue while iterating). */
+  [Symbol.iterator](): IterableIterator<Item> {
+    return this.#items.values();
+  }
 }

@@ -164,3 +164,15 @@ describe('RequestScheduler dispatch', () => {
     expect(order).toEqual(['early-low', 'late-critical']);
   });
 });
+
+describe('RequestScheduler.needsPrefixHashes', () => {
+  it('asks for prompt hashes only when the deciding policy reads them', () => {
+    const scheduler = new RequestScheduler({ engines: () => [], policy: 'adaptive' });
+    expect(scheduler.needsPrefixHashes()).toBe(false);
+    expect(scheduler.needsPrefixHashes('prefix_affinity')).toBe(true);
+    expect(scheduler.needsPrefixHashes('no_such_policy')).toBe(false);
+    scheduler.setPolicy('prefix_queue');
+    expect(scheduler.needsPrefixHashes()).toBe(true);
+    expect(scheduler.needsPrefixHashes('fifo')).toBe(false);
+  });
+});

@@ -3,9 +3,11 @@ import { type Logger, pino } from 'pino';
 import { type DispatchDecision, type PlanEntry, planRound } from './dispatch-plan.js';
 import { EngineLoadTracker } from './engine-load-tracker.js';
 import { isEngineAlive, resolveModel, servesModel, unavailability } from './model-resolution.js';
-import type { PolicyContext, SchedulingPolicy } from './policies/scheduling-policy.js';
+import { isUrgentClass } from './policies/candidate-ranking.js';
+import type { SchedulingPolicy } from './policies/scheduling-policy.js';
 import { PolicySet } from './policy-set.js';
 import { PrefixCacheIndex } from './prefix-cache-index.js';
+import { type QueueOrder, queueOrderFor } from './queue-order.js';
 import { RequestQueue } from './request-queue.js';
 import { validateScheduleRequest } from './schedule-request-schema.js';
 import { DEFAULT_QUEUE_CAPACITY, DEFAULT_QUEUE_TIMEOUT_MS } from './scheduler-defaults.js';
@@ -36,9 +38,6 @@ interface Waiter extends PlanEntry {
   /** Set once a round decided it waits for a specific busy engine (queue-aware placement). */
   waitedFor: string | undefined;
 }
-
-/** The context a `stableOrder` policy's comparator gets (it must not look at it). */
-const ORDER_CONTEXT: PolicyContext = Object.freeze({ now: 0, queue: [], engines: [] });
 
 /** Engine facts that decide whether a queued request's model is still served. */
 function engineSignature(engines: readonly SchedulableEngine[]): string {
@@ -71,8 +70,15 @@ export class RequestScheduler {
   readonly #queue: RequestQueue<Waiter>;
   readonly #loads = new EngineLoadTracker();
   readonly #prefix: PrefixCacheIndex;
-  /** The queue in the active policy's order, kept while that policy has a `stableOrder`. */
-  #ordered: Waiter[] | undefined;
+  /**
+   * The queue in the order of each policy that has decided a round since the last policy change
+   * (the active one, or a composite's delegates), kept up to date on enqueue and dequeue; null
+   * for a policy whose order needs a sort per round.
+   */
+  readonly #orders = new Map<SchedulingPolicy, QueueOrder<Waiter> | null>();
+  /** Queued requests of class critical or high, and with a deadline (for composites). */
+  #urgentClass = 0;
+  #withDeadline = 0;
   /** Engine list and its signature at the last full availability check. */
   #checkedList: readonly SchedulableEngine[] | undefined;
   #checkedEngines: string | undefined;
@@ -99,7 +105,6 @@ export class RequestScheduler {
     this.#now = options.now ?? Date.now;
     this.#logger = options.logger ?? pino({ level: 'silent' });
     this.#prefix = new PrefixCacheIndex(options.prefixCacheChunks);
-    this.#reorder();
   }
 
   /**
@@ -115,6 +120,17 @@ export class RequestScheduler {
     return this.#prefix.size(engineId);
   }
 
+  /**
+   * Whether a request with `policy` as its override (else the active policy) would be decided by
+   * a policy that reads prompt prefix hashes: when false, callers can skip hashing the prompt.
+   * False for an unknown name (`acquire` rejects it).
+   */
+  needsPrefixHashes(policy?: string): boolean {
+    const name = policy ?? this.#policyName;
+    if (!this.#policies.names.includes(name)) return false;
+    return this.#policies.get(name).usesPrefixHashes === true;
+  }
+
   /** The active policy's name. */
   get policy(): string {
     return this.#policyName;
@@ -126,7 +142,7 @@ export class RequestScheduler {
     if (policy.name === this.#policyName) return;
     this.#logger.info({ from: this.#policyName, to: policy.name }, 'scheduling-policy-change');
     this.#policyName = policy.name;
-    this.#reorder();
+    this.#orders.clear();
     this.#scheduleDispatch();
   }
 
@@ -262,7 +278,9 @@ export class RequestScheduler {
       waitedFor: undefined,
     };
     this.#queue.add(waiter);
-    if (this.#ordered) this.#insertOrdered(waiter);
+    for (const order of this.#orders.values()) order?.add(waiter);
+    if (isUrgentClass(request.priority)) this.#urgentClass += 1;
+    if (request.deadlineMs !== undefined) this.#withDeadline += 1;
     // Fast path: nothing else waits, so decide now, in this tick, with the engine list already
     // read; a request granted here never needs a timer, an abort listener or a microtask.
     if (this.#queue.size === 1 && !this.#dispatchPending) {
@@ -308,17 +326,18 @@ export class RequestScheduler {
         this.#checkedEngines = signature;
         this.#checkedList = list;
       }
-      const ordered = this.#ordered;
+      const now = this.#now();
       decisions = planRound({
-        entries: ordered ?? this.#queue.items(),
-        ordered: ordered !== undefined,
+        entries: this.#queue,
+        orderFor: (policy) => this.#orderOf(policy)?.ordered(now),
+        queueCounts: { urgentClass: this.#urgentClass, withDeadline: this.#withDeadline },
         checkAvailability,
         engines: list,
         loads: this.#loads,
         modelLoads: this.#demandMissingModels(list),
         policy: this.#policies.get(this.#policyName),
         policyByName: (name) => this.#policies.get(name),
-        now: this.#now(),
+        now,
         stopwatch: () => performance.now(),
         prefixIndex: this.#prefix,
       });
@@ -366,48 +385,14 @@ export class RequestScheduler {
     return result;
   }
 
-  /** Keep the queue sorted while the active policy's order is stable, else sort per round. */
-  #reorder(): void {
-    const policy = this.#policies.get(this.#policyName);
-    if (policy.stableOrder !== true || policy.delegate !== undefined) {
-      this.#ordered = undefined;
-      return;
+  /** The incremental queue order of `policy` (built on first use), or undefined when it sorts per round. */
+  #orderOf(policy: SchedulingPolicy): QueueOrder<Waiter> | undefined {
+    let order = this.#orders.get(policy);
+    if (order === undefined) {
+      order = queueOrderFor(policy, this.#queue) ?? null;
+      this.#orders.set(policy, order);
     }
-    this.#ordered = this.#queue.items().sort((a, b) => policy.compare(a.request, b.request, ORDER_CONTEXT));
-  }
-
-  #orderingPolicy(): SchedulingPolicy {
-    return this.#policies.get(this.#policyName);
-  }
-
-  /** First index whose entry `waiter` sorts before (binary search). */
-  #orderedIndex(waiter: Waiter): number {
-    const ordered = this.#ordered as Waiter[];
-    const policy = this.#orderingPolicy();
-    let low = 0;
-    let high = ordered.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (policy.compare((ordered[middle] as Waiter).request, waiter.request, ORDER_CONTEXT) < 0)
-        low = middle + 1;
-      else high = middle;
-    }
-    return low;
-  }
-
-  #insertOrdered(waiter: Waiter): void {
-    this.#ordered?.splice(this.#orderedIndex(waiter), 0, waiter);
-  }
-
-  #removeOrdered(waiter: Waiter): void {
-    const ordered = this.#ordered;
-    if (!ordered) return;
-    const index = this.#orderedIndex(waiter);
-    if (ordered[index] === waiter) ordered.splice(index, 1);
-    else {
-      const fallback = ordered.indexOf(waiter);
-      if (fallback >= 0) ordered.splice(fallback, 1);
-    }
+    return order ?? undefined;
   }
 
   #grant(waiter: Waiter, decision: Extract<DispatchDecision, { type: 'dispatch' }>): void {
@@ -508,7 +493,9 @@ export class RequestScheduler {
   #detach(waiter: Waiter): boolean {
     if (this.#queue.get(waiter.request.requestId) !== waiter) return false;
     this.#queue.remove(waiter.request.requestId);
-    this.#removeOrdered(waiter);
+    for (const order of this.#orders.values()) order?.remove(waiter);
+    if (isUrgentClass(waiter.request.priority)) this.#urgentClass -= 1;
+    if (waiter.request.deadlineMs !== undefined) this.#withDeadline -= 1;
     clearTimeout(waiter.timer);
     waiter.detachAbort();
     return true;

@@ -137,6 +137,11 @@ export class InferenceForwarder {
     const { hints, client } = request;
     const waitStarted = performance.now();
     const elapsed = waitStarted - request.startedAt;
+    const { scheduler } = this.#options.manager;
+    const prefixHashes =
+      request.prefixHashes !== undefined && scheduler.needsPrefixHashes(hints.policy)
+        ? request.prefixHashes()
+        : undefined;
     const acquire = (retry: string) =>
       this.#options.manager.scheduler.acquire(
         {
@@ -147,7 +152,7 @@ export class InferenceForwarder {
           deadlineMs: hints.deadlineMs === undefined ? undefined : Math.max(1, hints.deadlineMs - elapsed),
           policy: hints.policy,
           estimatedTokens: request.estimatedTokens,
-          prefixHashes: request.prefixHashes,
+          prefixHashes,
           excludeEngineIds: stillFailing(run.failover, this.#currentPid),
         },
         client.signal,

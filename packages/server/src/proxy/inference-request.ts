@@ -36,8 +36,11 @@ export interface InferenceRequest {
   model: string | undefined;
   hints: SchedulingHints;
   estimatedTokens: number | undefined;
-  /** Chained chunk hashes of the rendered prompt, for prefix-cache affinity (LLM routes). */
-  prefixHashes?: readonly number[] | undefined;
+  /**
+   * Chained chunk hashes of the rendered prompt, for prefix-cache affinity (LLM routes): computed
+   * only when the policy that will decide reads them (hashing is a pass over the whole prompt).
+   */
+  prefixHashes?: (() => readonly number[]) | undefined;
   /** The client: aborts when it disconnects. */
   client: ClientLink;
   /** Set for routes that are translated to chat completions on engines without them. */

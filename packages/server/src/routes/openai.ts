@@ -161,7 +161,7 @@ export function openAiRoutes(options: OpenAiRoutesOptions): Hono<GatewayEnv> {
         model: typeof json.model === 'string' ? json.model : undefined,
         hints: c.get('hints'),
         estimatedTokens: spec.estimatedTokens(json),
-        prefixHashes: spec.hashesPrompt ? promptPrefixHashes(json) : undefined,
+        prefixHashes: spec.hashesPrompt ? () => promptPrefixHashes(json) : undefined,
         client: clientLink(c),
         outgoing: nodeOutgoing(c),
       });

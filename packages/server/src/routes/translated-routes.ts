@@ -184,7 +184,7 @@ function translatedRoute(api: TranslatedApi, options: TranslatedRoutesOptions) {
       model: typeof json.model === 'string' ? json.model : undefined,
       hints: c.get('hints'),
       // Affinity by the prompt as the engine renders it: the chat form of the request.
-      prefixHashes: promptPrefixHashes(prepared.chat),
+      prefixHashes: () => promptPrefixHashes(prepared.chat),
       estimatedTokens: typeof prepared.chat.max_tokens === 'number' ? prepared.chat.max_tokens : undefined,
       client: clientLink(c),
       translation: {

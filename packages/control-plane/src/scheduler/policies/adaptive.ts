@@ -40,9 +40,15 @@ export function createAdaptivePolicy(options: SchedulingPolicyFactoryOptions): S
   const costOptimized = options.policy('cost_optimized');
 
   const delegate = (context: PolicyContext): SchedulingPolicy => {
-    if (context.queue.some((request) => isUrgentClass(request.priority))) return priority;
+    const counts = context.queueCounts;
+    const urgentQueued = counts
+      ? counts.urgentClass > 0
+      : context.queue.some((request) => isUrgentClass(request.priority));
+    if (urgentQueued) return priority;
     const load = meanLoad(context.engines);
-    if (load > highLoad && context.queue.some((request) => request.deadlineMs !== undefined)) return sloAware;
+    const deadlineQueued = () =>
+      counts ? counts.withDeadline > 0 : context.queue.some((request) => request.deadlineMs !== undefined);
+    if (load > highLoad && deadlineQueued()) return sloAware;
     if (load < lowLoad) return costOptimized;
     return sloAware;
   };

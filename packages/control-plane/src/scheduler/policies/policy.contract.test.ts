@@ -10,6 +10,7 @@ import {
 } from '../__fixtures__/scheduler-fixtures.js';
 import { planDispatch } from '../dispatch-plan.js';
 import { EngineLoadTracker } from '../engine-load-tracker.js';
+import { queueOrderFor } from '../queue-order.js';
 import { RequestScheduler } from '../request-scheduler.js';
 import type { Lease, SchedulableEngine } from '../scheduler-types.js';
 import { schedulingPolicyNames } from './registry.js';
@@ -122,6 +123,53 @@ describe.each(schedulingPolicyNames)('scheduling policy %s (contract)', (name) =
     for (const [a, b] of [[twins[0]!, twins[1]!] as const]) {
       expect(Math.sign(policy.compare(a, b, context))).toBe(-Math.sign(policy.compare(b, a, context)));
       expect(policy.compare(a, b, context)).not.toBe(0);
+    }
+  });
+
+  it('keeps an incremental queue order that equals a full sort at any time (where it has one)', () => {
+    const next = random(23);
+    // Arrival times never decrease with the sequence (the scheduler's clock at enqueue).
+    let clock = 0;
+    const requests = scenarioRequests(next, 60).map((request) => {
+      clock += Math.floor(next() * 5);
+      return { ...request, arrivedAt: clock };
+    });
+    const entries = requests.map((request) => ({ request }));
+    const order = queueOrderFor(policy, entries.slice(0, 40));
+    if (order === undefined) {
+      expect(policy.stableOrder === true || policy.deadlineOrder === true).toBe(false);
+      return;
+    }
+    const queued = new Set(entries.slice(0, 40));
+    for (const entry of entries.slice(40)) {
+      order.add(entry);
+      queued.add(entry);
+    }
+    for (const entry of entries.filter((_, index) => index % 3 === 0)) {
+      order.remove(entry);
+      queued.delete(entry);
+    }
+    for (const now of [0, 90, clock, clock + 120, clock + 1000]) {
+      const context = makeContext({ now, queue: [...queued].map((entry) => entry.request) });
+      const sorted = [...queued]
+        .sort((a, b) => policy.compare(a.request, b.request, context))
+        .map((entry) => entry.request.requestId);
+      expect([...order.ordered(now)].map((entry) => entry.request.requestId)).toEqual(sorted);
+    }
+  });
+
+  it('reads prefix matches only if it declares usesPrefixHashes (the gateway skips hashing otherwise)', () => {
+    if (policy.usesPrefixHashes === true) return;
+    const next = random(29);
+    const requests = scenarioRequests(next, 6).map((request) => ({ ...request, prefixHashes: [1, 2, 3] }));
+    const candidates = scenarioCandidates(next, 5);
+    const matched = candidates.map((candidate, index) => ({ ...candidate, prefixMatch: index % 2 }));
+    for (const context of scenarioContexts(requests, candidates)) {
+      for (const request of requests) {
+        expect(policy.pick(request, matched, context)?.engine.engineId).toBe(
+          policy.pick(request, candidates, context)?.engine.engineId,
+        );
+      }
     }
   });
 

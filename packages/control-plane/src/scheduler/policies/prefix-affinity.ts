@@ -47,6 +47,7 @@ export function createPrefixAffinityPolicy(options: SchedulingPolicyFactoryOptio
     name: 'prefix_affinity',
     compare: (a, b) => compareAgedPriority(a, b, parameters.agingMs),
     stableOrder: true,
+    usesPrefixHashes: true,
     scorers: (request) =>
       isUrgentClass(request.priority) || request.deadlineMs !== undefined ? urgent : plain,
   });

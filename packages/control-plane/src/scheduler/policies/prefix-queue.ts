@@ -34,6 +34,7 @@ export function createPrefixQueuePolicy(options: SchedulingPolicyFactoryOptions)
     name: 'prefix_queue',
     compare: (a, b) => compareArrival(a, b),
     stableOrder: true,
+    usesPrefixHashes: true,
     scorers: () => scorers,
   });
 }

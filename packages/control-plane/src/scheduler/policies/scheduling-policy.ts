@@ -40,7 +40,8 @@ export interface CandidateView {
   readonly latencyMs: number | undefined;
   /**
    * Share (0–1) of the request's prompt chunks the engine is believed to hold in its KV cache,
-   * from the scheduler's prefix index; absent when the request carries no prompt hashes.
+   * from the scheduler's prefix index; absent (read as 0) when the request carries no prompt
+   * hashes or the engine is believed to hold none of its chunks.
    */
   readonly prefixMatch?: number | undefined;
 }
@@ -76,6 +77,19 @@ export interface PolicyContext {
    * engine id; absent when none.
    */
   readonly waitingFor?: ReadonlyMap<string, number> | undefined;
+  /**
+   * Counts over `queue`, kept by the scheduler as requests come and go, so a composite need not
+   * scan the queue each round; absent when the caller did not provide them.
+   */
+  readonly queueCounts?: QueueCounts | undefined;
+}
+
+/** Counts over the queued requests of a {@link PolicyContext}. */
+export interface QueueCounts {
+  /** Requests of class `critical` or `high`. */
+  readonly urgentClass: number;
+  /** Requests with an SLO deadline. */
+  readonly withDeadline: number;
 }
 
 /**
@@ -125,6 +139,17 @@ export interface SchedulingPolicy {
    * while they wait): the scheduler then keeps the queue sorted instead of sorting every round.
    */
   readonly stableOrder?: boolean;
+  /**
+   * True when `compare` is exactly SLO urgency (elapsed ÷ deadline, capped at 1; 0 without a
+   * deadline), most urgent first, then arrival: the scheduler then keeps one arrival-ordered
+   * bucket per deadline and merges their heads instead of sorting every round.
+   */
+  readonly deadlineOrder?: boolean;
+  /**
+   * True when the policy reads `CandidateView.prefixMatch` (a composite: when any delegate does).
+   * The gateway hashes a request's prompt only when the policy that will decide uses it.
+   */
+  readonly usesPrefixHashes?: boolean;
   /**
    * Composites only (e.g. `adaptive`): the policy this one delegates to in `context`. The
    * scheduler reports it as `name→delegate` (`adaptive→priority`) in leases, logs and metrics.

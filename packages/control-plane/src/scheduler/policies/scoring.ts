@@ -224,6 +224,10 @@ export interface ScoredPolicySpec {
   readonly scorers: (request: QueuedRequest, context: PolicyContext) => readonly WeightedScorer[];
   /** True when `compare` ignores `context` (the scheduler may then keep the queue sorted between rounds). */
   readonly stableOrder?: boolean;
+  /** True when `compare` is SLO urgency then arrival (see `SchedulingPolicy.deadlineOrder`). */
+  readonly deadlineOrder?: boolean;
+  /** True when a scorer reads the prefix match (see `SchedulingPolicy.usesPrefixHashes`). */
+  readonly usesPrefixHashes?: boolean;
 }
 
 /**
@@ -244,6 +248,8 @@ export function scoredPolicy(spec: ScoredPolicySpec): SchedulingPolicy {
     name: spec.name,
     compare: spec.compare,
     stableOrder: spec.stableOrder === true,
+    ...(spec.deadlineOrder === true ? { deadlineOrder: true } : {}),
+    ...(spec.usesPrefixHashes === true ? { usesPrefixHashes: true } : {}),
     pick: (request, candidates, context) =>
       pickScored(request, candidates, context, spec.scorers(request, context)),
     explain: (request, candidates, context, chosen) =>

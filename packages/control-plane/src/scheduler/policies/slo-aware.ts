@@ -28,6 +28,7 @@ export function createSloAwarePolicy(options: SchedulingPolicyFactoryOptions): S
   return scoredPolicy({
     name: 'slo_aware',
     compare: (a, b, context) => urgency(b, context.now) - urgency(a, context.now) || compareArrival(a, b),
+    deadlineOrder: true,
     scorers: (request, context) => (urgency(request, context.now) > urgencyThreshold ? BY_LATENCY : BY_LOAD),
   });
 }
