@@ -1,8 +1,8 @@
 import { createInterface } from 'node:readline/promises';
+import { createManagementClient } from '@sage/llm-core';
 import { managementKey } from './api/local-admin-token.js';
-import { HttpManagementClient } from './api/management-client.js';
 import type { ManagementClient } from './api/management-types.js';
-import { CLI_ENV } from './defaults.js';
+import { CLI_DEFAULTS, CLI_ENV } from './defaults.js';
 import { gatewayPaths } from './gateway/state-directory.js';
 import { processTerminal, type Terminal } from './output/print.js';
 
@@ -57,8 +57,10 @@ export function processContext(options: { version: string; binPath: string }): C
     stdinIsTTY: process.stdin.isTTY === true,
     stdin: process.stdin,
     createClient: (apiBase, options = {}) =>
-      new HttpManagementClient({
-        apiBase,
+      createManagementClient({
+        controlPlaneUrl: apiBase,
+        timeoutMs: CLI_DEFAULTS.requestTimeoutMs,
+        healthTimeoutMs: CLI_DEFAULTS.healthTimeoutMs,
         apiKey: managementKey(
           apiBase,
           options.apiKey || process.env[CLI_ENV.apiKey],

@@ -52,32 +52,3 @@ export class GatewayUnreachableError extends CliExitError {
     return hasMarker(error, gatewayUnreachableMarker);
   }
 }
-
-const managementApiMarker = errorMarker('cli', 'ManagementApiError');
-
-/** The gateway answered a management request with an error status (OpenAI error shape). */
-export class ManagementApiError extends SageError {
-  readonly [managementApiMarker] = true;
-  readonly status: number;
-  readonly type: string | null;
-  readonly code: string | null;
-  readonly param: string | null;
-
-  constructor(options: {
-    status: number;
-    message: string;
-    type?: string | null;
-    code?: string | null;
-    param?: string | null;
-  }) {
-    super({ name: 'ManagementApiError', message: options.message });
-    this.status = options.status;
-    this.type = options.type ?? null;
-    this.code = options.code ?? null;
-    this.param = options.param ?? null;
-  }
-
-  static override isInstance(error: unknown): error is ManagementApiError {
-    return hasMarker(error, managementApiMarker);
-  }
-}

@@ -28,3 +28,11 @@ export type {
 export { UnifiedInferenceClient } from './client/unified-inference-client.js';
 export { CLIENT_DEFAULTS, CLIENT_ENV } from './defaults.js';
 export { SageApiError, SageConnectionError, SageTimeoutError } from './errors.js';
+export {
+  type CachedModelListWire,
+  type CatalogListWire,
+  createManagementClient,
+  type HealthWire,
+  type ManagementClient,
+  type ManagementClientOptions,
+} from './management/management-client.js';

@@ -1,3 +1,4 @@
+import { SageApiError } from '@sage/llm-core';
 import type {
   CachedModelWire,
   CatalogModelStatusWire,
@@ -19,7 +20,6 @@ import type {
   HealthWire,
   ManagementClient,
 } from '../api/management-types.js';
-import { ManagementApiError } from '../errors.js';
 import { engineInfo } from './engines.js';
 
 /** One recorded call: the method and its arguments. */
@@ -86,7 +86,7 @@ export class FakeManagementClient implements ManagementClient {
     this.record('removeCachedModel', id);
     const removed = this.cachedModels.find((model) => model.id === id);
     if (!removed) {
-      throw new ManagementApiError({
+      throw new SageApiError({
         status: 404,
         message: `no cached model '${id}'`,
         code: 'cached_model_not_found',
@@ -105,7 +105,7 @@ export class FakeManagementClient implements ManagementClient {
     this.record('getEngine', engineId);
     const engine = this.engines.find((candidate) => candidate.engine_id === engineId);
     if (!engine)
-      throw new ManagementApiError({
+      throw new SageApiError({
         status: 404,
         message: `no engine '${engineId}'`,
         code: 'engine_not_found',
@@ -212,7 +212,7 @@ export class FakeManagementClient implements ManagementClient {
   #setState(name: string, state: CatalogModelStatusWire['state'], replicas: number): CatalogModelStatusWire {
     const model = this.catalog.find((entry) => entry.name === name || entry.aliases.includes(name));
     if (!model) {
-      throw new ManagementApiError({
+      throw new SageApiError({
         status: 404,
         message: `no catalog model '${name}'`,
         code: 'model_not_found',

@@ -3,7 +3,7 @@ import { realpathSync } from 'node:fs';
 import { SageError, ValidationError } from '@sage/protocol';
 import { CommanderError } from 'commander';
 import { processContext } from '../context.js';
-import { CliExitError, ManagementApiError } from '../errors.js';
+import { CliExitError, GatewayUnreachableError } from '../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { buildProgram } from '../program.js';
 import { CLI_VERSION } from '../version.js';
@@ -13,7 +13,8 @@ import { CLI_VERSION } from '../version.js';
  * Exit codes: 0 ok, 1 failed, 2 usage, 3 gateway unreachable (see `exit-codes.ts`).
  */
 
-function exitCodeOf(error: unknown): number {
+function exitCodeOf(thrown: unknown): number {
+  const error = asCliError(thrown);
   if (error instanceof CommanderError) {
     // Commander already printed the message (or the help / version).
     return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
@@ -26,11 +27,6 @@ function exitCodeOf(error: unknown): number {
     console.error(`sage: ${error.message}`);
     return EXIT_CODES.usage;
   }
-  if (ManagementApiError.isInstance(error)) {
-    const detail = [`HTTP ${error.status}`, error.code].filter(Boolean).join(', ');
-    console.error(`sage: ${error.message} (${detail})`);
-    return EXIT_CODES.failed;
-  }
   if (SageError.isInstance(error) || isSystemError(error)) {
     console.error(`sage: ${error.message}`);
     return EXIT_CODES.failed;
@@ -40,6 +36,19 @@ function exitCodeOf(error: unknown): number {
   );
   console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   return EXIT_CODES.failed;
+}
+
+/**
+ * The management client's `SageConnectionError` (nothing answers at its API base) is exit 3 with
+ * the hint. Its `SageApiError` and `SageTimeoutError` messages already say the HTTP status, code
+ * and request id: they are printed as they are (exit 1).
+ */
+function asCliError(error: unknown): unknown {
+  if (error instanceof Error && error.name === 'SageConnectionError') {
+    const url = (error as { url?: unknown }).url;
+    if (typeof url === 'string') return new GatewayUnreachableError(url, { cause: error });
+  }
+  return error;
 }
 
 /** Preset and config file errors (`ConfigValidationError`, `UnknownPresetError`) are usage errors. */

@@ -1,8 +1,8 @@
+import { SageApiError } from '@sage/llm-core';
 import type { CachedModelWire, ModelPullEventWire } from '@sage/protocol';
 import { describe, expect, it } from 'vitest';
 import { captureTerminal } from '../../../__fixtures__/capture-terminal.js';
 import { FakeManagementClient } from '../../../__fixtures__/fake-management-client.js';
-import { ManagementApiError } from '../../../errors.js';
 import { createOutput } from '../../../output/print.js';
 import { listCachedModels } from './cache.js';
 import { listModels } from './list.js';
@@ -99,7 +99,7 @@ describe('sage llm model pull', () => {
       },
     ];
     await expect(pullModel(client, output, { ref: model.ref })).rejects.toMatchObject({ exitCode: 1 });
-    client.pullEvents = new ManagementApiError({
+    client.pullEvents = new SageApiError({
       status: 403,
       message: 'set HF_TOKEN',
       code: 'hub_unauthorized',

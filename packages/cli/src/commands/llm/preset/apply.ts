@@ -1,10 +1,11 @@
+import { SageApiError } from '@sage/llm-core';
 import { type Preset, toEngineStartRequests } from '@sage/presets';
 import type { EngineInfoWire, PresetApplyWire } from '@sage/protocol';
 import type { Command } from 'commander';
 import type { ManagementClient } from '../../../api/management-types.js';
 import type { CliContext } from '../../../context.js';
 import { CLI_DEFAULTS } from '../../../defaults.js';
-import { CliExitError, ManagementApiError } from '../../../errors.js';
+import { CliExitError } from '../../../errors.js';
 import { EXIT_CODES } from '../../../exit-codes.js';
 import type { Output } from '../../../output/print.js';
 import { engineTable } from '../../../output/tables.js';
@@ -94,7 +95,7 @@ export async function applyPreset(
   try {
     body = await client.applyPreset({ preset: { ...preset }, rollback: options.rollback });
   } catch (error) {
-    if (!ManagementApiError.isInstance(error)) throw error;
+    if (!SageApiError.isInstance(error)) throw error;
     for (const engine of watcher.seen.values()) {
       if (engine.last_error)
         output.warn(`${presetEngineName(engine)} (${engine.engine_id}): ${engine.last_error}`);

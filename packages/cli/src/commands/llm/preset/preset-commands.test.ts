@@ -1,12 +1,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SageApiError } from '@sage/llm-core';
 import { getBuiltinPreset } from '@sage/presets';
 import { describe, expect, it } from 'vitest';
 import { captureTerminal } from '../../../__fixtures__/capture-terminal.js';
 import { engineInfo } from '../../../__fixtures__/engines.js';
 import { FakeManagementClient } from '../../../__fixtures__/fake-management-client.js';
-import { CliExitError, ManagementApiError } from '../../../errors.js';
+import { CliExitError } from '../../../errors.js';
 import { EXIT_CODES } from '../../../exit-codes.js';
 import { createOutput } from '../../../output/print.js';
 import { applyPreset, planPreset } from './apply.js';
@@ -137,7 +138,7 @@ describe('preset apply', () => {
         metadata: { preset: 'local', preset_engine: 'embed' },
       }),
     ];
-    client.applyResult = new ManagementApiError({
+    client.applyResult = new SageApiError({
       status: 409,
       message: "preset 'local': engine 'embed' (model sage/tiny-embed) failed: exit code 1; stopped engine-7",
       code: 'engine_failed',

@@ -1,20 +1,22 @@
 import { MockAgent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { engineInfo } from '../__fixtures__/engines.js';
-import { GatewayUnreachableError, ManagementApiError } from '../errors.js';
-import { EXIT_CODES } from '../exit-codes.js';
-import { HttpManagementClient } from './management-client.js';
+import { SageApiError, SageConnectionError } from '../errors.js';
+import { createManagementClient, type ManagementClient } from './management-client.js';
 
 const origin = 'http://127.0.0.1:8889';
 
-describe('HttpManagementClient', () => {
+describe('createManagementClient', () => {
   let agent: MockAgent;
-  let client: HttpManagementClient;
+  let client: ManagementClient;
 
   beforeEach(() => {
     agent = new MockAgent();
     agent.disableNetConnect();
-    client = new HttpManagementClient({ apiBase: `${origin}/v1`, apiKey: 'secret-key', dispatcher: agent });
+    client = createManagementClient({
+      controlPlaneUrl: `${origin}/v1`,
+      apiKey: 'secret-key',
+      dispatcher: agent,
+    });
   });
 
   afterEach(async () => {
@@ -31,7 +33,7 @@ describe('HttpManagementClient', () => {
       .reply(201, (options) => {
         sentBody = JSON.parse(String(options.body));
         authorization = (options.headers as Record<string, string>).authorization;
-        return engineInfo({ status: 'STARTING' });
+        return { engine_id: 'engine-1', model_id: 'BAAI/bge-m3', status: 'STARTING' };
       });
     const engine = await client.startEngine({
       model_id: 'BAAI/bge-m3',
@@ -61,7 +63,28 @@ describe('HttpManagementClient', () => {
     expect(await client.health()).toEqual({ status: 'ok' });
   });
 
-  it('turns an OpenAI-shaped error body into a ManagementApiError with status and code', async () => {
+  it('answers health 503 (no engine RUNNING) as a body, and asks a key function at every request', async () => {
+    let key: string | undefined;
+    const keyed = createManagementClient({ controlPlaneUrl: origin, apiKey: () => key, dispatcher: agent });
+    const seen: unknown[] = [];
+    agent
+      .get(origin)
+      .intercept({ path: '/v1/management/gpu', method: 'GET' })
+      .reply(200, (options) => {
+        seen.push((options.headers as Record<string, string>).authorization);
+        return { gpus: [] };
+      })
+      .times(2);
+    agent.get(origin).intercept({ path: '/health', method: 'GET' }).reply(503, { status: 'unavailable' });
+    expect(keyed.apiBase).toBe(`${origin}/v1`);
+    await keyed.gpus();
+    key = 'sage-local-token';
+    await keyed.gpus();
+    expect(seen).toEqual([undefined, 'Bearer sage-local-token']);
+    expect(await keyed.health()).toEqual({ status: 'unavailable' });
+  });
+
+  it('turns an OpenAI-shaped error body into a SageApiError with status, code and request id', async () => {
     agent
       .get(origin)
       .intercept({ path: '/v1/management/engines/nope', method: 'GET' })
@@ -74,24 +97,28 @@ describe('HttpManagementClient', () => {
         },
       });
     const error = await client.getEngine('nope').catch((caught: unknown) => caught);
-    expect(ManagementApiError.isInstance(error)).toBe(true);
-    expect(error).toMatchObject({ status: 404, code: 'engine_not_found', message: "no engine 'nope'" });
+    expect(SageApiError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ status: 404, code: 'engine_not_found', param: null });
+    expect((error as SageApiError).message).toMatch(
+      /^no engine 'nope' \(HTTP 404, engine_not_found, request [0-9a-f-]{36}\)$/,
+    );
   });
 
   it('keeps a plain-text error body as the message', async () => {
     agent.get(origin).intercept({ path: '/v1/management/status', method: 'GET' }).reply(502, 'Bad Gateway');
-    await expect(client.status()).rejects.toMatchObject({ status: 502, message: 'Bad Gateway' });
+    await expect(client.status()).rejects.toMatchObject({
+      status: 502,
+      message: expect.stringMatching(/^Bad Gateway \(HTTP 502/),
+    });
   });
 
-  it('reports a refused connection as GatewayUnreachableError (exit code 3) with the hint', async () => {
+  it('reports a refused connection as SageConnectionError naming the API base', async () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8889'), { code: 'ECONNREFUSED' });
     agent.get(origin).intercept({ path: '/v1/management/engines', method: 'GET' }).replyWithError(refused);
     const error = await client.listEngines().catch((caught: unknown) => caught);
-    expect(GatewayUnreachableError.isInstance(error)).toBe(true);
-    expect((error as GatewayUnreachableError).exitCode).toBe(EXIT_CODES.gatewayUnreachable);
-    expect((error as Error).message).toBe(
-      'no gateway at http://127.0.0.1:8889/v1 — start one with `sage gateway start` (or `sage llm serve`)',
-    );
+    expect(SageConnectionError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ url: 'http://127.0.0.1:8889/v1', code: 'ECONNREFUSED' });
+    expect((error as Error).message).toContain('sage gateway start');
   });
 
   it('reads followed log lines from server-sent events', async () => {
