@@ -11,6 +11,9 @@ const { values } = parseArgs({
     policy: { type: 'string' },
     preset: { type: 'string' },
     insecure: { type: 'boolean' },
+    // SIGTERM/SIGINT leave the engines running for the next gateway to adopt (a gateway pod in
+    // Kubernetes: its restarts must not stop the engines' Deployments).
+    'keep-engines': { type: 'boolean' },
   },
 });
 const config = values.config ?? (existsSync('sage.yaml') ? 'sage.yaml' : undefined);
@@ -24,8 +27,9 @@ try {
     ...(values.insecure === undefined ? {} : { insecure: values.insecure }),
   });
   const stop = (stopEngines: boolean) => void gateway.close({ stopEngines }).then(() => process.exit(0));
-  process.once('SIGINT', () => stop(true));
-  process.once('SIGTERM', () => stop(true));
+  const stopEngines = values['keep-engines'] !== true;
+  process.once('SIGINT', () => stop(stopEngines));
+  process.once('SIGTERM', () => stop(stopEngines));
   process.once('SIGUSR2', () => stop(false)); // leave engines running for the next gateway to adopt
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);

@@ -192,6 +192,39 @@ describe('startFakeKubernetes', () => {
   });
 });
 
+describe('startFakeKubernetes with rbac', () => {
+  it('answers 403 Forbidden to what the Role and ClusterRole do not allow', async () => {
+    const cluster = await startFakeKubernetes({
+      namespaces: ['sage'],
+      rbac: [
+        {
+          kind: 'Role',
+          metadata: { name: 'r', namespace: 'sage' },
+          rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['list'] }],
+        },
+        {
+          kind: 'ClusterRole',
+          metadata: { name: 'c' },
+          rules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['list'] }],
+        },
+      ],
+    });
+    try {
+      const get = (path: string) =>
+        fetch(`${cluster.url}${path}`, { headers: { authorization: `Bearer ${cluster.token}` } });
+      expect((await get('/api/v1/namespaces/sage/pods')).status).toBe(200);
+      expect((await get('/api/v1/nodes')).status).toBe(200);
+      const forbidden = await get('/api/v1/namespaces/default/pods');
+      expect(forbidden.status).toBe(403);
+      expect(await forbidden.json()).toMatchObject({ reason: 'Forbidden', code: 403 });
+      expect((await get('/api/v1/namespaces/sage/pods?watch=true')).status).toBe(403);
+      expect((await get('/apis/apps/v1/namespaces/sage/deployments')).status).toBe(403);
+    } finally {
+      await cluster.close();
+    }
+  });
+});
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

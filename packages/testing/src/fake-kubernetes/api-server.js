@@ -32,10 +32,11 @@ function statusBody(code, reason, message, details) {
  * patch (JSON patch, merge patch) and delete. Every object it receives is checked against the
  * official schemas (422 Invalid with causes); missing objects answer 404 NotFound, duplicates
  * 409 AlreadyExists, a bearer token other than the configured one 401. `hooks.create` applies
- * the defaults the real server adds (cluster IPs, a Deployment's replicas); `hooks.logs`
+ * the defaults the real server adds (cluster IPs, a Deployment's replicas); `rbac` (Role and
+ * ClusterRole objects) answers 403 Forbidden to every request their rules do not allow; `hooks.logs`
  * serves pod logs (the kubelet); `hooks.deletePod` lets the kubelet end a pod gracefully.
  */
-export function createApiServer({ store, token, hooks }) {
+export function createApiServer({ store, token, hooks, rbac }) {
   const watches = new Set();
   const requests = [];
   const server = createServer((request, response) => {
@@ -71,6 +72,23 @@ export function createApiServer({ store, token, hooks }) {
         statusBody(404, 'NotFound', 'the server could not find the requested resource'),
       );
     const { resource, namespace, name, sub } = route;
+    const verb = verbOf(request.method, name, url.searchParams);
+    if (rbac && !allowed(rbac, { verb, resource, sub, namespace })) {
+      const group = RESOURCES[resource].apiVersion.includes('/')
+        ? RESOURCES[resource].apiVersion.split('/')[0]
+        : '';
+      const where = namespace ? ` in the namespace "${namespace}"` : ' at the cluster scope';
+      return send(
+        response,
+        403,
+        statusBody(
+          403,
+          'Forbidden',
+          `${resource}${sub ? `/${sub}` : ''}${name ? ` "${name}"` : ''} is forbidden: User "fake-user" cannot ${verb} resource "${resource}${sub ? `/${sub}` : ''}" in API group "${group}"${where}`,
+          { kind: resource, ...(name ? { name } : {}) },
+        ),
+      );
+    }
     const body = await readBody(request);
     try {
       if (sub === 'log') return await servePodLog(response, namespace, name, url.searchParams);
@@ -294,6 +312,33 @@ export function createApiServer({ store, token, hooks }) {
       for (const end of [...watches]) end();
     },
   };
+}
+
+/** The RBAC verb of a request (get, list, watch, create, update, patch, delete). */
+function verbOf(method, name, params) {
+  if (method === 'GET') return name ? 'get' : isWatch(params) ? 'watch' : 'list';
+  return (
+    { POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: name ? 'delete' : 'deletecollection' }[method] ??
+    method
+  );
+}
+
+/** Whether a Role (in its namespace) or a ClusterRole allows the request. */
+function allowed(roles, { verb, resource, sub, namespace }) {
+  const group = RESOURCES[resource].apiVersion.includes('/')
+    ? RESOURCES[resource].apiVersion.split('/')[0]
+    : '';
+  const target = sub ? `${resource}/${sub}` : resource;
+  return roles.some(
+    (role) =>
+      (role.kind === 'ClusterRole' || (namespace !== undefined && role.metadata?.namespace === namespace)) &&
+      (role.rules ?? []).some(
+        (rule) =>
+          (rule.apiGroups ?? []).some((entry) => entry === '*' || entry === group) &&
+          (rule.resources ?? []).some((entry) => entry === '*' || entry === target) &&
+          (rule.verbs ?? []).some((entry) => entry === '*' || entry === verb),
+      ),
+  );
 }
 
 function isWatch(params) {

@@ -24,6 +24,12 @@ export interface FakeKubernetesOptions {
   probeIntervalMs?: number;
   /** First restart back-off, doubling per restart up to 16× (default 100 ms). */
   restartBackoffMs?: number;
+  /**
+   * Role and ClusterRole objects (as in a manifest): requests their rules do not allow answer 403
+   * Forbidden (a Role only in its namespace). Absent: everything is allowed.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: Role and ClusterRole objects
+  rbac?: any[];
   /** Longest grace period a pod deletion waits before SIGKILL (default 2000 ms). */
   maxGraceMs?: number;
 }

@@ -42,6 +42,7 @@ export async function startFakeKubernetes(options = {}) {
   const api = createApiServer({
     store,
     token,
+    rbac: options.rbac,
     hooks: {
       create: (resource, object) =>
         applyCreateDefaults(resource, object, { clusterIp: options.clusterIp ?? podIp }),

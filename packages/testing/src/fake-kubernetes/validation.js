@@ -1,11 +1,44 @@
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
+import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
+import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
+import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Node } from 'kubernetes-models/v1/Node';
+import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import { Pod } from 'kubernetes-models/v1/Pod';
+import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 
-/** The official schemas (kubernetes-models) of the kinds the fake API server stores. */
-const MODELS = { Deployment, Namespace, Node, Pod, Service };
+/**
+ * The official schemas (kubernetes-models) of the kinds the fake API server stores, and of the
+ * kinds the example manifests use (examples/kubernetes/).
+ */
+const MODELS = {
+  ClusterRole,
+  ClusterRoleBinding,
+  ConfigMap,
+  Deployment,
+  Namespace,
+  Node,
+  PersistentVolumeClaim,
+  Pod,
+  Role,
+  RoleBinding,
+  Secret,
+  Service,
+  ServiceAccount,
+};
+/** apiVersion of each kind: a manifest with another one is not what it claims. */
+const API_VERSIONS = {
+  ClusterRole: 'rbac.authorization.k8s.io/v1',
+  ClusterRoleBinding: 'rbac.authorization.k8s.io/v1',
+  Role: 'rbac.authorization.k8s.io/v1',
+  RoleBinding: 'rbac.authorization.k8s.io/v1',
+  Deployment: 'apps/v1',
+};
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -25,6 +58,11 @@ export function validateObject(object) {
   if (!Model)
     return [{ reason: 'FieldValueNotSupported', message: `unsupported kind ${object?.kind}`, field: 'kind' }];
   const causes = [];
+  const apiVersion = API_VERSIONS[object.kind] ?? 'v1';
+  if (object.apiVersion !== undefined && object.apiVersion !== apiVersion)
+    return [
+      { reason: 'FieldValueNotSupported', message: `${object.kind} is ${apiVersion}`, field: 'apiVersion' },
+    ];
   try {
     new Model(object).validate();
   } catch (error) {
@@ -65,7 +103,7 @@ function metadataProblems(object) {
       field: 'metadata.name',
     });
   // Services' names are DNS labels (they become DNS names); the others DNS subdomains.
-  const nameRule = object.kind === 'Service' || object.kind === 'Namespace' ? DNS_LABEL : DNS_SUBDOMAIN;
+  const nameRule = ['Service', 'Namespace'].includes(object.kind) ? DNS_LABEL : DNS_SUBDOMAIN;
   const maxLength = nameRule === DNS_LABEL ? 63 : 253;
   if (name && (!nameRule.test(name) || name.length > maxLength))
     invalid(
