@@ -183,6 +183,31 @@ describe('KubernetesExecutor', () => {
     await executor.stop(launch.engineId);
   });
 
+  it('follows the pod log as new lines come', async () => {
+    const launch = await spec();
+    const launched = await executor.launch(launch);
+    await waitFor(
+      async () => (await fetch(`${launched.address.baseUrl}/health`).catch(() => null))?.ok === true,
+      20_000,
+    );
+    const lines: string[] = [];
+    const controller = new AbortController();
+    const following = executor.followLogs(launch.engineId, (more) => lines.push(...more), controller.signal);
+    const pod = cluster
+      .list('pods', namespace)
+      .find((entry) => entry.metadata.labels['sagellm.io/engine-id'] === launch.engineId);
+    await waitFor(
+      () =>
+        cluster.requests.some((request) => request.path.endsWith('/log') && request.query.follow === 'true'),
+      10_000,
+    );
+    cluster.kubelet.kill(pod.metadata.name, { signal: 'SIGTERM' });
+    await waitFor(() => lines.some((line) => line.includes('got SIGTERM')), 10_000);
+    controller.abort();
+    await following;
+    await executor.stop(launch.engineId);
+  });
+
   it('reports a killed container once, with its termination reason, and keeps the crashed log tail', async () => {
     const launch = await spec();
     const launched = await executor.launch(launch);

@@ -46,12 +46,15 @@ export interface FakeKubelet {
   pods(): FakeKubeletPod[];
   /**
    * Kill a pod's container (default SIGKILL; the kubelet restarts it). With `keepFailing`, every
-   * restart exits at once with `exitCode` after printing `message`: CrashLoopBackOff.
+   * later container of its Deployment (also in a Deployment created again under the same name)
+   * exits at once with `exitCode` after printing `message`: CrashLoopBackOff.
    */
   kill(
     podName: string,
     options?: { signal?: NodeJS.Signals; keepFailing?: { exitCode?: number; message?: string } },
   ): void;
+  /** The containers of the pod's Deployment start normally again (ends `keepFailing`). */
+  heal(podName: string): void;
 }
 
 export interface FakeKubernetesRequest {

@@ -32,6 +32,10 @@ export function startKubelet({
 }) {
   /** @type {Map<string, any>} pod uid → what runs for it */
   const pods = new Map();
+  /** `namespace/owner` (the pod's Deployment, else the pod) → how its containers fail from now on. */
+  const failing = new Map();
+  const ownerKey = (pod) =>
+    `${pod.metadata.namespace}/${pod.metadata.ownerReferences?.[0]?.name ?? pod.metadata.name}`;
   let closed = false;
 
   const unsubscribe = store.subscribe((event) => {
@@ -65,7 +69,6 @@ export function startKubelet({
       previousLogs: null,
       followers: new Set(),
       timers: new Set(),
-      keepFailing: null,
       deleting: false,
       startedAt: null,
     };
@@ -102,10 +105,11 @@ export function startKubelet({
       .map(expand)
       .map((argument) => (argument === '0.0.0.0' ? podIp : argument));
     tracked.logs = [];
-    if (tracked.keepFailing) {
+    const keepFailing = failing.get(ownerKey(tracked.pod));
+    if (keepFailing) {
       tracked.startedAt = now();
-      appendLog(tracked, `${tracked.keepFailing.message ?? 'fatal error'}\n`);
-      return containerExited(tracked, tracked.keepFailing.exitCode ?? 1, null, 'Error');
+      appendLog(tracked, `${keepFailing.message ?? 'fatal error'}\n`);
+      return containerExited(tracked, keepFailing.exitCode ?? 1, null, 'Error');
     }
     if (argv.length === 0) {
       tracked.state = {
@@ -350,14 +354,21 @@ export function startKubelet({
 
     /**
      * Kill a pod's container (default SIGKILL: the kubelet restarts it). With `keepFailing`,
-     * every restart of it exits at once with that code after printing `message` (a node whose
-     * GPU broke, a model that no longer loads): CrashLoopBackOff until the pod is deleted.
+     * every later container of its Deployment (also in new pods of a Deployment created again
+     * with the same name) exits at once with `exitCode` after printing `message` (a node whose
+     * GPU broke, a model that no longer loads): CrashLoopBackOff. `heal(podName)` ends that.
      */
     kill(podName, { signal = 'SIGKILL', keepFailing } = {}) {
       const tracked = [...pods.values()].find((entry) => entry.name === podName);
       if (!tracked) throw new Error(`no pod ${podName} runs on the fake kubelet`);
-      if (keepFailing) tracked.keepFailing = keepFailing;
+      if (keepFailing) failing.set(ownerKey(tracked.pod), keepFailing);
       if (tracked.process?.pid) signalGroup(tracked.process.pid, signal);
+    },
+
+    /** Let the containers of a pod's Deployment start normally again. */
+    heal(podName) {
+      const tracked = [...pods.values()].find((entry) => entry.name === podName);
+      if (tracked) failing.delete(ownerKey(tracked.pod));
     },
 
     async close() {
