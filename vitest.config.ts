@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // Tests import workspace packages from source, so unit tests need no build.
 const sourceAlias = [
   {
-    find: /^@sage\/(protocol|presets|control-plane|server|llm-core|cli)$/,
+    find: /^@sage\/(protocol|presets|dashboard|control-plane|server|llm-core|cli)$/,
     replacement: fileURLToPath(new URL('./packages/$1/src/index.ts', import.meta.url)),
   },
 ];

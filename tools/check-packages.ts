@@ -13,6 +13,7 @@ import { importCycles } from './import-cycles.js';
 export const LAYERS: Record<string, number> = {
   '@sage/protocol': 0,
   '@sage/presets': 1,
+  '@sage/dashboard': 1,
   '@sage/control-plane': 2,
   '@sage/server': 3,
   '@sage/llm-core': 4,
@@ -26,6 +27,7 @@ const SIDE_PACKAGES: Record<string, string[]> = {
 const LIBRARY_PACKAGES_WITHOUT_EXIT = new Set([
   '@sage/protocol',
   '@sage/presets',
+  '@sage/dashboard',
   '@sage/control-plane',
   '@sage/server',
   '@sage/llm-core',

@@ -57,3 +57,43 @@ export const PresetApplyWire = z.object({
   models: z.array(z.string()).optional(),
 });
 export type PresetApplyWire = z.infer<typeof PresetApplyWire>;
+
+const Percentiles = z.object({ p50: z.number().nullable(), p99: z.number().nullable() });
+
+/**
+ * Traffic of one model (or all) over the stats window: `requests_per_second` averages the last
+ * 10 seconds; latencies are from arrival to the last byte, TTFT to the first streamed chunk.
+ */
+export const TrafficSummaryWire = z.object({
+  requests: z.number().int(),
+  requests_per_second: z.number(),
+  errors: z.number().int(),
+  errors_by_type: z.record(z.string(), z.number().int()),
+  latency_ms: Percentiles,
+  ttft_ms: Percentiles,
+});
+export type TrafficSummaryWire = z.infer<typeof TrafficSummaryWire>;
+
+/** `GET /v1/management/stats`: the dashboard's compact traffic summary (docs/dashboard.md). */
+export const ManagementStatsWire = z.object({
+  window_seconds: z.number().int(),
+  total: TrafficSummaryWire,
+  models: z.array(TrafficSummaryWire.extend({ model: z.string() })),
+  /** One point per second of the window, oldest first (`t`: Unix seconds). */
+  series: z.array(z.object({ t: z.number().int(), requests: z.number().int(), errors: z.number().int() })),
+  queue: z.object({ depth: z.number().int(), capacity: z.number().int() }),
+  in_flight: z.number().int(),
+  in_flight_by_engine: z.record(z.string(), z.number().int()),
+});
+export type ManagementStatsWire = z.infer<typeof ManagementStatsWire>;
+
+/** `data` of an `engine-state-change` event of `GET /v1/management/events` (the engine after it; null once removed). */
+export const EngineStateChangeEventWire = z.object({
+  engine_id: z.string(),
+  from: z.string(),
+  to: z.string(),
+  event: z.string(),
+  reason: z.string(),
+  engine: EngineInfoWire.nullable(),
+});
+export type EngineStateChangeEventWire = z.infer<typeof EngineStateChangeEventWire>;

@@ -17,6 +17,7 @@ import { requestId } from './middleware/request-id.js';
 import { EngineHealthReporter } from './proxy/engine-health-reporter.js';
 import { EnginePools } from './proxy/engine-pools.js';
 import { InferenceForwarder } from './proxy/inference-forwarder.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes } from './routes/health.js';
 import { managementRoutes } from './routes/management.js';
 import { openAiRoutes } from './routes/openai.js';
@@ -95,6 +96,7 @@ export function createGateway(options: CreateGatewayOptions): Hono<GatewayEnv> {
   app.use(requestId());
   if (config.corsOrigins.length > 0) app.use(corsOrigins(config.corsOrigins));
   app.route('/', healthRoutes({ manager, metrics }));
+  app.route('/', dashboardRoutes({ logger }));
   const keysConfigured = config.apiKeys.length > 0;
   app.use(
     '/v1/management/*',
@@ -116,7 +118,7 @@ export function createGateway(options: CreateGatewayOptions): Hono<GatewayEnv> {
     app.use('/v1/management/*', apiKeyAuth({ keys: tokenKeys, refusal: LOCAL_TOKEN_REFUSAL }).authenticate);
   }
   const bodyLimits = { limitBytes: config.bodyLimitBytes, maxDepth: config.limits.maxJsonDepth };
-  app.route('/v1/management', managementRoutes({ manager, bodyLimits, logger }));
+  app.route('/v1/management', managementRoutes({ manager, metrics, bodyLimits, logger }));
   app.route('/v1', openAiRoutes({ manager, forwarder, metrics, bodyLimits }));
   app.route('/v1', translatedRoutes({ forwarder, metrics, bodyLimits }));
   app.notFound((c) => onError(new RouteNotFoundError(c.req.method, c.req.path), c));

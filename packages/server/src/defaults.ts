@@ -47,6 +47,8 @@ export const GATEWAY_DEFAULTS = {
   maxLogTailLines: 10_000,
   /** An SSE comment is sent this often on a followed log, so idle connections stay open. */
   logHeartbeatMs: 15_000,
+  /** An SSE comment is sent this often on the engine event stream (`GET /v1/management/events`). */
+  eventHeartbeatMs: 15_000,
   /** In-flight requests get this long to finish when the gateway closes, then connections are cut. */
   shutdownGraceMs: 10_000,
   /** Management routes need the local admin token (`security.local_token`, docs/security.md). */

@@ -3,6 +3,7 @@ import { SERVER_VERSION } from '../version.js';
 import { CompactCounter } from './compact-counter.js';
 import { CompactHistogram } from './compact-histogram.js';
 import { runtimeMetricsRegistry } from './runtime-metrics.js';
+import { TrafficStats } from './traffic-stats.js';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 const FIRST_TOKEN_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -224,9 +225,13 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  /** The last minute of traffic for the dashboard's stats endpoint (fed with the metrics below). */
+  readonly traffic = new TrafficStats();
+
   /** Record a finished inference request. */
   observeInference(observation: InferenceObservation): void {
     const { route, model, engineId, status, durationSeconds } = observation;
+    this.traffic.observe(observation);
     const statusText = String(status);
     this.requests.inc({ route, model, engine_id: engineId, status: statusText });
     this.requestDuration.observe({ route, model, engine_id: engineId }, durationSeconds);
@@ -239,6 +244,12 @@ export class GatewayMetrics {
         code: observation.errorCode ?? '',
       });
     }
+  }
+
+  /** Record the time to the first chunk of a streamed answer. */
+  observeFirstToken(labels: { route: string; model: string; engine_id: string }, seconds: number): void {
+    this.timeToFirstToken.observe(labels, seconds);
+    this.traffic.observeFirstToken(labels.model, seconds);
   }
 
   /** Count the tokens of one answer (counts the engine did not give are left out). */

@@ -67,7 +67,7 @@ export class ForwardObserver {
 
   /** The first chunk of a streamed answer is on its way to the client. */
   firstChunk(request: InferenceRequest, model: string, engineId: string): void {
-    this.#metrics.timeToFirstToken.observe(
+    this.#metrics.observeFirstToken(
       { route: request.route.path, model, engine_id: engineId },
       (performance.now() - request.startedAt) / 1000,
     );

@@ -1,9 +1,16 @@
 import { type ControlPlaneManager, schedulingPolicyNames } from '@sage/control-plane';
-import { DEFAULT_PRESET_NAME, getBuiltinPreset, type Preset, validatePreset } from '@sage/presets';
+import {
+  DEFAULT_PRESET_NAME,
+  getBuiltinPreset,
+  listBuiltinPresets,
+  type Preset,
+  validatePreset,
+} from '@sage/presets';
 import {
   type ClusterStatusWire,
   type GpuListWire,
   type GpuStatusWire,
+  type ManagementStatsWire,
   PolicyRequestWire,
   type PolicyWire,
   PresetApplyRequestWire,
@@ -14,10 +21,13 @@ import {
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import { GATEWAY_DEFAULTS } from '../defaults.js';
 import type { GatewayEnv } from '../gateway-env.js';
+import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { metricsTargets } from '../metrics/metrics-targets.js';
 import { applyPreset } from '../presets/apply-preset.js';
 import { type JsonBodyLimits, readJsonBody } from '../request/read-json-body.js';
+import { engineEventStream } from '../streaming/engine-event-stream.js';
 import { catalogRoutes } from './management-catalog.js';
 import { engineRoutes, engineToWire } from './management-engines.js';
 import { modelRoutes } from './management-models.js';
@@ -25,9 +35,16 @@ import { modelRoutes } from './management-models.js';
 /** What the management routes need. */
 export interface ManagementRoutesOptions {
   manager: ControlPlaneManager;
+  metrics: GatewayMetrics;
   bodyLimits: JsonBodyLimits;
   logger: Logger;
 }
+
+const SSE_HEADERS = {
+  'content-type': 'text/event-stream',
+  'cache-control': 'no-cache',
+  'x-accel-buffering': 'no',
+} as const;
 
 /** The preset a request names: a built-in by name, or an inline preset (validated; errors under `preset.`). */
 function presetOf(body: z.output<typeof PresetApplyRequestWire>): Preset {
@@ -47,7 +64,8 @@ function presetOf(body: z.output<typeof PresetApplyRequestWire>): Preset {
 
 /**
  * `/v1/management`: engines (see `engineRoutes`), the model cache (`modelRoutes`), cluster status, GPUs, the engines' metrics
- * targets (Prometheus HTTP service discovery), the default scheduling policy and preset application. Admin-only when API keys are configured.
+ * targets (Prometheus HTTP service discovery), the default scheduling policy, the built-in presets and preset application,
+ * the dashboard's traffic stats and engine event stream (docs/dashboard.md). Admin-only when API keys are configured.
  */
 export function managementRoutes(options: ManagementRoutesOptions): Hono<GatewayEnv> {
   const { manager } = options;
@@ -68,6 +86,33 @@ export function managementRoutes(options: ManagementRoutesOptions): Hono<Gateway
     };
     return c.json(body);
   });
+  app.get('/stats', (c) => {
+    const queue = manager.scheduler.snapshot();
+    const inFlight = Object.values(queue.inFlight).reduce((sum, count) => sum + count, 0);
+    return c.json<ManagementStatsWire>({
+      ...options.metrics.traffic.snapshot(),
+      queue: { depth: queue.depth, capacity: queue.capacity },
+      in_flight: inFlight,
+      in_flight_by_engine: queue.inFlight,
+    });
+  });
+  app.get('/events', (c) => {
+    const toWire = (engineId: string) => {
+      try {
+        return engineToWire(manager.getEngine(engineId));
+      } catch {
+        return null;
+      }
+    };
+    const stream = engineEventStream({
+      manager,
+      toWire,
+      heartbeatMs: GATEWAY_DEFAULTS.eventHeartbeatMs,
+      signal: c.req.raw.signal,
+    });
+    return c.body(stream, 200, SSE_HEADERS);
+  });
+  app.get('/presets', (c) => c.json({ presets: listBuiltinPresets() }));
   app.get('/gpu', async (c) => {
     const gpus = await manager.getGpuStatus();
     const body: GpuListWire = { gpus: gpus.map((gpu) => toWire<GpuStatusWire>(gpu)), mock: manager.gpu.mock };
