@@ -1,4 +1,4 @@
-import { type ServerOptions, ServerResponse } from 'node:http';
+import type { ServerOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { ControlPlaneManager, type ControlPlaneManagerOptions } from '@sage/control-plane';
@@ -15,7 +15,6 @@ import { GATEWAY_DEFAULTS } from './defaults.js';
 import { GatewayStartAbortedError, InsecureBindError } from './errors/gateway-errors.js';
 import type { GatewayEnv } from './gateway-env.js';
 import { applyPreset } from './presets/apply-preset.js';
-import { sendHeldStream } from './proxy/stream-passthrough.js';
 
 /** Options of {@link startGateway}. Explicit options win over the environment, which wins over the file. */
 export interface StartGatewayOptions {
@@ -85,32 +84,6 @@ function managerOptions(
 ): ControlPlaneManagerOptions {
   const base = toManagerOptions(config, logger);
   return { ...base, ...extra, scheduling: { ...base.scheduling, ...extra.scheduling } };
-}
-
-/**
- * What the fetch callback returns for an answer it already wrote to the Node response:
- * `@hono/node-server` leaves a response without a body whose headers carry
- * `x-hono-already-sent` alone. Not the adapter's `RESPONSE_ALREADY_SENT`: that is built with
- * whatever `Response` is global when its module loads, and the adapter's own `Response` (global
- * once any adapter server exists in the process) would have its headers written again.
- */
-const ALREADY_SENT = {
-  status: 200,
-  headers: new Headers({ 'x-hono-already-sent': 'true' }),
-  body: null,
-} as unknown as Response;
-
-/**
- * `app.fetch` for `@hono/node-server`, writing streamed inference answers straight into the Node
- * HTTP/1 response once the app has finished with them (see `sendHeldStream`).
- */
-function nodeFetch(app: Hono<GatewayEnv>) {
-  const finish = (response: Response, outgoing: unknown): Response =>
-    outgoing instanceof ServerResponse && sendHeldStream(response, outgoing) ? ALREADY_SENT : response;
-  return (request: Request, env: { outgoing?: unknown }): Response | Promise<Response> => {
-    const response = app.fetch(request, env);
-    return response instanceof Promise ? response.then((done) => finish(done, env.outgoing)) : response;
-  };
 }
 
 /**
@@ -212,7 +185,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     throw error;
   }
   const app = createGateway({ manager, config, logger, adminToken });
-  const server = createAdaptorServer({ fetch: nodeFetch(app), serverOptions: serverOptions(config.limits) });
+  const server = createAdaptorServer({ fetch: app.fetch, serverOptions: serverOptions(config.limits) });
   server.maxConnections = config.limits.maxConnections;
   let closing: Promise<void> | undefined;
   const close = (closeOptions: { stopEngines?: boolean; graceMs?: number } = {}) => {

@@ -18,7 +18,7 @@ import {
 } from './failover-decision.js';
 import { ForwardObserver } from './forward-observer.js';
 import type { InferenceRequest } from './inference-request.js';
-import { holdStreamFor, type StreamOutcome, StreamRelay } from './stream-passthrough.js';
+import { passthroughStream, type StreamOutcome } from './stream-passthrough.js';
 import { type AttemptOutcome, attemptUpstream } from './upstream-attempt.js';
 import {
   failureReason,
@@ -265,7 +265,7 @@ export class InferenceForwarder {
     const observer = this.#observer;
     const model = lease.engine.modelId;
     const meter = new StreamMeter();
-    const relay = new StreamRelay({
+    const stream = passthroughStream({
       body: upstream.body,
       onChunk: (chunk) => meter.chunk(chunk, performance.now()),
       onFirstChunk: () => {
@@ -308,9 +308,7 @@ export class InferenceForwarder {
       request.requestId,
     );
     if (request.hints.explain === true) headers[HEADERS.schedule] = scheduleHeaderValue(lease.explain());
-    const response = withRequestIdHeader(new Response(relay.stream, { status, headers }));
-    if (request.outgoing) holdStreamFor(request.outgoing, relay, response, status, headers);
-    return response;
+    return withRequestIdHeader(new Response(stream, { status, headers }));
   }
 
   /** No engine left or attempts used up: pass the last engine answer through, or 502. */

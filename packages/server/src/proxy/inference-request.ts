@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 import type { SchedulingHints } from '../gateway-env.js';
 import type { ClientLink } from '../request/client-connection.js';
 
@@ -45,6 +44,4 @@ export interface InferenceRequest {
   client: ClientLink;
   /** Set for routes that are translated to chat completions on engines without them. */
   translation?: RequestTranslation | undefined;
-  /** The Node HTTP/1 response, when there is one: a streamed answer may be piped straight into it. */
-  outgoing?: ServerResponse | undefined;
 }

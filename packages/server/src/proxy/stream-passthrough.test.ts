@@ -1,8 +1,9 @@
-import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough, Readable } from 'node:stream';
+import { createAdaptorServer } from '@hono/node-server';
 import { describe, expect, it, vi } from 'vitest';
-import { passthroughStream, type StreamOutcome, StreamRelay } from './stream-passthrough.js';
+import { passthroughStream, type StreamOutcome } from './stream-passthrough.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -71,11 +72,13 @@ describe('passthroughStream', () => {
   });
 });
 
-function relayOf(body: Readable) {
+function nodeSetup(body: Readable) {
   const outcomes: StreamOutcome[] = [];
   const onFirstChunk = vi.fn();
-  const abortUpstream = vi.fn();
-  const relay = new StreamRelay({
+  const abortUpstream = vi.fn((reason: unknown) =>
+    body.destroy(reason instanceof Error ? reason : undefined),
+  );
+  const stream = passthroughStream({
     body,
     onFirstChunk,
     onEnd: (outcome) => outcomes.push(outcome),
@@ -83,15 +86,21 @@ function relayOf(body: Readable) {
     isClientGone: () => false,
     describeFailure: () => 'engine failed; not retried',
   });
-  return { relay, outcomes, onFirstChunk, abortUpstream };
+  return { stream, outcomes, onFirstChunk, abortUpstream };
 }
 
-/** One HTTP/1 request to a server whose handler gets the Node response; resolves with the client side. */
-async function serveOnce(handle: (response: ServerResponse) => void): Promise<{
+/**
+ * One request to a server run the way `startGateway` runs the app (`@hono/node-server`), whose
+ * answer is `stream`; resolves with the client side.
+ */
+async function serveOnce(stream: ReadableStream<Uint8Array>): Promise<{
   response: IncomingMessage;
   close: () => Promise<void>;
 }> {
-  const server = createServer((_request, response) => handle(response));
+  const server = createAdaptorServer({
+    fetch: () =>
+      new Response(stream, { status: 200, headers: { 'content-type': 'text/event-stream', 'x-test': '1' } }),
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const response = await new Promise<IncomingMessage>((resolve, reject) => {
@@ -100,7 +109,7 @@ async function serveOnce(handle: (response: ServerResponse) => void): Promise<{
   return {
     response,
     close: () => {
-      server.closeAllConnections();
+      if ('closeAllConnections' in server) server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
@@ -112,14 +121,12 @@ async function readNode(response: IncomingMessage): Promise<string> {
   return text;
 }
 
-describe('StreamRelay.pipeTo (a Node HTTP/1 response)', () => {
+describe('passthroughStream behind @hono/node-server, from a Node body (the production path)', () => {
   it('writes the status, the headers and the chunks as they are, and ends once', async () => {
-    const { relay, outcomes, onFirstChunk } = relayOf(
+    const { stream, outcomes, onFirstChunk } = nodeSetup(
       Readable.from(chunks(['data: a\n\n', 'data: b\n\n', 'data: [DONE]\n\n'])),
     );
-    const served = await serveOnce((response) => {
-      expect(relay.pipeTo(response, 200, { 'content-type': 'text/event-stream', 'x-test': '1' })).toBe(true);
-    });
+    const served = await serveOnce(stream);
     expect(served.response.statusCode).toBe(200);
     expect(served.response.headers['x-test']).toBe('1');
     expect(await readNode(served.response)).toBe('data: a\n\ndata: b\n\ndata: [DONE]\n\n');
@@ -129,8 +136,8 @@ describe('StreamRelay.pipeTo (a Node HTTP/1 response)', () => {
   });
 
   it('ends with one OpenAI error event when the engine fails after the first byte', async () => {
-    const { relay, outcomes } = relayOf(Readable.from(chunks(['data: a\n\n', 'data: b\n\n'], 1)));
-    const served = await serveOnce((response) => relay.pipeTo(response, 200, {}));
+    const { stream, outcomes } = nodeSetup(Readable.from(chunks(['data: a\n\n', 'data: b\n\n'], 1)));
+    const served = await serveOnce(stream);
     const text = await readNode(served.response);
     expect(text.startsWith('data: a\n\ndata: {"error":')).toBe(true);
     expect(text).toContain('engine_stream_interrupted');
@@ -140,43 +147,60 @@ describe('StreamRelay.pipeTo (a Node HTTP/1 response)', () => {
 
   it('aborts the upstream request when the client goes away mid-stream', async () => {
     const body = new PassThrough();
-    const { relay, outcomes, abortUpstream } = relayOf(body);
-    const served = await serveOnce((response) => relay.pipeTo(response, 200, {}));
+    const { stream, outcomes, abortUpstream } = nodeSetup(body);
+    const served = await serveOnce(stream);
     body.write(encoder.encode('data: a\n\n'));
     await new Promise((resolve) => served.response.once('data', resolve));
     served.response.destroy();
     await vi.waitFor(() => expect(outcomes).toEqual(['client-disconnected']));
     expect(abortUpstream).toHaveBeenCalledOnce();
+    expect(body.destroyed).toBe(true);
     await served.close();
   });
 
-  it('pauses the engine body while the client does not read (backpressure)', async () => {
+  it('stops reading the engine body while the client does not read (backpressure)', async () => {
     const body = new PassThrough();
-    const { relay } = relayOf(body);
-    const served = await serveOnce((response) => relay.pipeTo(response, 200, {}));
+    const { stream } = nodeSetup(body);
+    const served = await serveOnce(stream);
     served.response.pause();
     const big = new Uint8Array(1024 * 1024);
-    await vi.waitFor(() => {
-      body.write(big);
-      expect(body.isPaused()).toBe(true);
-    });
+    // Fill the engine side until it stays full: nothing more is taken from it (socket buffers,
+    // the Node response) while the client does not read.
+    const drainedWithin = (ms: number) =>
+      new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => {
+          body.off('drain', onDrain);
+          resolve(false);
+        }, ms);
+        const onDrain = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+        body.once('drain', onDrain);
+      });
+    let stalled = false;
+    for (let written = 0; !stalled && written < 64; written += 1) {
+      if (body.write(big)) continue;
+      stalled = !(await drainedWithin(300));
+    }
+    expect(stalled).toBe(true);
+    const drained = new Promise((resolve) => body.once('drain', resolve));
     served.response.resume();
-    await vi.waitFor(() => expect(body.isPaused()).toBe(false));
+    await drained;
     body.end();
     await served.close();
   });
 
-  it('leaves the Web stream in charge once it was read, and ends an abandoned relay once', async () => {
-    const { relay, outcomes } = relayOf(Readable.from(chunks(['data: a\n\n'])));
-    expect(await readAll(relay.stream)).toEqual(['data: a\n\n']);
-    expect(relay.pipeTo({} as ServerResponse, 200, {})).toBe(false);
-    relay.abandon();
-    expect(outcomes).toEqual(['completed']);
-
-    const unsent = relayOf(Readable.from(chunks(['data: a\n\n'])));
-    unsent.relay.abandon();
-    unsent.relay.abandon();
-    expect(unsent.outcomes).toEqual(['client-disconnected']);
-    expect(unsent.abortUpstream).toHaveBeenCalledOnce();
+  it('reads a chunk only when one is asked for, and treats a destroyed body as a failure', async () => {
+    const body = new PassThrough();
+    const { stream, outcomes } = nodeSetup(body);
+    body.write(encoder.encode('data: a\n\n'));
+    body.write(encoder.encode('data: b\n\n'));
+    const reader = stream.getReader();
+    expect(decoder.decode((await reader.read()).value)).toBe('data: a\n\ndata: b\n\n');
+    body.destroy();
+    const next = await reader.read();
+    expect(decoder.decode(next.value)).toContain('engine_stream_interrupted');
+    expect(outcomes).toEqual(['engine-error']);
   });
 });

@@ -1,13 +1,12 @@
-import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { sseErrorEvent } from './upstream-response.js';
 
 /** How a passed-through stream ended. */
 export type StreamOutcome = 'completed' | 'client-disconnected' | 'engine-error';
 
-/** Options of {@link passthroughStream} and {@link StreamRelay}. */
+/** Options of {@link passthroughStream}. */
 export interface StreamPassthroughOptions {
-  /** The engine's response body (a Node `Readable` can also be piped straight to a Node response). */
+  /** The engine's response body: undici's Node `Readable`, or any async iterable (tests). */
   body: AsyncIterable<Uint8Array>;
   /** Called once, when the first chunk from the engine is handed on. */
   onFirstChunk: () => void;
@@ -23,227 +22,131 @@ export interface StreamPassthroughOptions {
   describeFailure: (error: unknown) => string;
 }
 
+/** Reads one chunk at a time from a body. */
+type ChunkReader = () => Promise<IteratorResult<Uint8Array>>;
+
+const DONE: IteratorResult<Uint8Array> = { done: true, value: undefined };
+
 /**
- * Pass an engine's event stream to the client chunk by chunk, as the chunks arrive: no
- * buffering, no re-chunking. A slow client slows the reads from the engine (backpressure). When
- * the engine fails after the first byte there is no retry: the client gets one OpenAI error event
- * and the end of the stream. When the client goes away the upstream request is aborted.
- *
- * The relay is consumed one of two ways, whichever comes first: as a Web `ReadableStream`
- * ({@link StreamRelay.stream}, pull-based; works wherever a `Response` does), or piped straight
- * into a Node HTTP/1 `ServerResponse` ({@link StreamRelay.pipeTo}), which writes each chunk the
- * moment undici hands it over instead of bridging it through a Web stream and the adapter's
- * reader loop (several turns of the event loop before the first byte).
+ * The next chunk of a Node `Readable`, taken with `read()` as soon as it is buffered: no async
+ * iterator (a generator and several promises per chunk) between undici and the client. Rejects
+ * with the stream's error, or when it closes before its end (it was destroyed).
  */
-export class StreamRelay {
-  /** The Web stream of the answer. Nothing is read from the engine until it is read. */
-  readonly stream: ReadableStream<Uint8Array>;
-  readonly #options: StreamPassthroughOptions;
-  #mode: 'unclaimed' | 'web' | 'node' = 'unclaimed';
-  #ended = false;
+function readNodeChunk(body: Readable): Promise<IteratorResult<Uint8Array>> {
+  const chunk = body.read() as Uint8Array | null;
+  if (chunk !== null) return Promise.resolve({ done: false, value: chunk });
+  if (body.readableEnded) return Promise.resolve(DONE);
+  if (body.errored) return Promise.reject(body.errored);
+  if (body.destroyed) return Promise.reject(new Error('the engine response was closed before its end'));
+  return new Promise((resolve, reject) => {
+    const settle = () => {
+      body.off('readable', onReadable);
+      body.off('end', onEnd);
+      body.off('error', onError);
+      body.off('close', onClose);
+    };
+    const onReadable = () => {
+      const next = body.read() as Uint8Array | null;
+      if (next === null) return; // the end: 'end' follows
+      settle();
+      resolve({ done: false, value: next });
+    };
+    const onEnd = () => {
+      settle();
+      resolve(DONE);
+    };
+    const onError = (error: unknown) => {
+      settle();
+      reject(error);
+    };
+    const onClose = () => {
+      settle();
+      if (body.readableEnded) resolve(DONE);
+      else reject(body.errored ?? new Error('the engine response was closed before its end'));
+    };
+    body.on('readable', onReadable);
+    body.on('end', onEnd);
+    body.on('error', onError);
+    body.on('close', onClose);
+  });
+}
 
-  constructor(options: StreamPassthroughOptions) {
-    this.#options = options;
-    this.stream = this.#webStream();
-  }
+const ignore = () => {};
 
-  #end(outcome: StreamOutcome, error?: unknown): void {
-    if (this.#ended) return;
-    this.#ended = true;
-    this.#options.onEnd(outcome, error);
+function chunkReader(body: AsyncIterable<Uint8Array>): { read: ChunkReader; close: () => void } {
+  if (body instanceof Readable) {
+    // An error between two reads is kept in `body.errored` for the next one; without a
+    // listener it would be thrown as an uncaught exception.
+    body.on('error', ignore);
+    return { read: () => readNodeChunk(body), close: () => {} };
   }
-
-  #webStream(): ReadableStream<Uint8Array> {
-    const options = this.#options;
-    let iterator: AsyncIterator<Uint8Array> | undefined;
-    let first = true;
-    return new ReadableStream<Uint8Array>(
-      {
-        pull: async (controller) => {
-          // Sent (or abandoned) through the Node path: nothing for this stream.
-          if (this.#mode === 'node') return controller.close();
-          this.#mode = 'web';
-          iterator ??= options.body[Symbol.asyncIterator]();
-          let next: IteratorResult<Uint8Array>;
-          try {
-            next = await iterator.next();
-          } catch (error) {
-            if (options.isClientGone() || this.#ended) return this.#end('client-disconnected', error);
-            this.#end('engine-error', error);
-            try {
-              controller.enqueue(sseErrorEvent(options.describeFailure(error)));
-              controller.close();
-            } catch {
-              // the consumer is already gone
-            }
-            return;
-          }
-          if (this.#ended) return;
-          if (next.done) {
-            this.#end('completed');
-            controller.close();
-            return;
-          }
-          if (first) {
-            first = false;
-            options.onFirstChunk();
-          }
-          options.onChunk?.(next.value);
-          controller.enqueue(next.value);
-        },
-        cancel: (reason) => {
-          if (this.#mode === 'node') return;
-          this.#end('client-disconnected', reason);
-          options.abortUpstream(reason);
-          void iterator?.return?.().catch(() => {});
-        },
-      },
-      // 0: no read from the engine before the consumer asks (so the Node path can still claim it).
-      { highWaterMark: 0 },
-    );
-  }
-
-  /**
-   * End the relay without sending it (the response that carried it was replaced): the engine
-   * request is aborted and the stream counts as a client disconnect.
-   */
-  abandon(): void {
-    if (this.#mode !== 'unclaimed') return;
-    this.#mode = 'node';
-    this.#end('client-disconnected');
-    this.#options.abortUpstream(undefined);
-  }
-
-  /**
-   * Write the answer to `outgoing` directly: status and headers, then each engine chunk as it
-   * arrives, pausing the engine body while `outgoing` is full. Returns false, leaving the Web
-   * stream to be used, when the Web stream was already read or the body is not a Node `Readable`.
-   */
-  pipeTo(outgoing: ServerResponse, status: number, headers: OutgoingHttpHeaders): boolean {
-    const body = this.#options.body;
-    if (this.#mode !== 'unclaimed' || !(body instanceof Readable)) return false;
-    this.#mode = 'node';
-    const options = this.#options;
-    if (outgoing.destroyed) {
-      this.#end('client-disconnected');
-      options.abortUpstream(undefined);
-      return true;
-    }
-    let first = true;
-    let waiting = false;
-    const cleanup = () => {
-      body.off('data', onData);
-      body.off('end', onBodyEnd);
-      body.off('error', onBodyError);
-      outgoing.off('close', onClientGone);
-      outgoing.off('error', onClientGone);
-      outgoing.off('drain', onDrain);
-    };
-    const onDrain = () => {
-      waiting = false;
-      body.resume();
-    };
-    const onData = (chunk: Uint8Array) => {
-      if (first) {
-        first = false;
-        options.onFirstChunk();
-      }
-      options.onChunk?.(chunk);
-      if (!outgoing.write(chunk) && !waiting) {
-        waiting = true;
-        body.pause();
-        outgoing.once('drain', onDrain);
-      }
-    };
-    const onBodyEnd = () => {
-      cleanup();
-      this.#end('completed');
-      outgoing.end();
-    };
-    const onBodyError = (error: unknown) => {
-      cleanup();
-      if (options.isClientGone() || this.#ended || outgoing.destroyed) {
-        this.#end('client-disconnected', error);
-        return;
-      }
-      this.#end('engine-error', error);
-      outgoing.end(sseErrorEvent(options.describeFailure(error)));
-    };
-    const onClientGone = () => {
-      cleanup();
-      if (this.#ended) return;
-      this.#end('client-disconnected');
-      options.abortUpstream(undefined);
-      // Keep a late error of the aborted body from being unhandled.
-      body.on('error', () => {});
-    };
-    outgoing.writeHead(status, headers);
-    // The headers go out now, unless the engine's first chunk is already here: then they go out
-    // with it, in one write (a separate small write before it costs the client a round trip).
-    if (body.readableLength === 0) outgoing.flushHeaders();
-    outgoing.on('close', onClientGone);
-    outgoing.on('error', onClientGone);
-    body.on('error', onBodyError);
-    body.on('end', onBodyEnd);
-    body.on('data', onData);
-    return true;
-  }
+  let iterator: AsyncIterator<Uint8Array> | undefined;
+  return {
+    read: () => {
+      iterator ??= body[Symbol.asyncIterator]();
+      return iterator.next();
+    },
+    close: () => void iterator?.return?.().catch(() => {}),
+  };
 }
 
 /**
- * The Web-stream form of {@link StreamRelay}: pull-based, so a slow client slows the reads from
- * the engine.
+ * Pass an engine's event stream to the client as the chunks arrive: nothing is held back or
+ * re-cut (chunks that arrived together while the client was busy go on together). The stream is pull-based (high-water mark 0): a chunk is read from
+ * the engine only when the client side asks for one, so a slow client slows the reads from the
+ * engine (backpressure) down to TCP. When the engine fails after the first byte there is no
+ * retry: the client gets one OpenAI error event and the end of the stream. When the client goes
+ * away (the stream is cancelled) the upstream request is aborted.
+ *
+ * This is the one path for every runtime: `@hono/node-server` writes the returned stream into
+ * Node's response with its own backpressure and cancels it when the connection closes, and
+ * `app.request()` in tests reads the same stream.
  */
 export function passthroughStream(options: StreamPassthroughOptions): ReadableStream<Uint8Array> {
-  return new StreamRelay(options).stream;
-}
-
-interface HeldStream {
-  relay: StreamRelay;
-  /** The response the forwarder built around `relay.stream`. */
-  response: Response;
-  status: number;
-  headers: Record<string, string>;
-}
-
-/** Streamed answers waiting for their Node response, by that response. */
-const held = new WeakMap<ServerResponse, HeldStream>();
-
-/**
- * Offer `relay` (the body of `response`) to be piped straight into `outgoing` by
- * {@link sendHeldStream}, once the app has finished with the response (middleware may still add
- * headers). Unclaimed, the response's Web stream is used as usual.
- */
-export function holdStreamFor(
-  outgoing: ServerResponse,
-  relay: StreamRelay,
-  response: Response,
-  status: number,
-  headers: Record<string, string>,
-): void {
-  held.set(outgoing, { relay, response, status, headers });
-}
-
-/**
- * If `response`, the app's final answer to the request behind `outgoing`, carries a stream held
- * by {@link holdStreamFor}, write it to `outgoing` directly and return true (the adapter must
- * then leave `outgoing` alone). Otherwise return false; a held stream that is not the response's
- * body (the response was replaced) is abandoned, so its engine slot is released.
- */
-export function sendHeldStream(response: Response, outgoing: ServerResponse): boolean {
-  const entry = held.get(outgoing);
-  if (!entry) return false;
-  held.delete(outgoing);
-  // The forwarder's own response: its headers are already a plain record.
-  if (response === entry.response) return entry.relay.pipeTo(outgoing, entry.status, entry.headers);
-  // A copy (a middleware set headers before the handler ran): same stream, final headers.
-  if (response.body === entry.relay.stream) {
-    const headers: OutgoingHttpHeaders = {};
-    for (const [name, value] of response.headers) if (name !== 'set-cookie') headers[name] = value;
-    const cookies = response.headers.getSetCookie();
-    if (cookies.length > 0) headers['set-cookie'] = cookies;
-    return entry.relay.pipeTo(outgoing, response.status, headers);
-  }
-  entry.relay.abandon();
-  return false;
+  const reader = chunkReader(options.body);
+  let first = true;
+  let ended = false;
+  const end = (outcome: StreamOutcome, error?: unknown) => {
+    if (ended) return;
+    ended = true;
+    options.onEnd(outcome, error);
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      pull: async (controller) => {
+        let next: IteratorResult<Uint8Array>;
+        try {
+          next = await reader.read();
+        } catch (error) {
+          if (options.isClientGone() || ended) return end('client-disconnected', error);
+          end('engine-error', error);
+          try {
+            controller.enqueue(sseErrorEvent(options.describeFailure(error)));
+            controller.close();
+          } catch {
+            // the consumer is already gone
+          }
+          return;
+        }
+        if (ended) return;
+        if (next.done) {
+          end('completed');
+          controller.close();
+          return;
+        }
+        if (first) {
+          first = false;
+          options.onFirstChunk();
+        }
+        options.onChunk?.(next.value);
+        controller.enqueue(next.value);
+      },
+      cancel: (reason) => {
+        end('client-disconnected', reason);
+        options.abortUpstream(reason);
+        reader.close();
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }

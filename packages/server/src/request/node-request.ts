@@ -1,4 +1,4 @@
-import { IncomingMessage, ServerResponse } from 'node:http';
+import { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 
 /**
@@ -8,15 +8,6 @@ import type { Context } from 'hono';
 export function nodeIncoming(c: Context): IncomingMessage | undefined {
   const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming;
   return incoming instanceof IncomingMessage ? incoming : undefined;
-}
-
-/**
- * The Node HTTP/1 response behind `c` when `@hono/node-server` serves it (`c.env.outgoing`);
- * undefined for `app.request()`, HTTP/2 and other runtimes.
- */
-export function nodeOutgoing(c: Context): ServerResponse | undefined {
-  const outgoing = (c.env as { outgoing?: unknown } | undefined)?.outgoing;
-  return outgoing instanceof ServerResponse ? outgoing : undefined;
 }
 
 /**

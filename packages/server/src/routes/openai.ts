@@ -17,7 +17,6 @@ import { schedulingHints } from '../middleware/scheduling-hints.js';
 import type { InferenceForwarder } from '../proxy/inference-forwarder.js';
 import type { InferenceRoute } from '../proxy/inference-request.js';
 import { clientLink } from '../request/client-connection.js';
-import { nodeOutgoing } from '../request/node-request.js';
 import { quickCheckChat, quickCheckCompletion, quickCheckEmbedding } from '../request/quick-check.js';
 import { type JsonBodyLimits, parseJsonBytes, readBodyBytes } from '../request/read-json-body.js';
 
@@ -163,7 +162,6 @@ export function openAiRoutes(options: OpenAiRoutesOptions): Hono<GatewayEnv> {
         estimatedTokens: spec.estimatedTokens(json),
         prefixHashes: spec.hashesPrompt ? () => promptPrefixHashes(json) : undefined,
         client: clientLink(c),
-        outgoing: nodeOutgoing(c),
       });
     });
   }
