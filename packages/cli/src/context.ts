@@ -29,7 +29,10 @@ export interface CliContext {
    * A management client for `apiBase`. Its key: `options.apiKey`, else `SAGE_API_KEY`, else (for
    * a loopback gateway) the local admin token in the state directory (docs/security.md).
    */
-  createClient(apiBase: string, options?: { apiKey?: string | undefined }): ManagementClient;
+  createClient(
+    apiBase: string,
+    options?: { apiKey?: string | undefined; timeoutMs?: number | undefined },
+  ): ManagementClient;
   /** Ask a yes/no question on the terminal. */
   confirm(question: string): Promise<boolean>;
   /** Run `handler` on `signal`; returns the function that stops listening. */
@@ -59,8 +62,8 @@ export function processContext(options: { version: string; binPath: string }): C
     createClient: (apiBase, options = {}) =>
       createManagementClient({
         controlPlaneUrl: apiBase,
-        timeoutMs: CLI_DEFAULTS.requestTimeoutMs,
-        healthTimeoutMs: CLI_DEFAULTS.healthTimeoutMs,
+        timeoutMs: options.timeoutMs ?? CLI_DEFAULTS.requestTimeoutMs,
+        healthTimeoutMs: options.timeoutMs ?? CLI_DEFAULTS.healthTimeoutMs,
         apiKey: managementKey(
           apiBase,
           options.apiKey || process.env[CLI_ENV.apiKey],

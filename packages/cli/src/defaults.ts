@@ -48,6 +48,8 @@ export const CLI_DEFAULTS = {
   requestTimeoutMs: 30_000,
   /** Timeout of the `/health` probe. */
   healthTimeoutMs: 2_000,
+  /** Timeout of the gateway request behind a dynamic shell completion (engine ids, catalog models). */
+  completionTimeoutMs: 500,
   /** How long `sage llm serve` waits for the preset's engines before it says they are not ready yet. */
   serveReadyTimeoutMs: 300_000,
   /** Model in the curl example of `sage llm serve` when the preset has no LLM engine. */

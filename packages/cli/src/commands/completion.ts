@@ -2,6 +2,13 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { usageError } from '../errors.js';
 import { createOutput, type Output } from '../output/print.js';
+import {
+  COMPLETE_COMMAND,
+  type CompletionKind,
+  DYNAMIC_ARGUMENTS,
+  DYNAMIC_FLAGS,
+  registerCompleteValues,
+} from './completion-values.js';
 
 export const COMPLETION_SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type CompletionShell = (typeof COMPLETION_SHELLS)[number];
@@ -28,7 +35,9 @@ function visibleFlags(command: Command): CommandNode['flags'] {
 export function commandTree(program: Command): CommandNode[] {
   const nodes: CommandNode[] = [];
   const visit = (command: Command, path: string[]) => {
-    const children = command.commands.filter((child) => child.name() !== 'help');
+    const children = command.commands.filter(
+      (child) => child.name() !== 'help' && !(child as unknown as { _hidden?: boolean })._hidden,
+    );
     nodes.push({ path, subcommands: children.map((child) => child.name()), flags: visibleFlags(command) });
     for (const child of children) visit(child, [...path, child.name()]);
   };
@@ -40,6 +49,11 @@ function quote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
+/** `kind`'s candidates, asked of the same `sage` the shell runs (silent when it fails). */
+function bashCandidates(kind: CompletionKind): string {
+  return `$("\${COMP_WORDS[0]}" ${COMPLETE_COMMAND} ${kind} 2>/dev/null)`;
+}
+
 function bashScript(nodes: CommandNode[]): string {
   const cases = nodes
     .map((node) => {
@@ -47,10 +61,24 @@ function bashScript(nodes: CommandNode[]): string {
       return `    ${quote(node.path.join(' '))}) words=${quote(words)} ;;`;
     })
     .join('\n');
+  const flagCases = Object.entries(DYNAMIC_FLAGS)
+    .map(([flag, kind]) => `    ${quote(flag)}) dynamic=${kind} ;;`)
+    .join('\n');
+  const argumentCases = Object.entries(DYNAMIC_ARGUMENTS)
+    .map(([path, kind]) => `      ${quote(path)}) dynamic=${kind} ;;`)
+    .join('\n');
+  const candidates = Object.values(DYNAMIC_FLAGS)
+    .concat(Object.values(DYNAMIC_ARGUMENTS))
+    .filter((kind, index, kinds) => kinds.indexOf(kind) === index)
+    .map((kind) => `    ${kind}) values="${bashCandidates(kind)}" ;;`)
+    .join('\n');
   return `# sage completion for bash: add to ~/.bashrc
 #   source <(sage completion bash)
+# Engine ids and catalog models come from the running gateway (sage ${COMPLETE_COMMAND}), preset
+# names from the built-in presets; nothing is offered when the gateway does not answer.
 _sage_completion() {
-  local current="\${COMP_WORDS[COMP_CWORD]}" path="" word index
+  local current="\${COMP_WORDS[COMP_CWORD]}" previous="" path="" word index arguments=0
+  (( COMP_CWORD > 1 )) && previous="\${COMP_WORDS[COMP_CWORD-1]}"
   for ((index = 1; index < COMP_CWORD; index++)); do
     word="\${COMP_WORDS[index]}"
     [[ "$word" == -* ]] && continue
@@ -59,13 +87,33 @@ ${nodes
   .filter((node) => node.path.length > 0)
   .map((node) => `      ${quote(node.path.join(' '))}) path=${quote(node.path.join(' '))} ;;`)
   .join('\n')}
+      *) arguments=$((arguments + 1)) ;;
     esac
   done
+  local dynamic="" values=""
+  case "$previous" in
+${flagCases}
+  esac
+  if [[ -n "$dynamic" ]]; then
+    case "$dynamic" in
+${candidates}
+    esac
+    COMPREPLY=($(compgen -W "$values" -- "$current"))
+    return
+  fi
+  if (( arguments == 0 )) && [[ "$current" != -* ]]; then
+    case "$path" in
+${argumentCases}
+    esac
+  fi
+  case "$dynamic" in
+${candidates}
+  esac
   local words=""
   case "$path" in
 ${cases}
   esac
-  COMPREPLY=($(compgen -W "$words" -- "$current"))
+  COMPREPLY=($(compgen -W "$values $words" -- "$current"))
 }
 complete -o default -F _sage_completion sage
 `;
@@ -77,6 +125,10 @@ function zshScript(nodes: CommandNode[]): string {
 #   source <(sage completion zsh)
 autoload -U +X bashcompinit && bashcompinit
 ${bashScript(nodes)}`;
+}
+
+function fishCandidates(kind: CompletionKind): string {
+  return `(sage ${COMPLETE_COMMAND} ${kind} 2>/dev/null)`;
 }
 
 function fishScript(nodes: CommandNode[]): string {
@@ -92,8 +144,19 @@ function fishScript(nodes: CommandNode[]): string {
     }
     for (const flag of node.flags) {
       const option = flag.name.startsWith('--') ? `-l ${flag.name.slice(2)}` : `-s ${flag.name.slice(1)}`;
-      lines.push(`complete -c sage -n ${quote(condition)} ${option} -d ${quote(flag.description)}`);
+      const kind = DYNAMIC_FLAGS[flag.name];
+      const values = kind ? ` -x -a ${quote(fishCandidates(kind))}` : '';
+      lines.push(`complete -c sage -n ${quote(condition)} ${option}${values} -d ${quote(flag.description)}`);
     }
+  }
+  // The argument of these commands: every word of the path seen, no argument given yet.
+  for (const [path, kind] of Object.entries(DYNAMIC_ARGUMENTS)) {
+    const words = path.split(' ');
+    const condition = [
+      ...words.map((word) => `__fish_seen_subcommand_from ${word}`),
+      `test (count (commandline -opc | string match -v -- '-*')) -eq ${words.length + 1}`,
+    ].join('; and ');
+    lines.push(`complete -c sage -n ${quote(condition)} -a ${quote(fishCandidates(kind))}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -122,4 +185,5 @@ export function registerCompletion(program: Command, context: CliContext): void 
     .action((shell: string) => {
       printCompletion(program, createOutput(context.terminal, {}), shell);
     });
+  registerCompleteValues(program, context);
 }

@@ -162,8 +162,10 @@ class HttpManagementClient implements ManagementClient {
     this.#timeoutMs = options.timeoutMs ?? CLIENT_DEFAULTS.timeoutMs;
     this.#healthTimeoutMs = options.healthTimeoutMs ?? CLIENT_DEFAULTS.probeTimeoutMs;
     this.#ownsDispatcher = options.dispatcher === undefined;
+    // A short request timeout bounds the connect too (shell completion waits a fraction of a second).
+    const connectTimeoutMs = Math.min(5_000, this.#timeoutMs || 5_000);
     this.#dispatcher =
-      options.dispatcher ?? new Agent({ keepAliveTimeout: 1_000, connect: { timeout: 5_000 } });
+      options.dispatcher ?? new Agent({ keepAliveTimeout: 1_000, connect: { timeout: connectTimeoutMs } });
   }
 
   health(): Promise<HealthWire> {
