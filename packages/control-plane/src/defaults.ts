@@ -60,4 +60,6 @@ export const MODEL_DEFAULTS = {
   placementPollMs: 250,
   /** Longest wait for a started engine to become RUNNING (its backend's startup timeout fails it first). */
   engineWaitMs: 1_800_000,
+  /** Limit of each call of the sleep tier: `POST /sleep`, `POST /wake_up`, the canary request after a wake. */
+  sleepTimeoutMs: 120_000,
 } as const;

@@ -10,6 +10,14 @@ export const fakeBackend = createCustomBackend({
   command: [...fakeEngineBackendOptions.command],
 });
 
+/** The fake engine as a backend with a sleep mode (it serves `/sleep`, `/wake_up`, `/is_sleeping`). */
+export const sleepyFakeBackend = createCustomBackend({
+  ...fakeEngineBackendOptions,
+  name: 'fake-sleepy',
+  command: [...fakeEngineBackendOptions.command],
+  sleepMode: true,
+});
+
 export function temporaryStateDir(): string {
   return mkdtempSync(join(tmpdir(), 'sage-cp-'));
 }

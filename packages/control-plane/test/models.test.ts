@@ -6,7 +6,13 @@ import { type CatalogModel, catalogModelFromWire } from '../src/models/catalog-m
 import type { ModelEvent } from '../src/models/model-events.js';
 import { PortAllocator } from '../src/ports/port-allocator.js';
 import type { Lease } from '../src/scheduler/scheduler-types.js';
-import { fakeBackend, temporaryStateDir, testPortRange, waitFor } from './fake-engine-backend.js';
+import {
+  fakeBackend,
+  sleepyFakeBackend,
+  temporaryStateDir,
+  testPortRange,
+  waitFor,
+} from './fake-engine-backend.js';
 
 /** One mock GPU of 24 GB: two 16 GB models never fit at once. */
 const gpuEnv = {
@@ -34,7 +40,7 @@ async function createManager(
     env: gpuEnv,
     gpu: new GPUResourceManager({ env: gpuEnv }),
     ports: new PortAllocator({ stateDir, ...testPortRange(20) }),
-    customBackends: [fakeBackend],
+    customBackends: [fakeBackend, sleepyFakeBackend],
     // No allowed_extra_args: catalog args are operator-trusted and need none.
     healthCheckIntervalMs: 100,
     healthCheckTimeoutMs: 500,
@@ -226,6 +232,91 @@ describe('replicas', () => {
     expect(events).toEqual(
       expect.arrayContaining([expect.objectContaining({ type: 'unload', reason: 'scale-down' })]),
     );
+  });
+});
+
+describe('the sleep tier (a backend with a sleep mode)', () => {
+  const sleepy = (name: string, extra: Record<string, unknown> = {}) =>
+    model(name, { backend: 'fake-sleepy', use_gpu: true, memory_gb: 16, ...extra });
+
+  it('puts an idle engine to sleep after ttl_s (GPU memory released) and wakes the same process on demand', async () => {
+    const { manager, events } = await createManager([sleepy('nap', { ttl_s: 1 })]);
+    const lease = await acquire(manager, 'nap');
+    const { engineId } = lease.engine;
+    const pid = manager.getEngine(engineId).pid;
+    expect(manager.getEngine(engineId).command).toEqual(expect.arrayContaining(['--model', 'fake/nap']));
+    lease.release({ ok: true });
+    await waitFor(() => manager.getEngine(engineId).status === 'SLEEPING', 5_000);
+    await waitFor(() => manager.gpu.reservationOf(engineId) === undefined, 5_000);
+    expect(manager.catalog.get('nap').state).toBe('sleeping');
+    expect((await manager.getGpuStatus())[0]?.memoryReservedGb).toBe(0);
+    expect(events).toContainEqual({ type: 'sleep', model: 'nap', engineId, reason: 'idle-ttl' });
+    const again = await acquire(manager, 'nap');
+    expect(again.engine.engineId).toBe(engineId);
+    expect(manager.getEngine(engineId)).toMatchObject({ status: 'RUNNING', pid });
+    expect(manager.gpu.reservationOf(engineId)).toMatchObject({ gpuIds: [0], gbPerGpu: 16 });
+    // The wake is reported once the load returns, right after the engine took the request.
+    await waitFor(() =>
+      events.some((event) => event.type === 'wake' && event.ok && event.engineId === engineId),
+    );
+    expect(events.filter((event) => event.type === 'load')).toHaveLength(1);
+    again.release();
+  });
+
+  it('evicts by putting the idle model to sleep, and swaps back by waking it', async () => {
+    const { manager, events } = await createManager([sleepy('a'), sleepy('b')]);
+    const a = await acquire(manager, 'a');
+    a.release({ ok: true });
+    const b = await acquire(manager, 'b');
+    expect(manager.getEngine(a.engine.engineId).status).toBe('SLEEPING');
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'sleep', model: 'a', reason: 'evicted', forModel: 'b' }),
+    );
+    b.release({ ok: true });
+    const a2 = await acquire(manager, 'a');
+    expect(a2.engine.engineId).toBe(a.engine.engineId);
+    expect(manager.getEngine(b.engine.engineId).status).toBe('SLEEPING');
+    a2.release();
+    // Unloading by hand stops a sleeping engine for good.
+    await manager.catalog.unload('b');
+    expect(manager.getEngine(b.engine.engineId).status).toBe('STOPPED');
+  });
+
+  it('stops a woken engine whose canary answer is malformed and loads the model cold instead', async () => {
+    const { manager, events } = await createManager([sleepy('bad', { args: ['--garbage-after-wake'] })]);
+    const first = await acquire(manager, 'bad');
+    first.release({ ok: true });
+    const other = sleepy('other');
+    manager.catalog.add([other]);
+    (await acquire(manager, 'other')).release();
+    expect(manager.getEngine(first.engine.engineId).status).toBe('SLEEPING');
+    const second = await acquire(manager, 'bad');
+    expect(second.engine.engineId).not.toBe(first.engine.engineId);
+    expect(manager.getEngine(first.engine.engineId)).toMatchObject({
+      status: 'STOPPED',
+      lastError: expect.stringMatching(/canary/),
+    });
+    await waitFor(() => events.some((event) => event.type === 'wake' && !event.ok && event.model === 'bad'));
+    second.release();
+  });
+
+  it('stops an engine whose sleep fails, and marks a sleeper whose process died STOPPED', async () => {
+    const { manager } = await createManager([
+      sleepy('insomniac', { args: ['--sleep-fails'] }),
+      sleepy('sleeper'),
+      sleepy('third'),
+    ]);
+    const insomniac = await acquire(manager, 'insomniac');
+    insomniac.release();
+    const sleeper = await acquire(manager, 'sleeper');
+    expect(manager.getEngine(insomniac.engine.engineId).status).toBe('STOPPED');
+    sleeper.release();
+    (await acquire(manager, 'third')).release();
+    const sleeperId = sleeper.engine.engineId;
+    expect(manager.getEngine(sleeperId).status).toBe('SLEEPING');
+    process.kill(manager.getEngine(sleeperId).pid ?? 0, 'SIGKILL');
+    await waitFor(() => manager.getEngine(sleeperId).status === 'STOPPED', 5_000);
+    expect(manager.catalog.get('sleeper').state).toBe('unloaded');
   });
 });
 

@@ -15,8 +15,16 @@ describe('engine status groups', () => {
   it.each([
     ['acceptsTraffic', acceptsTraffic, ['RUNNING']],
     ['isSupervised', isSupervised, ['STARTING', 'RUNNING', 'UNHEALTHY']],
-    ['mayServeAgain', mayServeAgain, ['DOWNLOADING', 'STARTING', 'RUNNING', 'UNHEALTHY', 'RESTARTING']],
-    ['hasLiveProcess', hasLiveProcess, ['STARTING', 'RUNNING', 'UNHEALTHY', 'DRAINING', 'STOPPING']],
+    [
+      'mayServeAgain',
+      mayServeAgain,
+      ['DOWNLOADING', 'STARTING', 'RUNNING', 'UNHEALTHY', 'SLEEPING', 'RESTARTING'],
+    ],
+    [
+      'hasLiveProcess',
+      hasLiveProcess,
+      ['STARTING', 'RUNNING', 'UNHEALTHY', 'SLEEPING', 'DRAINING', 'STOPPING'],
+    ],
     ['isTerminal', isTerminal, ['STOPPED', 'FAILED']],
   ] as const)('%s holds exactly its states', (_name, predicate, expected) => {
     expect(members(predicate)).toEqual(expected);

@@ -63,6 +63,12 @@ export const CatalogModelWire = z
     priority: z.enum(CATALOG_PRIORITIES).default('normal').describe('Eviction order: lowest goes first.'),
     pinned: z.boolean().default(false).describe('Never evicted nor idle-unloaded.'),
     preload: z.boolean().default(false).describe('Start at gateway start instead of on the first request.'),
+    sleep: z
+      .boolean()
+      .default(true)
+      .describe(
+        'An idle or evicted engine sleeps (keeps its process, frees its GPU memory) instead of stopping, when its backend has a sleep mode (vLLM); default true.',
+      ),
     max_concurrent_requests: z.int().min(1).optional().describe('Requests one engine serves at once.'),
     args: z
       .array(TrustedArg)
@@ -120,7 +126,7 @@ export const CatalogModelList = z.array(CatalogModelWire).superRefine((models, c
 });
 
 /** What `/v1/models` and `GET /v1/management/models` say of a catalog model. */
-export const CatalogModelState = z.enum(['loaded', 'loading', 'unloaded', 'failed']);
+export const CatalogModelState = z.enum(['loaded', 'loading', 'sleeping', 'unloaded', 'failed']);
 export type CatalogModelState = z.infer<typeof CatalogModelState>;
 
 /** One catalog model with its state (`GET /v1/management/models`). */

@@ -148,8 +148,8 @@ export interface ModelEntry {
   owned_by: string;
   /** sage extension: what the model serves. */
   kind?: 'llm' | 'embedding';
-  /** sage extension, catalog models only: `loaded`, `loading`, `unloaded` or `failed` (docs/models.md). */
-  state?: 'loaded' | 'loading' | 'unloaded' | 'failed';
+  /** sage extension, catalog models only: `loaded`, `loading`, `sleeping`, `unloaded` or `failed` (docs/models.md). */
+  state?: 'loaded' | 'loading' | 'sleeping' | 'unloaded' | 'failed';
   /** sage extension, catalog models only: other names requests may use. */
   aliases?: string[];
 }

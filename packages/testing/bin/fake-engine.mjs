@@ -17,7 +17,12 @@
 //   --chunk-delay-ms N       delay between streamed chunks (default 5)
 //   --chunks N               number of streamed content chunks (default 5)
 //   --fail-status CODE       every inference request answers CODE
+//   --sleep-delay-ms N       POST /sleep takes N ms (vLLM's sleep mode: /sleep, /wake_up, /is_sleeping)
+//   --wake-delay-ms N        POST /wake_up takes N ms
+//   --sleep-fails            POST /sleep answers 500
+//   --garbage-after-wake     once woken, completions answer a malformed body (the canary must catch it)
 //
+// While asleep (after POST /sleep), inference requests answer 503.
 // GET /debug/env answers the names of the variables in its environment (the gateway's secrets
 // must not be among them).
 import { spawn } from 'node:child_process';
@@ -44,6 +49,10 @@ const { values: flags } = parseArgs({
     'chunk-delay-ms': { type: 'string', default: '5' },
     chunks: { type: 'string', default: '5' },
     'fail-status': { type: 'string' },
+    'sleep-delay-ms': { type: 'string', default: '0' },
+    'wake-delay-ms': { type: 'string', default: '0' },
+    'sleep-fails': { type: 'boolean', default: false },
+    'garbage-after-wake': { type: 'boolean', default: false },
   },
   strict: false,
   allowPositionals: true,
@@ -104,6 +113,8 @@ if (flags['crash-after-ms'] !== undefined) {
 
 let running = 0;
 let served = 0;
+let sleeping = false;
+let woken = false;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function healthy() {
@@ -168,6 +179,14 @@ async function inference(request, response, route) {
     return sendJson(response, Number(flags['fail-status']), {
       error: { message: 'fake failure', type: 'server_error', param: null, code: null },
     });
+  }
+  if (sleeping) {
+    return sendJson(response, 503, {
+      error: { message: 'the engine is sleeping', type: 'server_error', param: null, code: null },
+    });
+  }
+  if (woken && flags['garbage-after-wake'] && route !== 'embeddings') {
+    return sendJson(response, 200, { id: 'garbage', choices: [{ index: 0, text: null }] });
   }
   running += 1;
   let aborted = false;
@@ -273,6 +292,26 @@ const server = createServer((request, response) => {
   if (request.method === 'GET' && url === '/metrics') {
     response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
     return response.end(`vllm:num_requests_running ${running}\nvllm:num_requests_waiting 0\n`);
+  }
+  if (request.method === 'POST' && url.startsWith('/sleep')) {
+    if (flags['sleep-fails'])
+      return sendJson(response, 500, { error: { message: 'sleep failed', type: 'server_error' } });
+    log(`sleeping (${url})`);
+    return void sleep(num('sleep-delay-ms')).then(() => {
+      sleeping = true;
+      response.writeHead(200).end();
+    });
+  }
+  if (request.method === 'POST' && url === '/wake_up') {
+    return void sleep(num('wake-delay-ms')).then(() => {
+      log('woken up');
+      sleeping = false;
+      woken = true;
+      response.writeHead(200).end();
+    });
+  }
+  if (request.method === 'GET' && url === '/is_sleeping') {
+    return sendJson(response, 200, { is_sleeping: sleeping });
   }
   if (request.method === 'POST' && url === '/v1/chat/completions')
     return void inference(request, response, 'chat');

@@ -33,6 +33,8 @@ export const CustomBackendOptions = z.strictObject({
   healthPaths: z.array(z.string().startsWith('/')).min(1).optional(),
   startupTimeoutMs: z.number().int().positive().default(120_000),
   env: z.record(z.string(), z.string()).default({}),
+  /** The program serves vLLM's sleep endpoints (`POST /sleep`, `POST /wake_up`): catalog engines may sleep. */
+  sleepMode: z.boolean().default(false),
 });
 export type CustomBackendOptions = z.input<typeof CustomBackendOptions>;
 
@@ -56,6 +58,7 @@ export function createCustomBackend(input: CustomBackendOptions): EngineBackend 
     startupTimeoutMs: options.startupTimeoutMs,
     healthPaths: (kind) => options.healthPaths ?? openAiHealthPaths(kind),
     program: () => options.command[0],
+    ...(options.sleepMode ? { sleepMode: { args: [], env: {}, level: 1 } as const } : {}),
     launch(request, placement) {
       const values: Record<string, string> = {
         model: request.modelId,

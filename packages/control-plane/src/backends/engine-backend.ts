@@ -32,6 +32,20 @@ export interface EngineLaunchSpec {
   env: Record<string, string | undefined>;
 }
 
+/**
+ * A backend whose engines can sleep: vLLM's sleep mode (`POST /sleep?level=N`, `POST /wake_up`,
+ * `GET /is_sleeping`). A sleeping engine keeps its process and port and gives its GPU memory back;
+ * waking takes seconds instead of a cold start (docs/models.md).
+ */
+export interface EngineSleepMode {
+  /** Arguments that start an engine with sleep mode on (appended to its argv). */
+  readonly args: readonly string[];
+  /** Variables sleep mode needs (vLLM serves `/sleep` only in its dev mode). */
+  readonly env: Readonly<Record<string, string>>;
+  /** `level` of `POST /sleep`: 1 keeps the weights in CPU memory (fast wake), 2 drops them. */
+  readonly level: 1 | 2;
+}
+
 /** A description of how to launch one kind of engine program (STYLE G5). Pure: no I/O in `launch`. */
 export interface EngineBackend {
   /** Wire/config name: its key in `builtinBackends`, or a custom backend's configured name. */
@@ -55,4 +69,6 @@ export interface EngineBackend {
    * so a missing program is a clear error, not a crash loop. Undefined: no check.
    */
   program?(request: EngineStartRequest): string | undefined;
+  /** Present when its engines can sleep; only catalog engines are started with it (`sleep:`). */
+  readonly sleepMode?: EngineSleepMode | undefined;
 }

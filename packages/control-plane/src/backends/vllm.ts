@@ -33,10 +33,14 @@ export const vllmBackend: EngineBackend = {
     '--device',
     '--served-model-name',
     '--api-key',
+    '--enable-sleep-mode',
   ],
   startupTimeoutMs: 900_000,
   healthPaths: openAiHealthPaths,
   program: () => 'vllm',
+  // vLLM serves /sleep and /wake_up only in its dev mode; the engine listens on loopback and the
+  // gateway forwards only inference routes to it (docs/models.md, docs/security.md).
+  sleepMode: { args: ['--enable-sleep-mode'], env: { VLLM_SERVER_DEV_MODE: '1' }, level: 1 },
   launch(request, placement) {
     const argv = [
       'vllm',

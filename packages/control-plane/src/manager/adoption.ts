@@ -41,7 +41,9 @@ function identityOf(record: EngineRecord) {
  * an `exec` wrapper are adopted, not duplicated:
  * - a wanted engine that still runs is adopted under its old id and port;
  * - a wanted engine whose process died is started again (its leftover workers stopped first);
- * - a stopped (or stopping) engine is forgotten, and whatever of it still runs is stopped;
+ * - a stopped (or stopping) engine is forgotten, and whatever of it still runs is stopped; so is a
+ *   SLEEPING one (its sleep mode is known to the gateway that started it only): the next request
+ *   for its model loads it cold;
  * - a FAILED engine stays visible until pruned;
  * - a live engine carrying our marker that no record claims (the registry was lost or reset) is
  *   rebuilt from its marker and adopted, or stopped when that is impossible or its id is taken.
@@ -59,13 +61,21 @@ export async function adoptPersistedEngines(context: AdoptionContext): Promise<v
         ? { verdict: 'gone' }
         : lifecycle.identify(identityOf(record), running);
     if (record.launchNonce !== null && check.verdict !== 'gone') claimed.add(record.launchNonce);
-    if (record.status === 'STOPPED' || record.status === 'STOPPING' || record.status === 'FAILED') {
+    if (
+      record.status === 'STOPPED' ||
+      record.status === 'STOPPING' ||
+      record.status === 'FAILED' ||
+      record.status === 'SLEEPING'
+    ) {
       if (check.verdict === 'same') await killProcessGroup(check.pid, context.stopTimeoutMs);
       if (check.verdict === 'workers-only') await killProcessGroup(check.pgid, context.stopTimeoutMs);
       if (record.status === 'FAILED') {
         registry.add({ ...record, pid: null, resourcesHeld: false });
       } else {
-        logger.info({ engineId: record.engineId }, 'engine-forgotten: it was stopped');
+        logger.info(
+          { engineId: record.engineId, status: record.status },
+          'engine-forgotten: it was stopped or asleep',
+        );
       }
       continue;
     }

@@ -55,6 +55,7 @@ import { adoptPersistedEngines } from './adoption.js';
 import type { ControlPlaneManagerOptions } from './control-plane-options.js';
 import { EngineDownloads } from './engine-downloads.js';
 import { EngineLauncher } from './engine-launcher.js';
+import { EngineSleeper } from './engine-sleeper.js';
 import { defaultStateDir } from './state-dir.js';
 
 /** Camel-case start options; `modelId` is given separately. */
@@ -92,6 +93,8 @@ export class ControlPlaneManager extends EventEmitter<{
   /** The model catalog: on-demand loads, idle unloads, replicas (docs/models.md). */
   readonly catalog: ModelController;
   private readonly launcher: EngineLauncher;
+  /** The sleep tier of catalog engines (vLLM's sleep mode). */
+  private readonly sleeper: EngineSleeper;
   private readonly usage = new ModelUsage();
   /** What a start request may put on an engine's command line. */
   private readonly requestPolicy: EngineRequestPolicy;
@@ -156,6 +159,19 @@ export class ControlPlaneManager extends EventEmitter<{
           label: record.request.engineLabel,
           catalogModel: record.request.metadata?.catalog_model,
         }),
+      sleepMode: (record) => {
+        const on = this.catalog.sleepMode({
+          modelId: record.request.modelId,
+          backend: record.backend,
+          label: record.request.engineLabel,
+          catalogModel: record.request.metadata?.catalog_model,
+        });
+        this.sleeper.launched(
+          record.engineId,
+          on && this.backends.get(record.backend).sleepMode !== undefined,
+        );
+        return on;
+      },
     });
     this.models = new ModelPuller({
       cacheDir: join(this.stateDir, 'models', 'cache'),
@@ -168,6 +184,17 @@ export class ControlPlaneManager extends EventEmitter<{
     );
     this.registry = new EngineRegistry(options.store ?? new FileRegistryStore(this.stateDir), this.logger);
     const modelOptions = { ...MODEL_DEFAULTS, ...definedOnly(options.catalog ?? {}) };
+    this.sleeper = new EngineSleeper({
+      registry: this.registry,
+      gpu: this.gpu,
+      backends: this.backends,
+      waitForDrain: (engineId) => this.waitForDrain(engineId),
+      stop: async (engineId) => {
+        await this.requestEngineShutdown(engineId);
+      },
+      timeoutMs: modelOptions.sleepTimeoutMs,
+      logger: this.logger,
+    });
     const catalog = new ModelCatalog(options.catalog?.models ?? []);
     const modelEngines = this.modelEngines();
     const onModelEvent = (event: ModelEvent) => this.emit('model-event', event);
@@ -440,6 +467,7 @@ export class ControlPlaneManager extends EventEmitter<{
       this.supervisor.forget(record.engineId);
       this.registry.delete(record.engineId);
       this.usage.forget(record.engineId);
+      this.sleeper.forget(record.engineId);
       removed.push(record.engineId);
     }
     return removed;
@@ -688,6 +716,10 @@ export class ControlPlaneManager extends EventEmitter<{
       { engineId: event.engineId, exitCode: event.exit.exitCode, signal: exit.signal, exitClass: exit.class },
       `engine-exit: ${exit.description}`,
     );
+    if (record.status === 'SLEEPING') {
+      void this.sleeper.exited(event.engineId);
+      return;
+    }
     this.supervisor.onProcessExit(event.engineId, exit);
   }
 
@@ -760,6 +792,9 @@ export class ControlPlaneManager extends EventEmitter<{
       stop: async (engineId) => {
         await this.requestEngineShutdown(engineId, { drain: true });
       },
+      canSleep: (engineId) => this.sleeper.canSleep(engineId),
+      sleep: (engineId) => this.sleeper.sleep(engineId),
+      wake: (engineId) => this.sleeper.wake(engineId),
       queued: (name) => this.scheduler.queueStats().get(name)?.depth ?? 0,
       notifyChanged: () => this.scheduler.notifyEnginesChanged(),
     };

@@ -93,6 +93,8 @@ export interface ControlPlaneManagerOptions {
     replicaIdleMs?: number | undefined;
     /** How often a load waiting for GPU memory looks again. */
     placementPollMs?: number | undefined;
+    /** Limit of each sleep, wake and post-wake canary call of a sleeping engine. */
+    sleepTimeoutMs?: number | undefined;
   };
   now?: () => number;
 }

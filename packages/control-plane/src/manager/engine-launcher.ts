@@ -25,6 +25,8 @@ export interface EngineLauncherParts {
   now: () => number;
   /** Operator-trusted arguments of the engine (a catalog model's `args`), put before its `extra_args`. */
   trustedArgs?: (record: EngineRecord) => readonly string[];
+  /** True when the engine is started with its backend's sleep mode (a catalog engine with `sleep: true`). */
+  sleepMode?: (record: EngineRecord) => boolean;
 }
 
 /**
@@ -139,7 +141,14 @@ export class EngineLauncher {
       trusted.length === 0
         ? record.request
         : { ...record.request, extraArgs: [...trusted, ...(record.request.extraArgs ?? [])] };
-    const spec = backend.launch(request, placement);
+    const built = backend.launch(request, placement);
+    const sleep = backend.sleepMode !== undefined && this.parts.sleepMode?.(record) === true;
+    const spec = sleep
+      ? {
+          argv: [...built.argv, ...(backend.sleepMode?.args ?? [])],
+          env: { ...built.env, ...backend.sleepMode?.env },
+        }
+      : built;
     const nonce = randomBytes(12).toString('base64url');
     record.command = [...spec.argv];
     record.env = Object.fromEntries(

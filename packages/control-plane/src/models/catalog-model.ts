@@ -19,6 +19,8 @@ export interface CatalogModel {
   priority: Priority;
   pinned: boolean;
   preload: boolean;
+  /** Idle and evicted engines sleep instead of stopping when the backend has a sleep mode. */
+  sleep: boolean;
   maxConcurrentRequests?: number | undefined;
   args: readonly string[];
   /**
@@ -58,6 +60,7 @@ export function catalogModelFromWire(
     priority: wire.priority,
     pinned: wire.pinned,
     preload: wire.preload,
+    sleep: wire.sleep,
     maxConcurrentRequests: wire.max_concurrent_requests,
     args: wire.args,
     trusted: options.trusted,

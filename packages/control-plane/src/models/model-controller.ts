@@ -9,6 +9,14 @@ import type { ModelUsage } from './model-usage.js';
 import type { OnDemandLoader } from './on-demand-loader.js';
 import { planScaling } from './scaling-planner.js';
 
+/** What identifies an engine as a catalog model's (its start request, as recorded). */
+export interface CatalogEngineRef {
+  modelId: string;
+  backend: string | undefined;
+  label: string | undefined;
+  catalogModel: unknown;
+}
+
 /** A catalog model and where it stands (`GET /v1/management/models`, `/v1/models`). */
 export interface CatalogModelStatus {
   model: CatalogModel;
@@ -91,10 +99,11 @@ export class ModelController {
   /** Load one engine of the model unless one is alive; resolves when it is RUNNING. */
   async load(name: string): Promise<CatalogModelStatus> {
     const model = this.#model(name);
-    const alive = this.#enginesOf(model.name, this.#options.engines.list()).filter(
-      (engine) => !isTerminal(engine.status),
+    // A sleeping engine does not serve: the load wakes it.
+    const awake = this.#enginesOf(model.name, this.#options.engines.list()).filter(
+      (engine) => !isTerminal(engine.status) && engine.status !== 'SLEEPING',
     );
-    if (alive.length === 0) await this.#options.loader.load(model.name, 'manual');
+    if (awake.length === 0) await this.#options.loader.load(model.name, 'manual');
     return this.get(model.name);
   }
 
@@ -109,20 +118,25 @@ export class ModelController {
   }
 
   /** Trusted args of a catalog engine: the catalog entry's `args` when the engine is exactly its. */
-  trustedArgs(engine: {
-    modelId: string;
-    backend: string | undefined;
-    label: string | undefined;
-    catalogModel: unknown;
-  }): readonly string[] {
-    if (typeof engine.catalogModel !== 'string') return [];
+  trustedArgs(engine: CatalogEngineRef): readonly string[] {
+    const model = this.#catalogModelOf(engine);
+    return model?.trusted ? model.args : [];
+  }
+
+  /** The engine is exactly a catalog model's whose entry lets it sleep (`sleep: true`, the default). */
+  sleepMode(engine: CatalogEngineRef): boolean {
+    return this.#catalogModelOf(engine)?.sleep === true;
+  }
+
+  #catalogModelOf(engine: CatalogEngineRef): CatalogModel | undefined {
+    if (typeof engine.catalogModel !== 'string') return undefined;
     const model = this.catalog.get(engine.catalogModel);
-    if (!model?.trusted || model.args.length === 0) return [];
+    if (!model) return undefined;
     const same =
       model.modelId === engine.modelId &&
       model.name === engine.label &&
       (model.backend === undefined || model.backend === engine.backend);
-    return same ? model.args : [];
+    return same ? model : undefined;
   }
 
   /** One round of the loop (exposed for tests). */
@@ -173,17 +187,26 @@ export class ModelController {
     }
   }
 
-  /** Stop one engine; its DRAINING state is set before the first await (see `ModelEngines.stop`). */
+  /**
+   * Stop one engine, or put it to sleep when it is an idle-unload and the engine can sleep; its
+   * DRAINING (or SLEEPING) state is set before the first await (see `ModelEngines.stop`).
+   */
   async #stop(model: string, engineId: string, reason: 'idle-ttl' | 'scale-down' | 'manual'): Promise<void> {
     this.#stopping.add(engineId);
-    this.#logger.info({ model, engineId, reason }, 'model-unload');
+    const { engines } = this.#options;
+    const sleep = reason === 'idle-ttl' && engines.canSleep(engineId);
+    this.#logger.info({ model, engineId, reason }, sleep ? 'model-sleep' : 'model-unload');
     try {
-      this.#options.onEvent?.({ type: 'unload', model, engineId, reason });
+      this.#options.onEvent?.(
+        sleep
+          ? { type: 'sleep', model, engineId, reason: 'idle-ttl' }
+          : { type: 'unload', model, engineId, reason },
+      );
     } catch (error) {
       this.#logger.warn({ err: error }, 'model-event-hook-failed');
     }
     try {
-      await this.#options.engines.stop(engineId);
+      await (sleep ? engines.sleep(engineId) : engines.stop(engineId));
     } catch (error) {
       this.#logger.error({ model, engineId, err: error }, 'model-unload-failed');
     } finally {
@@ -216,6 +239,7 @@ export class ModelController {
       alive.some((engine) => engine.status === 'STARTING' || engine.status === 'DOWNLOADING')
     )
       state = 'loading';
+    else if (alive.some((engine) => engine.status === 'SLEEPING')) state = 'sleeping';
     else if (loader.lastFailure(model.name)) state = 'failed';
     const used = alive.map((engine) => usage.lastUsedAt(engine.engineId, engine.createdAt));
     return {

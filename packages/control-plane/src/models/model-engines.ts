@@ -35,6 +35,20 @@ export interface ModelEngines {
    * is dispatched to it after the call), and in-flight requests finish first.
    */
   stop(engineId: string): Promise<void>;
+  /** The engine can sleep: RUNNING, started with its backend's sleep mode (docs/models.md). */
+  canSleep(engineId: string): boolean;
+  /**
+   * Put an idle engine to sleep: it is SLEEPING (no new traffic) before this returns its promise,
+   * in-flight requests finish first, then the engine sleeps and its GPU reservation is released.
+   * An engine that fails to sleep is stopped instead (its memory is free either way).
+   */
+  sleep(engineId: string): Promise<void>;
+  /**
+   * Reserve a SLEEPING engine's GPU memory again (on its own GPUs), wake it and check it with a
+   * canary request; it is RUNNING when this resolves. On any failure the engine is stopped and
+   * this rejects with the reason.
+   */
+  wake(engineId: string): Promise<void>;
   /** Requests queued for catalog model `name`. */
   queued(name: string): number;
   /** Wake the scheduler (a load ended). */

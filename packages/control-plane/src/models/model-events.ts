@@ -14,4 +14,21 @@ export type ModelEvent =
       reason: ModelUnloadReason;
       /** For `evicted`: the model that needed the memory. */
       forModel?: string | undefined;
+    }
+  /** An idle or evicted engine fell asleep instead of stopping (its GPU memory is free). */
+  | {
+      type: 'sleep';
+      model: string;
+      engineId: string;
+      reason: Extract<ModelUnloadReason, 'idle-ttl' | 'evicted'>;
+      forModel?: string | undefined;
+    }
+  /** A sleeping engine was woken for `reason` (`ok: false`: it could not be, and was stopped). */
+  | {
+      type: 'wake';
+      model: string;
+      engineId: string;
+      reason: ModelLoadReason;
+      ok: boolean;
+      durationMs: number;
     };

@@ -73,6 +73,8 @@ export class OnDemandLoader implements OnDemandModels {
   readonly #failures = new Map<string, { error: ModelLoadFailedError; at: number }>();
   /** Measured cold start per model (ms), the reload cost eviction weighs. */
   readonly #loadCostMs = new Map<string, number>();
+  /** Measured wake of a sleeping engine per model (ms): the reload cost of an engine that sleeps. */
+  readonly #wakeCostMs = new Map<string, number>();
   readonly #placement = new SerialQueue();
   readonly #now: () => number;
   readonly #logger: Logger;
@@ -129,6 +131,11 @@ export class OnDemandLoader implements OnDemandModels {
     return this.#loadCostMs.get(name) ?? Math.max(1, gb) * 1000;
   }
 
+  /** Measured wake of the model's sleeping engine, or an estimate (a tenth of its cold start). */
+  wakeCostMs(name: string, gb: number): number {
+    return this.#wakeCostMs.get(name) ?? this.reloadCostMs(name, gb) / 10;
+  }
+
   /**
    * Start one engine of catalog model `name` and resolve with its id once RUNNING. While a load
    * of the model is under way, every caller gets that same load.
@@ -154,6 +161,11 @@ export class OnDemandLoader implements OnDemandModels {
     const startedAt = this.#now();
     this.#logger.info({ model: model.name, reason }, 'model-load-started');
     try {
+      const woken = await this.#wakeSleeper(model, reason, startedAt);
+      if (woken !== undefined) {
+        this.#failures.delete(model.name);
+        return woken;
+      }
       const engineId = await this.#placement.run(() => this.#place(model, reason, startedAt));
       await this.#options.engines.waitRunning(engineId);
       const durationMs = this.#now() - startedAt;
@@ -176,9 +188,132 @@ export class OnDemandLoader implements OnDemandModels {
     }
   }
 
+  /**
+   * Wake a SLEEPING engine of the model when it has one: its GPU memory is taken again on its own
+   * GPUs (evicting idle engines when allowed), then it wakes and answers a canary. Resolves with
+   * its id once RUNNING, or undefined when a cold start must do instead (no sleeper; its GPUs can
+   * never hold it again; the wake or the canary failed: the sleeper is stopped).
+   */
+  async #wakeSleeper(
+    model: CatalogModel,
+    reason: ModelLoadReason,
+    startedAt: number,
+  ): Promise<string | undefined> {
+    const sleeper = this.#options.engines
+      .list()
+      .find((engine) => engine.model === model.name && engine.status === 'SLEEPING');
+    if (!sleeper) return undefined;
+    const engineId = sleeper.engineId;
+    const woken = await this.#placement.run(async () => {
+      const { engines } = this.#options;
+      for (;;) {
+        if (this.#closed) throw new Error('the control plane is shutting down');
+        const current = engines.list().find((engine) => engine.engineId === engineId);
+        if (current?.status !== 'SLEEPING') return false;
+        if (current.gpuIds.length > 0) {
+          const gpus = (await engines.gpus()).filter((gpu) => current.gpuIds.includes(gpu.index));
+          const plan = planPlacement({
+            gpus,
+            need: { model: model.name, gpuCount: current.gpuIds.length, gbPerGpu: current.gbPerGpu },
+            residents: this.#residents(),
+            now: this.#now(),
+            minResidencyMs: this.#options.minResidencyMs,
+          });
+          if (plan.type === 'fit' && plan.evict.length > 0 && EVICTING_REASONS.has(reason)) {
+            await this.#evict(plan.evict, model.name);
+            continue;
+          }
+          if (plan.type === 'wait' && this.#now() - startedAt < this.loadTimeoutMs) {
+            await new Promise((resolve) => setTimeout(resolve, this.#options.placementPollMs));
+            continue;
+          }
+          if (plan.type !== 'fit' || plan.evict.length > 0) {
+            // Its GPUs cannot hold it again: stop it and load the model cold where there is room.
+            this.#logger.info({ model: model.name, engineId, why: plan.type }, 'model-sleeper-stopped');
+            await engines.stop(engineId);
+            return false;
+          }
+        }
+        try {
+          await engines.wake(engineId);
+          return true;
+        } catch (error) {
+          this.#logger.warn({ model: model.name, engineId, err: error }, 'model-wake-failed');
+          return false;
+        }
+      }
+    });
+    const durationMs = this.#now() - startedAt;
+    this.#emit({ type: 'wake', model: model.name, engineId, reason, ok: woken, durationMs });
+    if (!woken) return undefined;
+    this.#wakeCostMs.set(model.name, durationMs);
+    this.#logger.info({ model: model.name, engineId, reason, durationMs }, 'model-woken');
+    return engineId;
+  }
+
+  /** Every engine as placement sees it; sleeping engines hold no reserved GPU memory and are left out. */
+  #residents(): ResidentEngine[] {
+    const { engines, catalog, usage } = this.#options;
+    return engines
+      .list()
+      .filter((engine) => engine.status !== 'SLEEPING')
+      .map((engine) => {
+        const gb = engine.gbPerGpu * engine.gpuIds.length;
+        const name = engine.model ?? engine.engineId;
+        return residentOf(
+          engine,
+          catalog,
+          usage,
+          engine.model === null ? 0 : engines.queued(engine.model),
+          engines.canSleep(engine.engineId) ? this.wakeCostMs(name, gb) : this.reloadCostMs(name, gb),
+        );
+      });
+  }
+
+  /** Make room: each victim sleeps when it can, else stops; its state changes before any await. */
+  async #evict(victims: readonly ResidentEngine[], forModel: string): Promise<void> {
+    const { engines } = this.#options;
+    const moves = victims.map((victim) => {
+      const model = victim.model ?? victim.engineId;
+      const sleep = engines.canSleep(victim.engineId);
+      this.#logger.info({ model, engineId: victim.engineId, forModel, sleep }, 'model-evicted');
+      this.#emit(
+        sleep
+          ? { type: 'sleep', model, engineId: victim.engineId, reason: 'evicted', forModel }
+          : { type: 'unload', model, engineId: victim.engineId, reason: 'evicted', forModel },
+      );
+      return sleep ? engines.sleep(victim.engineId) : engines.stop(victim.engineId);
+    });
+    await Promise.all(moves);
+  }
+
+  /** Under further pressure (no room even after evictions), the least recently used sleeper stops. */
+  async #stopOneSleeper(): Promise<boolean> {
+    const { engines, usage } = this.#options;
+    const sleepers = engines
+      .list()
+      .filter((engine) => engine.status === 'SLEEPING' && engine.gpuIds.length > 0)
+      .sort(
+        (a, b) =>
+          usage.lastUsedAt(a.engineId, a.createdAt) - usage.lastUsedAt(b.engineId, b.createdAt) ||
+          a.engineId.localeCompare(b.engineId),
+      );
+    const [oldest] = sleepers;
+    if (!oldest) return false;
+    this.#logger.info({ model: oldest.model, engineId: oldest.engineId }, 'model-sleeper-stopped');
+    this.#emit({
+      type: 'unload',
+      model: oldest.model ?? oldest.engineId,
+      engineId: oldest.engineId,
+      reason: 'evicted',
+    });
+    await engines.stop(oldest.engineId);
+    return true;
+  }
+
   /** Find room (evicting idle engines when allowed) and start the engine; runs one at a time. */
   async #place(model: CatalogModel, reason: ModelLoadReason, startedAt: number): Promise<string> {
-    const { engines, catalog, usage } = this.#options;
+    const { engines } = this.#options;
     for (;;) {
       if (this.#closed) throw new Error('the control plane is shutting down');
       const gpus = await engines.gpus();
@@ -195,17 +330,7 @@ export class OnDemandLoader implements OnDemandModels {
       const largest = Math.max(0, ...gpus.map((gpu) => gpu.totalGb));
       const gbPerGpu = decision.useGpu ? engines.gbPerGpu(model, largest) : 0;
       const gpuCount = decision.useGpu ? decision.gpuCount : 0;
-      const residents = engines
-        .list()
-        .map((engine) =>
-          residentOf(
-            engine,
-            catalog,
-            usage,
-            engine.model === null ? 0 : engines.queued(engine.model),
-            this.reloadCostMs(engine.model ?? engine.engineId, engine.gbPerGpu * engine.gpuIds.length),
-          ),
-        );
+      const residents = this.#residents();
       const plan = planPlacement({
         gpus,
         need: { model: model.name, gpuCount, gbPerGpu },
@@ -213,27 +338,17 @@ export class OnDemandLoader implements OnDemandModels {
         now: this.#now(),
         minResidencyMs: this.#options.minResidencyMs,
       });
+      // Further pressure: memory sleeping engines still use (CUDA context, allocator) goes too.
+      const couldFit = gpus.filter((gpu) => gpu.totalGb + 1e-6 >= gbPerGpu).length >= gpuCount;
+      if (plan.type !== 'fit' && couldFit && EVICTING_REASONS.has(reason) && (await this.#stopOneSleeper()))
+        continue;
       if (plan.type === 'never') throw new ModelTooLargeError(model.name, gbPerGpu, gpuCount, plan.reason);
       if (plan.type === 'fit' && plan.evict.length === 0) {
         return engines.start(model, { gpuIds: plan.gpuIds, gbPerGpu });
       }
       if (plan.type === 'fit' && EVICTING_REASONS.has(reason)) {
-        // Each stop puts its engine in DRAINING before any await: nothing is dispatched to a victim.
-        const stops = plan.evict.map((victim) => {
-          this.#logger.info(
-            { model: victim.model, engineId: victim.engineId, forModel: model.name },
-            'model-evicted',
-          );
-          this.#emit({
-            type: 'unload',
-            model: victim.model ?? victim.engineId,
-            engineId: victim.engineId,
-            reason: 'evicted',
-            forModel: model.name,
-          });
-          return engines.stop(victim.engineId);
-        });
-        await Promise.all(stops);
+        // Each sleep or stop changes its engine's state before any await: nothing is dispatched to a victim.
+        await this.#evict(plan.evict, model.name);
         continue; // plan again with the memory now free
       }
       const why = plan.type === 'wait' ? plan.reason : 'it would have to evict other models';

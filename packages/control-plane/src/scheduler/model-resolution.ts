@@ -11,6 +11,14 @@ export function isEngineAlive(engine: SchedulableEngine): boolean {
   return !isTerminal(engine.status);
 }
 
+/**
+ * Alive and not asleep: an engine that serves without a load. A catalog model whose engines all
+ * sleep is demanded like one without engines (the load wakes one).
+ */
+export function isEngineAwake(engine: SchedulableEngine): boolean {
+  return isEngineAlive(engine) && engine.status !== 'SLEEPING';
+}
+
 /** `engine` serves `model` (by model id or engine label) for requests of `kind`. */
 export function servesModel(engine: SchedulableEngine, model: string, kind: SchedulableEngineKind): boolean {
   return engine.engineKind === kind && (engine.modelId === model || engine.engineLabel === model);

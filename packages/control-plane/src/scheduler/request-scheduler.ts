@@ -2,7 +2,7 @@ import { DEFAULT_SCHEDULING_POLICY, ValidationError } from '@sage/protocol';
 import { type Logger, pino } from 'pino';
 import { type DispatchDecision, type PlanEntry, planRound } from './dispatch-plan.js';
 import { EngineLoadTracker } from './engine-load-tracker.js';
-import { isEngineAlive, resolveModel, servesModel, unavailability } from './model-resolution.js';
+import { isEngineAwake, resolveModel, servesModel, unavailability } from './model-resolution.js';
 import { isUrgentClass } from './policies/candidate-ranking.js';
 import type { SchedulingPolicy } from './policies/scheduling-policy.js';
 import { PolicySet } from './policy-set.js';
@@ -235,7 +235,7 @@ export class RequestScheduler {
     if (catalogName !== undefined && onDemand) {
       model = catalogName;
       const alive = engines.some(
-        (engine) => isEngineAlive(engine) && servesModel(engine, model, request.kind),
+        (engine) => isEngineAwake(engine) && servesModel(engine, model, request.kind),
       );
       if (!alive) {
         // No engine yet: the request waits in the queue while one loads (exactly one load).
@@ -378,7 +378,7 @@ export class RequestScheduler {
       if (result.has(request.model)) continue;
       if (onDemand.resolve(request.model, request.kind) !== request.model) continue;
       const alive = engines.some(
-        (engine) => isEngineAlive(engine) && servesModel(engine, request.model, request.kind),
+        (engine) => isEngineAwake(engine) && servesModel(engine, request.model, request.kind),
       );
       if (!alive) result.set(request.model, onDemand.demand(request.model, request.kind));
     }

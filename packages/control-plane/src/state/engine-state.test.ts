@@ -19,6 +19,10 @@ describe('engine state machine', () => {
     ['DOWNLOADING', 'stop', 'STOPPING'],
     ['DOWNLOADING', 'fail', 'FAILED'],
     ['RESTARTING', 'download', 'DOWNLOADING'],
+    ['RUNNING', 'sleep', 'SLEEPING'],
+    ['SLEEPING', 'woken', 'RUNNING'],
+    ['SLEEPING', 'stop', 'STOPPING'],
+    ['SLEEPING', 'stopped', 'STOPPED'],
   ] as const)('%s --%s--> %s', (from, event, to) => {
     expect(nextEngineStatus(from, event)).toBe(to);
   });
@@ -37,8 +41,23 @@ describe('engine state machine', () => {
     );
   });
 
+  it('lets a SLEEPING engine get traffic only by waking, and only a RUNNING one fall asleep', () => {
+    expect(canTransition('SLEEPING', 'healthy')).toBe(false);
+    for (const from of ['STARTING', 'UNHEALTHY', 'DRAINING', 'DOWNLOADING'] as const) {
+      expect(canTransition(from, 'sleep')).toBe(false);
+    }
+    expect(canTransition('RUNNING', 'woken')).toBe(false);
+  });
+
   it('lets every non-terminal state fail or stop', () => {
-    for (const from of ['DOWNLOADING', 'STARTING', 'RUNNING', 'UNHEALTHY', 'RESTARTING'] as const) {
+    for (const from of [
+      'DOWNLOADING',
+      'STARTING',
+      'RUNNING',
+      'UNHEALTHY',
+      'SLEEPING',
+      'RESTARTING',
+    ] as const) {
       expect(canTransition(from, 'fail')).toBe(true);
       expect(canTransition(from, 'stop')).toBe(true);
     }
@@ -55,6 +74,8 @@ function reachableWithoutOperator(from: EngineStatus): Set<EngineStatus> {
     'stopped',
     'download',
     'downloaded',
+    'sleep',
+    'woken',
   ];
   const seen = new Set<EngineStatus>([from]);
   const pending = [from];

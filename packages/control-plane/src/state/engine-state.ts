@@ -12,7 +12,9 @@ export type EngineEvent =
   | 'stopped' // the process is gone
   | 'fail' // restarts exhausted or start impossible
   | 'download' // the model is not in the model cache: pull it before spawning
-  | 'downloaded'; // the model file is in the cache: spawn
+  | 'downloaded' // the model file is in the cache: spawn
+  | 'sleep' // an idle catalog engine is put to sleep (its GPU memory is given back)
+  | 'woken'; // a sleeping engine woke up and answered its canary
 
 /** SPEC section 6: the allowed transitions. Anything missing is an invalid transition. */
 const TRANSITIONS: Record<EngineStatus, Partial<Record<EngineEvent, EngineStatus>>> = {
@@ -32,6 +34,7 @@ const TRANSITIONS: Record<EngineStatus, Partial<Record<EngineEvent, EngineStatus
     fail: 'FAILED',
     drain: 'DRAINING',
     stop: 'STOPPING',
+    sleep: 'SLEEPING',
   },
   UNHEALTHY: {
     healthy: 'RUNNING',
@@ -40,6 +43,14 @@ const TRANSITIONS: Record<EngineStatus, Partial<Record<EngineEvent, EngineStatus
     fail: 'FAILED',
     drain: 'DRAINING',
     stop: 'STOPPING',
+  },
+  // Process and port kept, GPU memory given back, no traffic: woken on demand, or stopped.
+  SLEEPING: {
+    woken: 'RUNNING',
+    fail: 'FAILED',
+    drain: 'STOPPING',
+    stop: 'STOPPING',
+    stopped: 'STOPPED',
   },
   RESTARTING: {
     spawned: 'STARTING',

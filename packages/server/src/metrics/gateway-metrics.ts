@@ -200,6 +200,31 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  /** `sage_model_sleeps_total{model, reason}` */
+  readonly modelSleeps = new CompactCounter({
+    name: 'sage_model_sleeps_total',
+    help: 'Catalog model engines put to sleep instead of stopped (GPU memory given back), by model and reason (idle-ttl, evicted)',
+    labelNames: ['model', 'reason'] as const,
+    registers: [this.registry],
+  });
+
+  /** `sage_model_wakes_total{model, outcome}` */
+  readonly modelWakes = new CompactCounter({
+    name: 'sage_model_wakes_total',
+    help: 'Sleeping engines woken for a load, by model and outcome (woken; failed: stopped, loaded cold instead)',
+    labelNames: ['model', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  /** `sage_model_wake_duration_seconds{model}` */
+  readonly modelWakeDuration = new CompactHistogram({
+    name: 'sage_model_wake_duration_seconds',
+    help: 'Time from the start of a load to a woken engine answering its canary request',
+    labelNames: ['model'] as const,
+    buckets: LOAD_BUCKETS,
+    registers: [this.registry],
+  });
+
   /** `sage_model_load_wait_seconds{model}` */
   readonly modelLoadWait = new CompactHistogram({
     name: 'sage_model_load_wait_seconds',

@@ -121,6 +121,14 @@ export function observeManager(metrics: GatewayMetrics, manager: ControlPlaneMan
       metrics.modelLoadDuration.observe({ model: event.model }, event.durationMs / 1000);
     } else if (event.type === 'load-failed') {
       metrics.modelLoads.inc({ model: event.model, reason: event.reason, outcome: 'failed' });
+    } else if (event.type === 'wake') {
+      metrics.modelWakes.inc({ model: event.model, outcome: event.ok ? 'woken' : 'failed' });
+      if (event.ok) metrics.modelWakeDuration.observe({ model: event.model }, event.durationMs / 1000);
+    } else if (event.type === 'sleep') {
+      metrics.modelSleeps.inc({ model: event.model, reason: event.reason });
+      if (event.reason === 'evicted') {
+        metrics.modelEvictions.inc({ model: event.model, for_model: event.forModel ?? '' });
+      }
     } else {
       metrics.modelUnloads.inc({ model: event.model, reason: event.reason });
       if (event.reason === 'evicted') {
