@@ -12,7 +12,12 @@ export {
   type ExtraArgsRules,
   extraArgsProblem,
 } from './backends/engine-args.js';
-export type { EngineBackend, EngineLaunchSpec, EnginePlacement } from './backends/engine-backend.js';
+export type {
+  EngineBackend,
+  EngineLaunchSpec,
+  EnginePlacement,
+  EngineSleepMode,
+} from './backends/engine-backend.js';
 export {
   buildEngineEnv,
   ENGINE_ENV_ALLOWED,

@@ -1,7 +1,7 @@
 import type { EngineKind } from '@sage/protocol';
 
 /** Where an engine listens. */
-export interface SleepTarget {
+interface SleepTarget {
   host: string;
   port: number;
 }

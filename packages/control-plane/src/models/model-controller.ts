@@ -10,7 +10,7 @@ import type { OnDemandLoader } from './on-demand-loader.js';
 import { planScaling } from './scaling-planner.js';
 
 /** What identifies an engine as a catalog model's (its start request, as recorded). */
-export interface CatalogEngineRef {
+interface CatalogEngineRef {
   modelId: string;
   backend: string | undefined;
   label: string | undefined;
