@@ -7,7 +7,7 @@ import type { SchedulableEngine, SchedulableEngineKind } from './scheduler-types
  */
 
 /** STOPPED and FAILED engines no longer make a model known; every other status does. */
-export function isEngineAlive(engine: SchedulableEngine): boolean {
+function isEngineAlive(engine: SchedulableEngine): boolean {
   return !isTerminal(engine.status);
 }
 
