@@ -9,6 +9,32 @@ export function wantsPrettyLogs(
   return terminal.isTTY && flags.json !== true && (flags.logPath === undefined || flags.logPath === null);
 }
 
+/** The pino-pretty settings of every readable log line the CLI prints. */
+const PRETTY_OPTIONS = {
+  translateTime: 'SYS:HH:MM:ss.l',
+  ignore: 'pid,hostname',
+  singleLine: true,
+} as const;
+
+/**
+ * A formatter of pino JSON lines (a log file's) into the readable lines `sage gateway start`
+ * prints at a terminal; a line that is not a pino record is kept as it is. Loads pino-pretty.
+ */
+export async function prettyLogLine(options: { colorize: boolean }): Promise<(line: string) => string> {
+  const { prettyFactory } = await import('pino-pretty');
+  const format = prettyFactory({ ...PRETTY_OPTIONS, colorize: options.colorize });
+  return (line) => {
+    if (!line.startsWith('{')) return line;
+    try {
+      const record = JSON.parse(line) as { level?: unknown; time?: unknown };
+      if (typeof record.level !== 'number' && typeof record.level !== 'string') return line;
+    } catch {
+      return line;
+    }
+    return format(line).replace(/\r?\n$/, '');
+  };
+}
+
 /**
  * A pino destination that writes readable, coloured lines to stdout (pino-pretty), loaded on
  * demand so commands that only talk HTTP do not pay for it.
@@ -19,8 +45,6 @@ export async function prettyLogDestination(): Promise<NodeJS.WritableStream> {
     colorize: true,
     destination: 1,
     sync: false,
-    translateTime: 'SYS:HH:MM:ss.l',
-    ignore: 'pid,hostname',
-    singleLine: true,
+    ...PRETTY_OPTIONS,
   });
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { GatewayUnreachableError } from '../../errors.js';
 import { EXIT_CODES } from '../../exit-codes.js';
 import { readPidFile, writePidFile } from '../../gateway/pid-file.js';
 import { createOutput } from '../../output/print.js';
+import { buildProgram } from '../../program.js';
 import { gatewayStatus } from './status.js';
 import { stopGateway } from './stop.js';
 
@@ -133,5 +134,39 @@ describe('sage gateway status', () => {
       healthy: false,
       url: 'http://127.0.0.1:1/v1',
     });
+  });
+});
+
+describe('sage gateway logs', () => {
+  const record = JSON.stringify({
+    level: 30,
+    time: Date.UTC(2026, 0, 1, 12, 0, 0),
+    pid: 7,
+    hostname: 'box',
+    url: 'http://127.0.0.1:8889/v1',
+    msg: 'gateway-listening',
+  });
+
+  async function logs(...args: string[]) {
+    const home = mkdtempSync(join(tmpdir(), 'sage-cli-logs-'));
+    writeFileSync(join(home, 'gateway.log'), `${record}\nplain line from an engine\n`);
+    const fake = fakeContext({ env: { SAGE_HOME: home } });
+    await buildProgram(fake.context).parseAsync(['gateway', 'logs', ...args], { from: 'user' });
+    return fake.stdout();
+  }
+
+  it('prints pino records as readable lines, other lines as they are', async () => {
+    const lines = (await logs()).trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(
+      /^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: gateway-listening \{"url":"http:\/\/127\.0\.0\.1:8889\/v1"\}$/,
+    );
+    expect(lines[0]).not.toContain('hostname');
+    expect(lines[1]).toBe('plain line from an engine');
+  });
+
+  it('keeps the raw lines with --json', async () => {
+    const body = JSON.parse(await logs('--json')) as { lines: string[] };
+    expect(body.lines).toEqual([record, 'plain line from an engine']);
   });
 });

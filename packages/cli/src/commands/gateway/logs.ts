@@ -3,6 +3,7 @@ import type { CliContext } from '../../context.js';
 import { CLI_DEFAULTS } from '../../defaults.js';
 import { followFile, readLastLines } from '../../gateway/log-file.js';
 import { readPidFile } from '../../gateway/pid-file.js';
+import { prettyLogLine } from '../../gateway/pretty-logs.js';
 import { gatewayPaths } from '../../gateway/state-directory.js';
 import { LineCountFlag, parseFlag } from '../../input/flags.js';
 import type { Output } from '../../output/print.js';
@@ -17,7 +18,9 @@ export interface GatewayLogsOptions {
 
 /**
  * `sage gateway logs [-f] [-n N]`: the background gateway's log (`gateway.log` in the state
- * directory); with `follow`, new lines until interrupted (`--json`: one `{"line": …}` per line).
+ * directory); with `follow`, new lines until interrupted. The gateway writes pino JSON there:
+ * it is printed as readable lines (coloured at a terminal), like `sage gateway start` in the
+ * foreground; `--json` keeps the lines raw (one `{"line": …}` per line with `follow`).
  */
 async function showGatewayLogs(
   context: CliContext,
@@ -27,13 +30,17 @@ async function showGatewayLogs(
   const paths = gatewayPaths(context.env);
   const logFile = (await readPidFile(paths.pidFile))?.logPath ?? paths.logFile;
   const lines = await readLastLines(logFile, options.lines);
+  const pretty = output.json
+    ? (line: string) => line
+    : await prettyLogLine({ colorize: context.terminal.isTTY });
   if (!options.follow) {
     output.result({ log_path: logFile, lines }, () =>
-      lines.length === 0 ? `(${logFile} is empty or missing)` : lines.join('\n'),
+      lines.length === 0 ? `(${logFile} is empty or missing)` : lines.map(pretty).join('\n'),
     );
     return;
   }
-  const print = (line: string) => output.raw(output.json ? `${JSON.stringify({ line })}\n` : `${line}\n`);
+  const print = (line: string) =>
+    output.raw(output.json ? `${JSON.stringify({ line })}\n` : `${pretty(line)}\n`);
   for (const line of lines) print(line);
   const follow = followFile(logFile, {
     signal: options.signal,
