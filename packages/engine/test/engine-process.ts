@@ -88,7 +88,9 @@ export { pollUntil } from '@sage/testing';
  * model loads is "not yet" (the shared helper in `@sage/testing`), never a failure.
  */
 export function waitUntilHealthy(baseUrl: string): Promise<number[]> {
-  return waitUntilHealthyAt(`${baseUrl}/health`, { timeoutMs: 20_000 });
+  // A tiny model loads in about a second on a quiet machine, but over 15 s on a 2-core box that
+  // other processes keep busy: wait up to just under the 60 s hook timeout.
+  return waitUntilHealthyAt(`${baseUrl}/health`, { timeoutMs: 50_000 });
 }
 
 /** One sample of a Prometheus metric (labels matched as a substring). */

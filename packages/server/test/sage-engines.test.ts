@@ -13,7 +13,9 @@ let validate: (schemaName: string, value: unknown) => string[] = () => [];
 
 describe.skipIf(!existsSync(engineBin))('the official openai client against the tiny sage engines', () => {
   beforeAll(async () => {
-    harness = await startTestGateway(12, { preset: 'local' });
+    // The real tiny engines load in a second on a quiet machine but can take over 15 s on a busy
+    // 2-core box: a patient startup timeout, so a slow load is not a failed start.
+    harness = await startTestGateway(12, { preset: 'local', managerOptions: { startupTimeoutMs: 60_000 } });
     if (hasOpenApiSpec) validate = createOpenApiValidator();
   }, 120_000);
 
