@@ -63,7 +63,12 @@ function targetLines(results: readonly LoadResult[], policy = 'prefix_affinity')
 
 export function renderSchedulingMarkdown(
   results: readonly LoadResult[],
-  settings: { requestsPerRun: number; repetitions: number; fleet: readonly SimulatedEngine[] },
+  settings: {
+    requestsPerRun: number;
+    repetitions: number;
+    fleet: readonly SimulatedEngine[];
+    mode: string;
+  },
 ): string {
   const fleet = settings.fleet
     .map(
@@ -72,7 +77,7 @@ export function renderSchedulingMarkdown(
     )
     .join('; ');
   const sections: string[] = [
-    `Fleet: ${fleet}. ${settings.requestsPerRun} streamed requests per run, Poisson arrivals, ${settings.repetitions} repetition(s) with the strategies in a shuffled order each time; every strategy sees the same arrivals in a repetition. Load is a fraction of the fleet's capacity **without cache hits** for the workload's mean request. TTFT = scheduled send → first streamed chunk; SLO = answered within the class deadline end to end (critical 300 ms, high 600 ms, half of normal 1500 ms); goodput = requests/s answered within their deadline (or answered, without one); cache hit = cached ÷ prompt tokens at the engines. "vs LR" = TTFT p50 ÷ least_request's. "vs fifo": where a policy is no better than fifo (TTFT p50 not 5 % lower, SLO not 1 point higher, goodput not 2 % higher). \`client_round_robin\` is the old client-side baseline (no gateway queue).`,
+    `Mode: ${settings.mode}. Fleet: ${fleet}. ${settings.requestsPerRun} streamed requests per run, Poisson arrivals, ${settings.repetitions} repetition(s) with the strategies in a shuffled order each time; every strategy sees the same arrivals in a repetition. Load is a fraction of the fleet's capacity **without cache hits** for the workload's mean request. TTFT = scheduled send → first streamed chunk; SLO = answered within the class deadline end to end (critical 300 ms, high 600 ms, half of normal 1500 ms); goodput = requests/s answered within their deadline (or answered, without one); cache hit = cached ÷ prompt tokens at the engines. "vs LR" = TTFT p50 ÷ least_request's. "vs fifo": where a policy is no better than fifo (TTFT p50 not 5 % lower, SLO not 1 point higher, goodput not 2 % higher). \`client_round_robin\` is the old client-side baseline (no gateway queue).`,
     '',
     '**Targets**',
     '',

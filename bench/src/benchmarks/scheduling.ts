@@ -15,6 +15,7 @@ import {
 import { renderSchedulingMarkdown } from './scheduling-report.js';
 import { type Route, type RunResult, runWorkload, summarise } from './scheduling-run.js';
 import type { LoadResult } from './scheduling-types.js';
+import { runVirtual, VIRTUAL_PREFIX_INDEX_CHUNKS } from './scheduling-virtual.js';
 import {
   CLASS_MIX,
   generateWorkload,
@@ -43,16 +44,29 @@ function shuffled<T>(items: readonly T[], random: () => number): T[] {
   return copy;
 }
 
-async function run(options: BenchmarkOptions): Promise<void> {
-  const count = Number(options.flags.requests ?? (options.quick ? 40 : 150));
-  const repetitions = Number(options.flags.repetitions ?? (options.quick ? 1 : 2));
-  const loads = options.flags.loads
-    ? options.flags.loads.split(',').map(Number)
-    : options.quick
-      ? [0.8]
-      : LOADS;
-  const workloads = (options.flags.workloads?.split(',') ?? [...WORKLOADS]) as WorkloadKind[];
-  const strategies = options.flags.strategies?.split(',') ?? [CLIENT_ROUND_ROBIN, ...schedulingPolicyNames];
+/** Runs one strategy on one workload; `close` ends whatever it started. */
+interface StrategyRunner {
+  run(strategy: string, requests: readonly WorkloadRequest[], salt: string): Promise<RunResult>;
+  close(): Promise<void>;
+}
+
+/** Virtual time (the default): the gateway's scheduler in process, the fleet simulated in process. */
+function virtualRunner(): StrategyRunner {
+  return {
+    run: (strategy, requests, salt) =>
+      runVirtual(requests, {
+        fleet: FLEET,
+        model: SIM_MODEL,
+        strategy,
+        clientRoundRobin: CLIENT_ROUND_ROBIN,
+        salt,
+      }),
+    close: async () => {},
+  };
+}
+
+/** `--real`: the gateway in its own process, the engines as processes, streamed HTTP in real time. */
+async function realRunner(): Promise<StrategyRunner> {
   const gateway = await spawnGateway({
     backends: [simulatedBackend],
     engines: fleetEngines(),
@@ -90,9 +104,58 @@ async function run(options: BenchmarkOptions): Promise<void> {
     }
     return { prompt, cached };
   };
+  return {
+    async run(strategy, requests, salt) {
+      let route: (request: WorkloadRequest) => Route;
+      let engineOf: (
+        headers: Record<string, string | string[] | undefined>,
+        route: Route,
+      ) => SimulatedEngine | undefined;
+      if (strategy === CLIENT_ROUND_ROBIN) {
+        let next = 0;
+        route = () => ({ pool: enginePools[next++ % enginePools.length] as Pool, headers: {} });
+        engineOf = (_headers, chosen) => FLEET[enginePools.indexOf(chosen.pool)];
+      } else {
+        await setPolicy(strategy);
+        route = (request) => ({
+          pool: gatewayPool,
+          headers: {
+            'x-request-priority': request.priority,
+            ...(request.deadlineMs === undefined ? {} : { 'x-slo-deadline-ms': String(request.deadlineMs) }),
+          },
+        });
+        engineOf = (headers) => byEngineId.get(headerOf(headers, 'x-sage-engine-id') ?? '');
+      }
+      const before = await cacheCounters();
+      const result = await runWorkload(requests, route, engineOf, SIM_MODEL, salt);
+      const after = await cacheCounters();
+      const cacheHitRate = (after.cached - before.cached) / Math.max(1, after.prompt - before.prompt);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return { ...result, cacheHitRate };
+    },
+    async close() {
+      await gatewayPool.close();
+      await Promise.all(enginePools.map((pool) => pool.close()));
+      await gateway.close();
+    },
+  };
+}
+
+async function run(options: BenchmarkOptions): Promise<void> {
+  const real = options.flags.real === 'true';
+  const count = Number(options.flags.requests ?? (options.quick ? 40 : real ? 150 : 500));
+  const repetitions = Number(options.flags.repetitions ?? (options.quick ? 1 : 2));
+  const loads = options.flags.loads
+    ? options.flags.loads.split(',').map(Number)
+    : options.quick
+      ? [0.8]
+      : LOADS;
+  const workloads = (options.flags.workloads?.split(',') ?? [...WORKLOADS]) as WorkloadKind[];
+  const strategies = options.flags.strategies?.split(',') ?? [CLIENT_ROUND_ROBIN, ...schedulingPolicyNames];
   const runs = new Map<string, RunResult[]>();
   const cells = new Map<string, { workload: WorkloadKind; load: number; rate: number; capacity: number }>();
   const order = seededRandom(4242);
+  const runner = real ? await realRunner() : virtualRunner();
   try {
     for (let repetition = 0; repetition < repetitions; repetition += 1) {
       for (const [workloadIndex, kind] of workloads.entries()) {
@@ -111,40 +174,15 @@ async function run(options: BenchmarkOptions): Promise<void> {
             capacity: round(workload.capacity, 1),
           });
           for (const strategy of shuffled(strategies, order)) {
-            let route: (request: WorkloadRequest) => Route;
-            let engineOf: (
-              headers: Record<string, string | string[] | undefined>,
-              route: Route,
-            ) => SimulatedEngine | undefined;
-            if (strategy === CLIENT_ROUND_ROBIN) {
-              let next = 0;
-              route = () => ({ pool: enginePools[next++ % enginePools.length] as Pool, headers: {} });
-              engineOf = (_headers, chosen) => FLEET[enginePools.indexOf(chosen.pool)];
-            } else {
-              await setPolicy(strategy);
-              route = (request) => ({
-                pool: gatewayPool,
-                headers: {
-                  'x-request-priority': request.priority,
-                  ...(request.deadlineMs === undefined
-                    ? {}
-                    : { 'x-slo-deadline-ms': String(request.deadlineMs) }),
-                },
-              });
-              engineOf = (headers) => byEngineId.get(headerOf(headers, 'x-sage-engine-id') ?? '');
-            }
-            const before = await cacheCounters();
             const salt = `run${repetition}${kind}${load}${strategy}`.replace(/[^a-z0-9]/gi, '');
-            const result = await runWorkload(workload.requests, route, engineOf, SIM_MODEL, salt);
-            const after = await cacheCounters();
-            const cacheHitRate = (after.cached - before.cached) / Math.max(1, after.prompt - before.prompt);
+            const result = await runner.run(strategy, workload.requests, salt);
+            const cacheHitRate = result.cacheHitRate;
             const key = `${cell}:${strategy}`;
             runs.set(key, [...(runs.get(key) ?? []), { ...result, cacheHitRate }]);
             const ok = result.outcomes.filter((outcome) => outcome.status === 200).length;
             console.log(
               `[scheduling] rep ${repetition + 1}/${repetitions} ${kind} load ${load} ${strategy.padEnd(18)} ${ok}/${result.outcomes.length} ok in ${result.seconds.toFixed(1)} s, cache hits ${(cacheHitRate * 100).toFixed(0)}%`,
             );
-            await new Promise((resolve) => setTimeout(resolve, 200));
           }
         }
       }
@@ -166,6 +204,8 @@ async function run(options: BenchmarkOptions): Promise<void> {
       fleet: FLEET,
       classMix: CLASS_MIX,
       reference: `${REFERENCE} (inside the gateway)`,
+      mode: real ? 'real time over HTTP (--real)' : 'virtual time (the gateway scheduler in process)',
+      ...(real ? {} : { prefixIndexChunks: VIRTUAL_PREFIX_INDEX_CHUNKS }),
     };
     const markdown = renderSchedulingMarkdown(results, settings);
     console.log(`\n${markdown}\n`);
@@ -174,9 +214,7 @@ async function run(options: BenchmarkOptions): Promise<void> {
     updateBenchmarksDoc('scheduling', markdown);
     console.log(`[scheduling] chart written to ${renderSchedulingChart(results)}`);
   } finally {
-    await gatewayPool.close();
-    await Promise.all(enginePools.map((pool) => pool.close()));
-    await gateway.close();
+    await runner.close();
   }
 }
 

@@ -22,6 +22,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
+import { EngineSlots, PrefixBlockCache, promptBlocks, serviceTimes } from './engine-model.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -38,22 +39,17 @@ const { values: flags } = parseArgs({
   strict: false,
 });
 
-/** Tokens per cache block. */
-const BLOCK_TOKENS = 16;
-
 const prefillMsPer1k = Number(flags['prefill-ms-per-1k']);
 const decodeMsPerToken = Number(flags['decode-ms-per-token']);
 const maxConcurrency = Number(flags['max-concurrency']);
-const cacheBlocks = Math.floor(Number(flags['prefix-cache-tokens']) / BLOCK_TOKENS);
-const kvCapacity = Number(flags['kv-capacity-tokens']);
-let active = 0;
-let kvUsed = 0;
-const waiting: Array<{ tokens: number; start: () => void }> = [];
+const cache = new PrefixBlockCache(Number(flags['prefix-cache-tokens']));
+const slots = new EngineSlots<{ tokens: number; start: () => void }>(
+  maxConcurrency,
+  Number(flags['kv-capacity-tokens']),
+);
 let served = 0;
 let promptTokensTotal = 0;
 let cachedTokensTotal = 0;
-/** Block hash → true, least recently used first. */
-const cache = new Map<number, true>();
 
 interface ChatBody {
   model?: string;
@@ -87,74 +83,17 @@ async function readJson(request: IncomingMessage): Promise<ChatBody | undefined>
   }
 }
 
-/** The prompt's block hashes (whole blocks only) and its token count. */
-function promptBlocks(messages: NonNullable<ChatBody['messages']>): { hashes: number[]; tokens: number } {
-  const hashes: number[] = [];
-  let hash = 0x811c9dc5;
-  let inBlock = 0;
-  let tokens = 0;
-  const addToken = (word: string) => {
-    for (let index = 0; index < word.length; index += 1)
-      hash = Math.imul(hash ^ word.charCodeAt(index), 0x01000193);
-    hash = Math.imul(hash ^ 32, 0x01000193);
-    tokens += 1;
-    inBlock += 1;
-    if (inBlock === BLOCK_TOKENS) {
-      hashes.push(hash >>> 0);
-      inBlock = 0;
-    }
-  };
-  for (const message of messages) {
-    addToken(`<${typeof message.role === 'string' ? message.role : 'user'}>`);
-    if (typeof message.content !== 'string') continue;
-    for (const word of message.content.split(/\s+/)) if (word) addToken(word);
-  }
-  return { hashes, tokens };
-}
-
-/** Tokens of the longest cached run of leading blocks; refreshes and caches the request's blocks. */
-function cachedPrefixTokens(hashes: readonly number[]): number {
-  if (cacheBlocks <= 0) return 0;
-  let hits = 0;
-  while (hits < hashes.length && cache.has(hashes[hits] as number)) hits += 1;
-  for (const hash of hashes) {
-    cache.delete(hash);
-    cache.set(hash, true);
-  }
-  while (cache.size > cacheBlocks) cache.delete(cache.keys().next().value as number);
-  return hits * BLOCK_TOKENS;
-}
-
-function fits(tokens: number): boolean {
-  if (active >= maxConcurrency) return false;
-  if (kvCapacity <= 0 || active === 0) return true;
-  return kvUsed + tokens <= kvCapacity;
-}
-
 /** Wait for a slot and KV memory (FIFO); resolves with the ms spent waiting. */
 function acquireSlot(tokens: number): Promise<number> {
   const queuedAt = performance.now();
-  if (waiting.length === 0 && fits(tokens)) {
-    active += 1;
-    kvUsed += tokens;
-    return Promise.resolve(0);
-  }
   return new Promise((resolve) => {
-    waiting.push({
-      tokens,
-      start: () => {
-        active += 1;
-        kvUsed += tokens;
-        resolve(performance.now() - queuedAt);
-      },
-    });
+    const entry = { tokens, start: () => resolve(performance.now() - queuedAt) };
+    if (slots.tryStart(entry)) resolve(0);
   });
 }
 
 function releaseSlot(tokens: number): void {
-  active -= 1;
-  kvUsed -= tokens;
-  while (waiting.length > 0 && fits((waiting[0] as { tokens: number }).tokens)) waiting.shift()?.start();
+  for (const next of slots.release(tokens)) next.start();
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -170,11 +109,14 @@ async function chat(request: IncomingMessage, response: ServerResponse): Promise
   const completionTokens = typeof body.max_tokens === 'number' && body.max_tokens > 0 ? body.max_tokens : 16;
   const sequenceTokens = promptTokens + completionTokens;
   const queuedMs = await acquireSlot(sequenceTokens);
-  const cachedTokens = Math.min(promptTokens, cachedPrefixTokens(hashes));
+  const cachedTokens = Math.min(promptTokens, cache.lookupAndInsert(hashes));
   promptTokensTotal += promptTokens;
   cachedTokensTotal += cachedTokens;
-  const prefillMs = ((promptTokens - cachedTokens) * prefillMsPer1k) / 1000;
-  const decodeMs = completionTokens * decodeMsPerToken;
+  const { prefillMs, decodeMs } = serviceTimes(
+    { prefillMsPer1k, decodeMsPerToken },
+    promptTokens - cachedTokens,
+    completionTokens,
+  );
   served += 1;
   const id = `sim-${process.pid}-${served}`;
   const headers = {
@@ -263,7 +205,7 @@ const server = createServer((request, response) => {
 server.keepAliveTimeout = 65_000;
 server.listen(Number(flags.port), String(flags.host), () => {
   process.stdout.write(
-    `simulated engine on ${flags.host}:${flags.port}: prefill ${prefillMsPer1k} ms/1k tokens, decode ${decodeMsPerToken} ms/token, ${maxConcurrency} at a time, prefix cache ${cacheBlocks * BLOCK_TOKENS} tokens, KV ${kvCapacity || 'unlimited'} tokens\n`,
+    `simulated engine on ${flags.host}:${flags.port}: prefill ${prefillMsPer1k} ms/1k tokens, decode ${decodeMsPerToken} ms/token, ${maxConcurrency} at a time, prefix cache ${cache.capacityTokens} tokens, KV ${slots.kvCapacityTokens || 'unlimited'} tokens\n`,
   );
 });
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
