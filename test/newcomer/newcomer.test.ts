@@ -79,7 +79,7 @@ const probe = `
 import { PolicyName, parseEngineStartRequest } from '@sage/protocol';
 import { toEngineStartRequest, validatePreset } from '@sage/presets';
 import { BackendRegistry, RequestScheduler, schedulingPolicyNames } from '@sage/control-plane';
-import { parseGatewayConfig, schedulingPolicyNames as serverPolicyNames } from '@sage/server';
+import { createGatewayConfigJsonSchema, parseGatewayConfig, schedulingPolicyNames as serverPolicyNames } from '@sage/server';
 import { validateLaunch } from './packages/cli/src/gateway/foreground-gateway.js';
 import { PolicyFlag } from './packages/cli/src/input/flags.js';
 import { describe, expect, it } from 'vitest';
@@ -98,6 +98,8 @@ describe('the newcomers reach every consumer', () => {
     expect(config.scheduling.policy).toBe('round_robin');
     const scheduler = new RequestScheduler({ engines: () => [], policy: 'round_robin' });
     expect(scheduler.policy).toBe('round_robin');
+    // sage.schema.json is generated (pnpm --filter @sage/server schema), its policy enum from the registry.
+    expect(JSON.stringify(createGatewayConfigJsonSchema())).toContain('"round_robin"');
   });
 
   it('llama-cpp: registry, protocol, presets and sage.yaml', () => {

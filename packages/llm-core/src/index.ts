@@ -29,8 +29,6 @@ export { UnifiedInferenceClient } from './client/unified-inference-client.js';
 export { CLIENT_DEFAULTS, CLIENT_ENV } from './defaults.js';
 export { SageApiError, SageConnectionError, SageTimeoutError } from './errors.js';
 export {
-  type CachedModelListWire,
-  type CatalogListWire,
   createManagementClient,
   type HealthWire,
   type ManagementClient,

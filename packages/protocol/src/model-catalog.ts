@@ -149,3 +149,7 @@ export const CatalogModelStatusWire = z.object({
   last_error: z.string().nullable(),
 });
 export type CatalogModelStatusWire = z.infer<typeof CatalogModelStatusWire>;
+
+/** `GET /v1/management/catalog`: every catalog model with its state. */
+export const CatalogListWire = z.object({ models: z.array(CatalogModelStatusWire) });
+export type CatalogListWire = z.infer<typeof CatalogListWire>;

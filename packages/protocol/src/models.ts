@@ -51,6 +51,10 @@ export const CachedModelWire = z.object({
 });
 export type CachedModelWire = z.infer<typeof CachedModelWire>;
 
+/** `GET /v1/management/models/cache`: every cached model file. */
+export const CachedModelListWire = z.object({ models: z.array(CachedModelWire) });
+export type CachedModelListWire = z.infer<typeof CachedModelListWire>;
+
 /** camelCase form of {@link CachedModelWire}. */
 export interface CachedModel {
   id: string;

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type CachedModelListWire,
   type CachedModelWire,
+  type CatalogListWire,
   type CatalogModelStatusWire,
   type ClusterStatusWire,
   type EngineInfoWire,
@@ -26,18 +28,8 @@ import { apiErrorFrom } from '../http/api-error.js';
 import { systemErrorCode } from '../http/connection-retry.js';
 import { requestHeaders } from '../http/request-headers.js';
 
-/** `GET /v1/management/models/cache`. */
-export interface CachedModelListWire {
-  models: CachedModelWire[];
-}
-
 /** `GET /health`: `GatewayHealthWire` (older gateways answer `{ status: 'ok' }` alone). */
 export type HealthWire = Pick<GatewayHealthWire, 'status'> & Partial<Omit<GatewayHealthWire, 'status'>>;
-
-/** `GET /v1/management/catalog`. */
-export interface CatalogListWire {
-  models: CatalogModelStatusWire[];
-}
 
 /**
  * The gateway's management API (`/v1/management/*` and `/health`), with the wire bodies of

@@ -12,8 +12,12 @@ function validator() {
 }
 
 describe('gatewayConfigJsonSchema', () => {
-  it('equals the committed schema/sage.schema.json (run scripts/write-json-schema.ts to update)', () => {
-    expect(JSON.parse(readFileSync(committedPath, 'utf8'))).toEqual(gatewayConfigJsonSchema);
+  it('equals the committed schema/sage.schema.json (regenerate: pnpm --filter @sage/server schema)', () => {
+    expect(
+      JSON.parse(readFileSync(committedPath, 'utf8')),
+      'packages/server/schema/sage.schema.json is out of date (its lists come from the registries): ' +
+        'run `pnpm --filter @sage/server schema` and commit the file',
+    ).toEqual(gatewayConfigJsonSchema);
   });
 
   it('is draft-07 and closed, like the zod schema (a typo is an error)', () => {

@@ -1,5 +1,5 @@
 import type { CatalogModelStatus, ControlPlaneManager } from '@sage/control-plane';
-import type { CatalogModelStatusWire } from '@sage/protocol';
+import type { CatalogListWire, CatalogModelStatusWire } from '@sage/protocol';
 import { type Context, Hono } from 'hono';
 import type { GatewayEnv } from '../gateway-env.js';
 
@@ -42,7 +42,9 @@ export function catalogRoutes(options: CatalogRoutesOptions): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
   const name = (c: Context<GatewayEnv>) => c.req.param('name') ?? '';
 
-  app.get('/', (c) => c.json({ models: manager.catalog.list().map(catalogModelToWire) }));
+  app.get('/', (c) =>
+    c.json({ models: manager.catalog.list().map(catalogModelToWire) } satisfies CatalogListWire),
+  );
   app.get('/:name', (c) => c.json(catalogModelToWire(manager.catalog.get(name(c)))));
   app.post('/:name/load', async (c) => c.json(catalogModelToWire(await manager.catalog.load(name(c)))));
   app.post('/:name/unload', async (c) => c.json(catalogModelToWire(await manager.catalog.unload(name(c)))));

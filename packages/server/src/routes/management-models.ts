@@ -1,6 +1,7 @@
 import { type ControlPlaneManager, type ModelPullEvent, parseModelRef } from '@sage/control-plane';
 import {
   type CachedModel,
+  type CachedModelListWire,
   type CachedModelWire,
   type ModelPullEventWire,
   ModelPullRequestWire,
@@ -65,7 +66,9 @@ export function modelRoutes(options: ModelRoutesOptions): Hono<GatewayEnv> {
     parseModelRef(body.ref, { quant: body.quant, revision: body.revision });
     return pullStream(c, manager, body, options.logger);
   });
-  app.get('/cache', async (c) => c.json({ models: (await manager.listCachedModels()).map(modelToWire) }));
+  app.get('/cache', async (c) =>
+    c.json({ models: (await manager.listCachedModels()).map(modelToWire) } satisfies CachedModelListWire),
+  );
   app.delete('/cache/:id', async (c) => {
     const removed = await manager.removeCachedModel(c.req.param('id'));
     return c.json({ removed: modelToWire(removed) });
