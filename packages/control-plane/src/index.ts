@@ -81,7 +81,6 @@ export { estimateModelMemory } from './gpu/memory-estimate.js';
 export { parseComputeAppsQuery, parseGpuQuery } from './gpu/nvidia-smi-parser.js';
 export {
   type EngineExitEvent,
-  type EngineLaunch,
   EngineLifecycleManager,
   type EngineLifecycleManagerOptions,
 } from './lifecycle/engine-lifecycle-manager.js';
@@ -89,7 +88,6 @@ export {
 export { followLog, readLogTail } from './lifecycle/engine-log.js';
 export { ENGINE_MARKER_VARIABLES } from './lifecycle/engine-markers.js';
 export { classifyExit, type ExitClassification } from './lifecycle/exit-classification.js';
-export type { LaunchIdentity, RunningLaunch } from './lifecycle/local-engine-processes.js';
 // Manager
 export { ControlPlaneManager, type EngineStartOptions } from './manager/control-plane-manager.js';
 export type { ControlPlaneManagerOptions } from './manager/control-plane-options.js';

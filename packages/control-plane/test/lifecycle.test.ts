@@ -18,13 +18,18 @@ const lifecycle = new EngineLifecycleManager({
 async function spawnFake(engineId: string, flags: string[] = [], kind: 'llm' | 'embedding' = 'llm') {
   const port = await ports.allocate(kind, { owner: engineId });
   const logPath = join(stateDir, `${engineId}.log`);
-  const child = lifecycle.spawn({
+  const child = await lifecycle.launch({
     engineId,
+    backend: 'fake',
+    modelId: 'fake/model',
     argv: [process.execPath, fakeEnginePath, '--port', String(port), ...flags],
     env: { PATH: process.env.PATH ?? '' },
+    ownEnv: {},
     host: '127.0.0.1',
     port,
     kind,
+    gpuIds: [],
+    device: 'cpu',
     healthPaths: kind === 'llm' ? ['/health', '/v1/models'] : ['/health'],
     logPath,
     nonce: `nonce-${engineId}`,
@@ -45,7 +50,11 @@ describe('EngineLifecycleManager with real processes', () => {
     lifecycle.on('engine-exit', (event) => exits.push(event));
     process.kill(child.pid as number, 'SIGKILL');
     await waitFor(() => exits.length === 1);
-    expect(exits[0]).toMatchObject({ engineId: 'kill-me', exit: { signal: 'SIGKILL' } });
+    expect(exits[0]).toMatchObject({
+      engineId: 'kill-me',
+      generation: child.generation,
+      exit: { signal: 'SIGKILL', class: 'killed', retry: true },
+    });
     expect(await lifecycle.healthCheck('kill-me')).toBe(false);
     expect(lifecycle.isAlive('kill-me')).toBe(false);
   });
@@ -80,7 +89,7 @@ describe('EngineLifecycleManager with real processes', () => {
     const grandchild = Number(/CHILD_PID=(\d+)/.exec(readFileSync(logPath, 'utf8'))?.[1]);
     expect(isPidAlive(grandchild)).toBe(true);
     const exit = await lifecycle.stop('tree');
-    expect(exit?.signal).toBe('SIGKILL');
+    expect(exit).toMatchObject({ signal: 'SIGKILL', class: 'stopped' });
     expect(isPidAlive(child.pid as number)).toBe(false);
     await waitFor(() => !isPidAlive(grandchild), 5_000);
   });
@@ -101,17 +110,13 @@ describe('EngineLifecycleManager with real processes', () => {
     expect(environ).toContain('SAGE_ENGINE_ID=marked');
     expect(environ).toContain('SAGE_ENGINE_NONCE=nonce-marked');
     expect(environ).toContain(`SAGE_ENGINE_HOME=${stateDir}`);
-    const found = lifecycle.listRunning().find((launch) => launch.engineId === 'marked');
-    expect(found).toMatchObject({ nonce: 'nonce-marked', pid: child.pid, leaderAlive: true });
-    expect(found?.processStart).toBe(lifecycle.processStart('marked'));
+    const running = await lifecycle.list();
+    const found = running.find((launch) => launch.engineId === 'marked');
+    expect(found).toMatchObject({ nonce: 'nonce-marked', pid: child.pid, complete: true });
+    expect(found?.handle.processStart).toBe(child.handle.processStart);
     expect(
-      lifecycle.identify({
-        engineId: 'marked',
-        nonce: 'nonce-marked',
-        pid: child.pid as number,
-        processStart: null,
-      }),
-    ).toMatchObject({ verdict: 'same', pid: child.pid });
+      lifecycle.identify({ engineId: 'marked', nonce: 'nonce-marked', handle: { pid: child.pid } }, running),
+    ).toMatchObject({ verdict: 'same', running: { pid: child.pid } });
   });
 
   it('stop also kills a child that left the process group (setsid), found by its marker', async () => {
@@ -127,7 +132,7 @@ describe('EngineLifecycleManager with real processes', () => {
     const { child } = await spawnFake('frozen');
     await waitFor(() => lifecycle.healthCheck('frozen'));
     process.kill(child.pid as number, 'SIGSTOP');
-    await waitFor(() => lifecycle.usage('frozen')?.frozen === true);
+    await waitFor(() => lifecycle.sample(['frozen']).get('frozen')?.frozen === true);
     const started = Date.now();
     const exit = await lifecycle.stop('frozen', { timeoutMs: 30_000 });
     expect(exit?.signal).toBe('SIGKILL');
@@ -138,7 +143,7 @@ describe('EngineLifecycleManager with real processes', () => {
   it('reports the memory of the process tree', async () => {
     await spawnFake('memory', ['--spawn-child']);
     await waitFor(() => lifecycle.healthCheck('memory'));
-    const usage = lifecycle.usage('memory');
+    const usage = lifecycle.sample(['memory'], ['memory']).get('memory');
     // Two Node processes: well over 20 MB resident together.
     expect(usage?.rssBytes).toBeGreaterThan(20 * 1024 * 1024);
     expect(usage?.frozen).toBe(false);

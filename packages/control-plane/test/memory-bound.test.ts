@@ -57,7 +57,7 @@ describe('memory bounds while an engine loads', () => {
     expect(failed.restartCount).toBe(0);
     expect(failed.pid).toBeNull();
     expect(isPidAlive(engine.pid as number)).toBe(false);
-    expect(manager.lifecycle.listRunning()).toEqual([]);
+    expect(await manager.lifecycle.list()).toEqual([]);
   });
 
   it('an engine on the CPU is bound by its own required_memory_gb', async () => {

@@ -1,66 +1,30 @@
 import { EventEmitter } from 'node:events';
-import type { EngineKind } from '@sage/protocol';
 import type { Logger } from 'pino';
 import { pino } from 'pino';
 import { Agent, request } from 'undici';
 import { CONTROL_PLANE_DEFAULTS } from '../defaults.js';
-import { readLogTail } from './engine-log.js';
-import { type LaunchIdentity, LocalEngineProcesses, type RunningLaunch } from './local-engine-processes.js';
-import { isFrozenState, isRunningState, type ProcessTable } from './proc-table.js';
-import {
-  type EngineProcess,
-  killProcessGroup,
-  type ProcessExit,
-  spawnProcessGroup,
-  watchAdoptedProcess,
-} from './process-tree.js';
+import type {
+  EngineAddress,
+  EngineExecutor,
+  EngineExit,
+  EngineSample,
+  ExecutorEvent,
+  ExecutorLaunchSpec,
+  ExecutorTarget,
+  LaunchCheck,
+  LaunchedEngine,
+  RecordedLaunch,
+  RunningEngine,
+} from '../executors/engine-executor.js';
+import { LocalProcessExecutor } from '../executors/local/local-process-executor.js';
+import type { ProcessTable } from './proc-table.js';
+import type { spawnProcessGroup } from './process-tree.js';
 
-/** Everything needed to run and probe one engine process. No port logic: the port is given. */
-export interface EngineLaunch {
-  engineId: string;
-  argv: readonly string[];
-  /** The complete environment of the process. */
-  env: Record<string, string>;
-  host: string;
-  port: number;
-  kind: EngineKind;
-  /** Health paths, tried in order; the first 2xx wins. */
-  healthPaths: readonly string[];
-  logPath: string;
-  /** Unique to this launch: with the engine id and the state directory, the marker in its environment. */
-  nonce: string;
-  /** The encoded record the marker carries, so a lost registry can be rebuilt. */
-  spec?: string | undefined;
-}
-
-/** Where an engine lives, without its command (what adoption knows). */
-export type EngineTarget = Omit<EngineLaunch, 'argv' | 'env' | 'spec'>;
-
-/** How much an engine's processes use, and whether they are frozen. */
-export interface EngineProcessUsage {
-  /** Resident memory of the engine's process group and descendants. */
-  rssBytes: number;
-  /** A process of the engine is stopped (SIGSTOP): it answers nothing until continued. */
-  frozen: boolean;
-}
-
+/** An exit nobody asked for, of the engine's current launch (`generation`), classified by its executor. */
 export interface EngineExitEvent {
   engineId: string;
-  pid: number | null;
-  exit: ProcessExit;
-}
-
-interface TrackedEngine {
-  target: EngineTarget;
-  process: EngineProcess | null;
-  /** `<boot id>:<start ticks>` of the process (its identity, with the pid). */
-  processStart: string | null;
-  /** The OOM killer's count when the process started, to tell its SIGKILL from others'. */
-  oomKillsAtStart: number | null;
-  /** Increments on every spawn/adopt, so an old process's exit is not reported for a new one. */
-  generation: number;
-  stopping: boolean;
-  lastExit: ProcessExit | null;
+  generation: string;
+  exit: EngineExit;
 }
 
 export interface EngineLifecycleManagerOptions {
@@ -68,234 +32,109 @@ export interface EngineLifecycleManagerOptions {
   stopTimeoutMs?: number;
   /** Default timeout of {@link EngineLifecycleManager.healthCheck}. */
   healthCheckTimeoutMs?: number;
-  /** Replaceable for tests: how a process is spawned. */
-  spawnProcess?: typeof spawnProcessGroup;
-  /**
-   * The control plane's state directory: engines are marked with it, so this lifecycle (or the
-   * next one over the same directory) can find them whatever their command line or the registry says.
-   */
+  /** Where engines run (default: a {@link LocalProcessExecutor} over `home`). */
+  executor?: EngineExecutor;
+  /** The control plane's state directory, for the default local executor's markers. */
   home?: string;
-  /** The host's processes (default `/proc`). */
+  /** The host's processes (default `/proc`), for the default local executor. */
   processTable?: ProcessTable;
+  /** Replaceable for tests: how the default local executor spawns a process. */
+  spawnProcess?: typeof spawnProcessGroup;
 }
 
 /**
- * Owns engine processes: spawns them (detached, own process group, output to a per-engine log
- * file), stops them (SIGTERM to the group, SIGKILL after `stopTimeoutMs`), reports real exit
- * codes through `engine-exit` events, tails logs and checks health over HTTP. It has no port,
- * GPU or restart logic: it is told where an engine lives.
+ * Runs engines through an {@link EngineExecutor} and checks their health over HTTP at the
+ * address the executor reports, so the same checks work for a local process and a pod. It has
+ * no port, GPU or restart logic, and reads no pid: it is told where an engine lives.
  *
  * @example
- * const lifecycle = new EngineLifecycleManager({ stopTimeoutMs: 5000 });
- * lifecycle.spawn({ engineId: 'e1', argv: ['node', 'engine.js'], env: process.env as Record<string, string>,
- *   host: '127.0.0.1', port: 8001, kind: 'llm', healthPaths: ['/health'], logPath: '/tmp/e1.log' });
+ * const lifecycle = new EngineLifecycleManager({ stopTimeoutMs: 5000, home: '/tmp/sage' });
+ * await lifecycle.launch({ engineId: 'e1', backend: 'sage', modelId: 'm', kind: 'llm',
+ *   argv: ['node', 'engine.js'], env: {}, ownEnv: {}, host: '127.0.0.1', port: 8001, gpuIds: [],
+ *   device: 'cpu', healthPaths: ['/health'], logPath: '/tmp/e1.log', nonce: 'n1' });
  * await lifecycle.healthCheck('e1', { timeoutMs: 1000 });
  */
 export class EngineLifecycleManager extends EventEmitter<{ 'engine-exit': [EngineExitEvent] }> {
-  private readonly engines = new Map<string, TrackedEngine>();
-  private readonly logger: Logger;
-  private readonly stopTimeoutMs: number;
+  /** Health paths of every engine launched or adopted, by id. */
+  private readonly healthPaths = new Map<string, readonly string[]>();
   private readonly healthCheckTimeoutMs: number;
-  private readonly spawnProcess: typeof spawnProcessGroup;
   private readonly http = new Agent({ keepAliveTimeout: 30_000, connections: 4 });
-  /** Which processes are our engines (markers, start times): the identity half of the local executor. */
-  readonly processes: LocalEngineProcesses;
+  private readonly unsubscribe: () => void;
+  /** Where engines run. */
+  readonly executor: EngineExecutor;
 
   constructor(options: EngineLifecycleManagerOptions = {}) {
     super();
-    this.logger = options.logger ?? pino({ level: 'silent' });
-    this.stopTimeoutMs = options.stopTimeoutMs ?? CONTROL_PLANE_DEFAULTS.stopTimeoutMs;
+    const logger = options.logger ?? pino({ level: 'silent' });
     this.healthCheckTimeoutMs = options.healthCheckTimeoutMs ?? CONTROL_PLANE_DEFAULTS.healthCheckTimeoutMs;
-    this.spawnProcess = options.spawnProcess ?? spawnProcessGroup;
-    this.processes = new LocalEngineProcesses({ home: options.home, table: options.processTable });
+    this.executor =
+      options.executor ??
+      new LocalProcessExecutor({
+        logger,
+        home: options.home,
+        stopTimeoutMs: options.stopTimeoutMs,
+        processTable: options.processTable,
+        spawnProcess: options.spawnProcess,
+      });
+    this.unsubscribe = this.executor.subscribe((event) => this.onExecutorEvent(event));
   }
 
-  /** Spawn an engine process, marked as ours. A previous process of the same engine must be stopped first. */
-  spawn(launch: EngineLaunch): EngineProcess {
-    const { argv, env, spec, ...target } = launch;
-    const marked = { ...env, ...this.processes.markers(launch.engineId, launch.nonce, spec) };
-    const child = this.spawnProcess(argv, { env: marked, logPath: launch.logPath });
-    const processStart = child.pid === null ? null : this.processes.processStart(child.pid);
-    this.track(launch.engineId, target, child, processStart);
-    this.logger.info({ engineId: launch.engineId, pid: child.pid, argv }, 'engine-process-spawned');
-    return child;
-  }
-
-  /** Take over a live process spawned by an earlier gateway (checked with {@link identify}). */
-  adopt(target: EngineTarget, pid: number): EngineProcess {
-    const child = watchAdoptedProcess(pid);
-    this.track(target.engineId, target, child, this.processes.processStart(pid));
-    this.logger.info({ engineId: target.engineId, pid }, 'engine-process-adopted');
-    return child;
-  }
-
-  /** Every live engine launch marked with this lifecycle's state directory ("what it runs"). */
-  listRunning(): RunningLaunch[] {
-    return this.processes.list();
-  }
-
-  /** Whether a recorded launch still runs, and as which pid (see {@link LocalEngineProcesses.check}). */
-  identify(identity: LaunchIdentity, running?: readonly RunningLaunch[]) {
-    return this.processes.check(identity, running);
-  }
-
-  /** `<boot id>:<start ticks>` of the engine's process, recorded with its pid. */
-  processStart(engineId: string): string | null {
-    return this.engines.get(engineId)?.processStart ?? null;
-  }
-
-  /** Memory of the engine's processes and whether they are frozen; null when none runs. */
-  usage(engineId: string): EngineProcessUsage | null {
-    const pid = this.pid(engineId);
-    if (!pid) return null;
-    const rssBytes = this.memoryOf([engineId]).get(engineId);
-    if (rssBytes === undefined) return null;
-    return { rssBytes, frozen: this.isFrozen(engineId) };
-  }
-
-  /**
-   * Whether the engine's process is stopped (state `T`: SIGSTOP, SIGTSTP, a tracer): it answers
-   * nothing until continued. Reads that one process's state only, so it is cheap to ask often.
-   */
-  isFrozen(engineId: string): boolean {
-    const pid = this.pid(engineId);
-    return pid !== null && isFrozenState(this.processes.table.stat(pid));
-  }
-
-  /**
-   * Resident memory of each engine's whole process tree (its group, and descendants that left
-   * the group), from one pass over the process table. Engines with no live process are absent.
-   */
-  memoryOf(engineIds: readonly string[]): Map<string, number> {
-    const result = new Map<string, number>();
-    const pids = new Map<string, number>();
-    for (const engineId of engineIds) {
-      const pid = this.pid(engineId);
-      if (pid) pids.set(engineId, pid);
-    }
-    if (pids.size === 0) return result;
-    const stats = this.processes.table.list().filter(isRunningState);
-    const children = new Map<number, number[]>();
-    for (const stat of stats) {
-      const siblings = children.get(stat.ppid);
-      if (siblings) siblings.push(stat.pid);
-      else children.set(stat.ppid, [stat.pid]);
-    }
-    const byPid = new Map(stats.map((stat) => [stat.pid, stat]));
-    for (const [engineId, pid] of pids) {
-      const members = new Set<number>();
-      for (const stat of stats) if (stat.pgid === pid || stat.pid === pid) members.add(stat.pid);
-      // Descendants that left the group (setsid) still belong to the engine.
-      const pending = [...members];
-      for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-        for (const child of children.get(next) ?? []) {
-          if (members.has(child)) continue;
-          members.add(child);
-          pending.push(child);
-        }
-      }
-      if (members.size === 0) continue;
-      let rssBytes = 0;
-      for (const member of members) rssBytes += byPid.get(member)?.rssBytes ?? 0;
-      result.set(engineId, rssBytes);
-    }
-    return result;
-  }
-
-  /** Stop a launch no record claims (found by its markers): its group, then anything else it left. */
-  async stopOrphan(launch: RunningLaunch, options: { timeoutMs?: number } = {}): Promise<void> {
-    this.logger.warn(
-      { engineId: launch.engineId, pid: launch.pid, pids: launch.pids },
-      'engine-orphan-stopped',
-    );
-    await killProcessGroup(launch.pgid, options.timeoutMs ?? this.stopTimeoutMs);
-    await this.sweep(launch.nonce);
-  }
-
-  /** SIGKILL what is left of a launch outside its process group (a wrapper's setsid children). */
-  private async sweep(nonce: string): Promise<void> {
-    for (const pid of this.processes.processesOf(nonce)) {
-      this.logger.warn({ pid }, 'engine process outside its group: killed');
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // gone meanwhile
-      }
+  private onExecutorEvent(event: ExecutorEvent): void {
+    if (event.type === 'engine-exit') {
+      this.emit('engine-exit', { engineId: event.engineId, generation: event.generation, exit: event.exit });
     }
   }
 
-  private track(
-    engineId: string,
-    target: EngineTarget,
-    child: EngineProcess,
-    processStart: string | null,
-  ): void {
-    const tracked = this.engines.get(engineId);
-    const generation = (tracked?.generation ?? 0) + 1;
-    this.engines.set(engineId, {
-      target,
-      process: child,
-      processStart,
-      oomKillsAtStart: this.processes.table.oomKillCount(),
-      generation,
-      stopping: false,
-      lastExit: null,
-    });
-    void child.exited.then((exit) => {
-      const current = this.engines.get(engineId);
-      if (!current || current.generation !== generation) return;
-      const oomKills = this.processes.table.oomKillCount();
-      const oomKilled =
-        exit.signal === 'SIGKILL' &&
-        current.oomKillsAtStart !== null &&
-        oomKills !== null &&
-        oomKills > current.oomKillsAtStart;
-      const ended = oomKilled ? { ...exit, oomKilled } : exit;
-      current.lastExit = ended;
-      current.process = null;
-      if (current.stopping) return;
-      this.logger.warn({ engineId, pid: child.pid, ...ended }, 'engine-process-exit');
-      this.emit('engine-exit', { engineId, pid: child.pid, exit: ended });
-    });
+  /** Run a placed engine. A previous launch of the same engine must be stopped first. */
+  async launch(spec: ExecutorLaunchSpec): Promise<LaunchedEngine> {
+    this.healthPaths.set(spec.engineId, [...spec.healthPaths]);
+    return this.executor.launch(spec);
   }
 
-  /** Stop an engine's whole process group. Resolves with how it ended (null when nothing ran). */
-  async stop(engineId: string, options: { timeoutMs?: number } = {}): Promise<ProcessExit | null> {
-    const tracked = this.engines.get(engineId);
-    const child = tracked?.process;
-    if (!tracked || !child || child.pid === null) return tracked?.lastExit ?? null;
-    tracked.stopping = true;
-    await killProcessGroup(child.pid, options.timeoutMs ?? this.stopTimeoutMs);
-    await this.sweep(tracked.target.nonce);
-    let timer: NodeJS.Timeout | undefined;
-    const exit = await Promise.race([
-      child.exited,
-      new Promise<ProcessExit>((resolve) => {
-        timer = setTimeout(() => resolve({ exitCode: null, signal: 'SIGKILL' }), 2_000);
-      }),
-    ]).finally(() => clearTimeout(timer));
-    tracked.lastExit = exit;
-    tracked.process = null;
-    this.logger.info({ engineId, pid: child.pid, ...exit }, 'engine-process-stopped');
-    return exit;
+  /** Take over a launch an earlier gateway left running (found by {@link list} and {@link identify}). */
+  async adopt(running: RunningEngine, target: ExecutorTarget): Promise<LaunchedEngine> {
+    this.healthPaths.set(target.engineId, [...target.healthPaths]);
+    return this.executor.adopt(running, target);
+  }
+
+  /** Every launch the executor runs for this control plane ("what it runs"). */
+  list(): Promise<RunningEngine[]> {
+    return this.executor.list();
+  }
+
+  /** Whether a recorded launch still runs. */
+  identify(recorded: RecordedLaunch, running: readonly RunningEngine[]): LaunchCheck {
+    return this.executor.identify(recorded, running);
+  }
+
+  /** Stop a launch no record wants. */
+  stopOrphan(running: RunningEngine, options: { timeoutMs?: number } = {}): Promise<void> {
+    return this.executor.stopOrphan(running, options);
+  }
+
+  /** One sample per engine (frozen? resident memory for `memory`); empty where the executor cannot sample. */
+  sample(engineIds: readonly string[], memory: readonly string[] = []): ReadonlyMap<string, EngineSample> {
+    return this.executor.sample?.(engineIds, memory) ?? new Map();
+  }
+
+  /** Stop an engine and everything it started. Resolves with how it ended (null when nothing ran). */
+  stop(engineId: string, options: { timeoutMs?: number } = {}): Promise<EngineExit | null> {
+    return this.executor.stop(engineId, options);
   }
 
   /** Stop (if needed) and forget an engine. */
   async remove(engineId: string): Promise<void> {
     await this.stop(engineId);
-    this.engines.delete(engineId);
+    this.healthPaths.delete(engineId);
   }
 
   isAlive(engineId: string): boolean {
-    return this.engines.get(engineId)?.process?.isAlive() ?? false;
+    return this.executor.isAlive(engineId);
   }
 
-  pid(engineId: string): number | null {
-    return this.engines.get(engineId)?.process?.pid ?? null;
-  }
-
-  lastExit(engineId: string): ProcessExit | null {
-    return this.engines.get(engineId)?.lastExit ?? null;
+  /** Where the engine answers HTTP now; null when nothing runs. */
+  address(engineId: string): EngineAddress | null {
+    return this.executor.address(engineId);
   }
 
   /**
@@ -304,12 +143,12 @@ export class EngineLifecycleManager extends EventEmitter<{ 'engine-exit': [Engin
    * engines → false.
    */
   async healthCheck(engineId: string, options: { timeoutMs?: number } = {}): Promise<boolean> {
-    const tracked = this.engines.get(engineId);
-    if (!tracked?.process?.isAlive()) return false;
+    const paths = this.healthPaths.get(engineId);
+    const address = this.executor.address(engineId);
+    if (!paths || !address || !this.executor.isAlive(engineId)) return false;
     const timeoutMs = options.timeoutMs ?? this.healthCheckTimeoutMs;
-    const { host, port, healthPaths } = tracked.target;
-    for (const path of healthPaths) {
-      const outcome = await this.probe(`http://${formatHost(host)}:${port}${path}`, timeoutMs);
+    for (const path of paths) {
+      const outcome = await this.probe(`${address.baseUrl}${path}`, timeoutMs);
       // Only a missing route falls through to the next path: a 503 from /health means "loading",
       // and must not be overruled by /v1/models answering 200.
       if (outcome !== 'missing') return outcome === 'ok';
@@ -317,9 +156,9 @@ export class EngineLifecycleManager extends EventEmitter<{ 'engine-exit': [Engin
     return false;
   }
 
-  /** Health of every tracked engine, checked concurrently. */
+  /** Health of every engine launched or adopted, checked concurrently. */
   async healthCheckAll(options: { timeoutMs?: number } = {}): Promise<Record<string, boolean>> {
-    const ids = [...this.engines.keys()];
+    const ids = [...this.healthPaths.keys()];
     const results = await Promise.all(ids.map((id) => this.healthCheck(id, options)));
     return Object.fromEntries(ids.map((id, index) => [id, results[index] ?? false]));
   }
@@ -342,54 +181,33 @@ export class EngineLifecycleManager extends EventEmitter<{ 'engine-exit': [Engin
   }
 
   /** The last lines of an engine's own log. */
-  async logTail(engineId: string, lines: number = CONTROL_PLANE_DEFAULTS.logTailLines): Promise<string[]> {
-    const tracked = this.engines.get(engineId);
-    return tracked ? readLogTail(tracked.target.logPath, lines) : [];
+  logTail(engineId: string, lines: number = CONTROL_PLANE_DEFAULTS.logTailLines): Promise<string[]> {
+    return this.executor.logTail(engineId, lines);
   }
 
-  /** Send a signal to every engine's process group at once, synchronously (process exit paths). */
-  signalAllSync(signal: NodeJS.Signals = 'SIGTERM'): void {
-    for (const tracked of this.engines.values()) {
-      const pid = tracked.process?.pid;
-      if (!pid || !tracked.process?.isAlive()) continue;
-      try {
-        process.kill(-pid, signal);
-      } catch {
-        // already gone
-      }
-    }
+  /** New log lines of an engine as they come, until `signal` aborts. */
+  followLogs(engineId: string, onLines: (lines: string[]) => void, signal: AbortSignal): Promise<void> {
+    return this.executor.followLogs(engineId, onLines, signal);
   }
 
-  /**
-   * SIGKILL every engine now, synchronously: the process groups this lifecycle tracks, and every
-   * other process carrying its state directory's marker (a wrapper's `setsid` children, a launch
-   * still being recorded). For a process that exits before it could stop them gracefully.
-   */
+  /** Ask every engine to stop now, synchronously (a process exit path): no-op for remote executors. */
+  signalAllSync(): void {
+    this.executor.killAllSync?.('SIGTERM');
+  }
+
+  /** SIGKILL every engine now, synchronously, for a process that exits before it could stop them gracefully. */
   killAllSync(): void {
-    this.signalAllSync('SIGKILL');
-    const kill = (pid: number) => {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    };
-    for (const launch of this.listRunning()) {
-      kill(-launch.pgid);
-      for (const pid of launch.pids) kill(pid);
-    }
+    this.executor.killAllSync?.('SIGKILL');
   }
 
-  /** Stop every engine (used at shutdown when engines should not outlive the control plane). */
+  /** Stop every engine launched or adopted (at shutdown when engines should not outlive the control plane). */
   async stopAll(): Promise<void> {
-    await Promise.all([...this.engines.keys()].map((id) => this.stop(id)));
+    await Promise.all([...this.healthPaths.keys()].map((id) => this.stop(id)));
   }
 
   async close(): Promise<void> {
+    this.unsubscribe();
+    await this.executor.close();
     await this.http.close();
   }
-}
-
-function formatHost(host: string): string {
-  return host.includes(':') ? `[${host}]` : host;
 }

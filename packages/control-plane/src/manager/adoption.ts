@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
+import type { LaunchCheck, RecordedLaunch, RunningEngine } from '../executors/engine-executor.js';
 import type { GPUResourceManager } from '../gpu/gpu-resource-manager.js';
 import type { EngineLifecycleManager } from '../lifecycle/engine-lifecycle-manager.js';
-import type { IdentityCheck, RunningLaunch } from '../lifecycle/local-engine-processes.js';
-import { killProcessGroup } from '../lifecycle/process-tree.js';
 import type { PortAllocator } from '../ports/port-allocator.js';
 import type { EngineRecord } from '../state/engine-record.js';
 import type { EngineRegistry } from '../state/engine-registry.js';
@@ -24,21 +23,15 @@ export interface AdoptionContext {
   stopTimeoutMs: number;
 }
 
-function identityOf(record: EngineRecord) {
-  return {
-    engineId: record.engineId,
-    nonce: record.launchNonce,
-    pid: record.pid ?? 0,
-    processStart: record.processStart,
-    command: record.command,
-  };
+function recordedLaunchOf(record: EngineRecord): RecordedLaunch {
+  return { engineId: record.engineId, nonce: record.launchNonce, handle: record.executorHandle };
 }
 
 /**
  * Rebuild the registry from the state a previous gateway left, and from the engines that
- * actually run. An engine is recognised by its identity — the marker in its environment, its
- * pid's start time — never by its command line, so engines behind a shim, a console script or
- * an `exec` wrapper are adopted, not duplicated:
+ * actually run, as the executor lists and identifies them (local: the marker in a process's
+ * environment and its pid's start time, never its command line, so engines behind a shim, a
+ * console script or an `exec` wrapper are adopted, not duplicated):
  * - a wanted engine that still runs is adopted under its old id and port;
  * - a wanted engine whose process died is started again (its leftover workers stopped first);
  * - a stopped (or stopping) engine is forgotten, and whatever of it still runs is stopped; so is a
@@ -51,15 +44,15 @@ function identityOf(record: EngineRecord) {
  */
 export async function adoptPersistedEngines(context: AdoptionContext): Promise<void> {
   const { registry, lifecycle, logger } = context;
-  const running = lifecycle.listRunning();
+  const running = await lifecycle.list();
   const claimed = new Set<string>();
   for (const persisted of context.persisted) {
     const record: EngineRecord = { ...persisted };
     if (registry.find(record.engineId)) continue;
-    const check: IdentityCheck =
-      record.pid === null && record.launchNonce === null
+    const check: LaunchCheck =
+      record.executorHandle === null && record.launchNonce === null
         ? { verdict: 'gone' }
-        : lifecycle.identify(identityOf(record), running);
+        : lifecycle.identify(recordedLaunchOf(record), running);
     if (record.launchNonce !== null && check.verdict !== 'gone') claimed.add(record.launchNonce);
     if (
       record.status === 'STOPPED' ||
@@ -67,10 +60,10 @@ export async function adoptPersistedEngines(context: AdoptionContext): Promise<v
       record.status === 'FAILED' ||
       record.status === 'SLEEPING'
     ) {
-      if (check.verdict === 'same') await killProcessGroup(check.pid, context.stopTimeoutMs);
-      if (check.verdict === 'workers-only') await killProcessGroup(check.pgid, context.stopTimeoutMs);
+      if (check.verdict !== 'gone')
+        await lifecycle.stopOrphan(check.running, { timeoutMs: context.stopTimeoutMs });
       if (record.status === 'FAILED') {
-        registry.add({ ...record, pid: null, resourcesHeld: false });
+        registry.add({ ...record, ...noLaunch, resourcesHeld: false });
       } else {
         logger.info(
           { engineId: record.engineId, status: record.status },
@@ -80,17 +73,17 @@ export async function adoptPersistedEngines(context: AdoptionContext): Promise<v
       continue;
     }
     if (check.verdict === 'same') {
-      await adopt(context, { ...record, pid: check.pid, processStart: check.processStart });
+      await adopt(context, record, check.running);
       continue;
     }
-    if (check.verdict === 'workers-only') {
+    if (check.verdict === 'remnants') {
       logger.warn(
-        { engineId: record.engineId, pgid: check.pgid },
-        'engine leader is gone but its workers live: stopping them',
+        { engineId: record.engineId, generation: check.running.generation },
+        'engine launch is gone but parts of it live (workers): stopping them',
       );
-      await killProcessGroup(check.pgid, context.stopTimeoutMs);
+      await lifecycle.stopOrphan(check.running, { timeoutMs: context.stopTimeoutMs });
     }
-    registry.add({ ...record, status: 'RESTARTING', pid: null, resourcesHeld: false });
+    registry.add({ ...record, ...noLaunch, status: 'RESTARTING', resourcesHeld: false });
     try {
       await context.relaunch(registry.get(record.engineId));
     } catch (error) {
@@ -111,28 +104,31 @@ export async function adoptPersistedEngines(context: AdoptionContext): Promise<v
 }
 
 /** A live launch no record claims: rebuild its record from its marker, or stop it. */
-async function claimOrStop(context: AdoptionContext, launch: RunningLaunch): Promise<void> {
+async function claimOrStop(context: AdoptionContext, launch: RunningEngine): Promise<void> {
   const { registry, lifecycle, logger } = context;
   const rebuilt =
-    launch.leaderAlive && !registry.find(launch.engineId) ? recordFromLaunch(launch, context.now()) : null;
+    launch.complete && !registry.find(launch.engineId) ? recordFromLaunch(launch, context.now()) : null;
   if (rebuilt === null) {
     // Another launch of a known engine, a launch whose spawned process is gone, or an unreadable marker.
     await lifecycle.stopOrphan(launch, { timeoutMs: context.stopTimeoutMs });
     return;
   }
   logger.warn(
-    { engineId: launch.engineId, pid: launch.pid, port: rebuilt.port },
+    { engineId: launch.engineId, generation: launch.generation, port: rebuilt.port },
     'engine-rebuilt-from-marker: the registry had no record of this running engine',
   );
-  await adopt(context, {
-    ...rebuilt,
-    lastError: 'rebuilt from the marker in its environment: the registry had no record of it',
-  });
+  await adopt(
+    context,
+    { ...rebuilt, lastError: 'rebuilt from the marker in its environment: the registry had no record of it' },
+    launch,
+  );
 }
 
-async function adopt(context: AdoptionContext, record: EngineRecord): Promise<void> {
+/** A record's fields of a launch that no longer runs. */
+const noLaunch = { pid: null, generation: null, address: null } as const;
+
+async function adopt(context: AdoptionContext, record: EngineRecord, running: RunningEngine): Promise<void> {
   const { registry, lifecycle, ports, gpu, logger } = context;
-  const pid = record.pid as number;
   if (!(await ports.reserve(record.port, record.engineId))) {
     logger.warn(
       { engineId: record.engineId, port: record.port },
@@ -141,20 +137,30 @@ async function adopt(context: AdoptionContext, record: EngineRecord): Promise<vo
   }
   if (record.gpuIds.length > 0)
     gpu.restoreReservation(record.engineId, record.gpuIds, record.reservedMemoryGbPerGpu);
-  gpu.attachProcess(record.engineId, pid);
-  lifecycle.adopt(
-    {
-      engineId: record.engineId,
-      host: record.host,
-      port: record.port,
-      kind: record.request.engineKind,
-      healthPaths: context.healthPaths(record),
-      logPath: record.logPath,
-      nonce: record.launchNonce ?? '',
-    },
-    pid,
+  const launched = await lifecycle.adopt(running, {
+    engineId: record.engineId,
+    backend: record.backend,
+    modelId: record.request.modelId,
+    kind: record.request.engineKind,
+    host: record.host,
+    port: record.port,
+    healthPaths: context.healthPaths(record),
+    logPath: record.logPath,
+  });
+  if (launched.pid !== null) gpu.attachProcess(record.engineId, launched.pid);
+  registry.add({
+    ...record,
+    status: 'STARTING',
+    resourcesHeld: true,
+    pid: launched.pid,
+    generation: launched.generation,
+    executorHandle: launched.handle,
+    address: launched.address,
+    launchNonce: running.nonce === '' ? record.launchNonce : running.nonce,
+  });
+  logger.info(
+    { engineId: record.engineId, generation: launched.generation, port: record.port },
+    'engine-adopted',
   );
-  registry.add({ ...record, status: 'STARTING', resourcesHeld: true });
-  logger.info({ engineId: record.engineId, pid, port: record.port }, 'engine-adopted');
   context.watchStartup(record.engineId);
 }

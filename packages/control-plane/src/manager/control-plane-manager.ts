@@ -29,7 +29,6 @@ import {
 } from '../errors.js';
 import { GPUResourceManager } from '../gpu/gpu-resource-manager.js';
 import { type EngineExitEvent, EngineLifecycleManager } from '../lifecycle/engine-lifecycle-manager.js';
-import { classifyExit } from '../lifecycle/exit-classification.js';
 import { registerExitCleanup } from '../lifecycle/exit-cleanup.js';
 import type { CatalogModel } from '../models/catalog-model.js';
 import { ModelCatalog } from '../models/model-catalog.js';
@@ -273,10 +272,22 @@ export class ControlPlaneManager extends EventEmitter<{
         maxConcurrentRequests: record.request.maxConcurrentRequests,
         gpuCount: record.gpuIds.length,
         ...(typeof price === 'number' ? { pricePerGpuHour: price } : {}),
+        address: record.address,
+        generation: record.generation,
+        backend: record.backend,
       };
     });
     this.schedulableCache = { version: this.registry.version, engines };
     return engines;
+  }
+
+  /**
+   * The engine's current launch generation, or null while nothing serves it (exited, RESTARTING,
+   * stopped, unknown): a request that failed on one generation may try the next.
+   */
+  engineGeneration(engineId: string): string | null {
+    const record = this.registry.find(engineId);
+    return record === undefined || record.status === 'RESTARTING' ? null : record.generation;
   }
 
   /** Prepare the state directory, adopt engines an earlier gateway left running, start the health loop. */
@@ -304,7 +315,7 @@ export class ControlPlaneManager extends EventEmitter<{
     this.supervisor.start();
     this.catalog.start();
     if (this.options.stopEnginesOnExit) {
-      this.unregisterExitCleanup = registerExitCleanup(() => this.lifecycle.signalAllSync('SIGTERM'));
+      this.unregisterExitCleanup = registerExitCleanup(() => this.lifecycle.signalAllSync());
     }
   }
 
@@ -366,6 +377,9 @@ export class ControlPlaneManager extends EventEmitter<{
       resourcesHeld: false,
       launchNonce: null,
       processStart: null,
+      generation: null,
+      executorHandle: null,
+      address: null,
     };
     if (download) {
       this.registry.add(record);
@@ -421,7 +435,7 @@ export class ControlPlaneManager extends EventEmitter<{
     const exit = await this.lifecycle.stop(engineId);
     await this.releaseResources(record);
     this.registry.update(engineId, {
-      pid: null,
+      ...NO_LAUNCH,
       spawnedAt: null,
       ...(exit ? { lastExitCode: exit.exitCode, lastExitSignal: exit.signal, lastExitClass: 'stopped' } : {}),
     });
@@ -527,6 +541,16 @@ export class ControlPlaneManager extends EventEmitter<{
     return this.lifecycle.logTail(engineId, lines);
   }
 
+  /** New lines of an engine's own log as they come, until `signal` aborts. */
+  async followEngineLogs(
+    engineId: string,
+    onLines: (lines: string[]) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
+    this.registry.get(engineId);
+    await this.lifecycle.followLogs(engineId, onLines, signal);
+  }
+
   /**
    * Stop the health loop and, unless `stopEngines` is false, every engine. With
    * `stopEngines: false` engines keep running and the next manager over the same state
@@ -556,7 +580,11 @@ export class ControlPlaneManager extends EventEmitter<{
     if (options.stopEngines ?? true) {
       // Whatever still carries our marker (a wrapper's daemonised child, a launch no record
       // claims) is ours to stop too: "engines stopped" is then the truth.
-      for (const launch of this.lifecycle.listRunning()) {
+      const running = await this.lifecycle.list().catch((error: unknown) => {
+        this.logger.error({ err: error }, 'the executor could not list its engines');
+        return [];
+      });
+      for (const launch of running) {
         await this.lifecycle
           .stopOrphan(launch)
           .catch((error: unknown) =>
@@ -702,18 +730,21 @@ export class ControlPlaneManager extends EventEmitter<{
     }
   }
 
+  /** An exit the executor classified (its codes are the executor's business, docs/engines.md). */
   private onEngineExit(event: EngineExitEvent): void {
     const record = this.registry.find(event.engineId);
-    if (!record) return;
-    const exit = classifyExit(event.exit);
+    // A launch that is not the engine's current one (replaced meanwhile) says nothing about it.
+    if (!record || (record.generation !== null && record.generation !== event.generation)) return;
+    const { exit } = event;
     this.registry.update(event.engineId, {
       pid: null,
-      lastExitCode: event.exit.exitCode,
+      generation: null,
+      lastExitCode: exit.exitCode,
       lastExitSignal: exit.signal,
       lastExitClass: exit.class,
     });
     this.logger.warn(
-      { engineId: event.engineId, exitCode: event.exit.exitCode, signal: exit.signal, exitClass: exit.class },
+      { engineId: event.engineId, exitCode: exit.exitCode, signal: exit.signal, exitClass: exit.class },
       `engine-exit: ${exit.description}`,
     );
     if (record.status === 'SLEEPING') {
@@ -725,13 +756,12 @@ export class ControlPlaneManager extends EventEmitter<{
 
   private async failEngine(engineId: string, reason: string, exitClass?: EngineExitClass): Promise<void> {
     const record = this.registry.get(engineId);
-    if (this.lifecycle.isAlive(engineId)) await this.lifecycle.stop(engineId);
+    const exit = this.lifecycle.isAlive(engineId) ? await this.lifecycle.stop(engineId) : null;
     const tail = await this.lifecycle.logTail(engineId, CONTROL_PLANE_DEFAULTS.logTailLines);
-    const exit = this.lifecycle.lastExit(engineId);
     await this.releaseResources(record);
     const lastError = [`${reason}`, ...(tail.length > 0 ? ['last log lines:', ...tail] : [])].join('\n');
     this.registry.update(engineId, {
-      pid: null,
+      ...NO_LAUNCH,
       spawnedAt: null,
       lastError,
       lastExitCode: exit?.exitCode ?? record.lastExitCode,
@@ -828,8 +858,7 @@ export class ControlPlaneManager extends EventEmitter<{
           ),
         })),
       isAlive: (engineId) => this.lifecycle.isAlive(engineId),
-      isFrozen: (engineId) => this.lifecycle.isFrozen(engineId),
-      memoryOf: (engineIds) => this.lifecycle.memoryOf(engineIds),
+      sample: (engineIds, memory) => this.lifecycle.sample(engineIds, memory),
       healthCheck: (engineId, timeoutMs) => this.lifecycle.healthCheck(engineId, { timeoutMs }),
       markHealthy: (engineId) => {
         this.registry.update(engineId, { lastError: null });
@@ -848,7 +877,7 @@ export class ControlPlaneManager extends EventEmitter<{
         // As after kill -9: no process serves until the relaunch, so requests that failed on the
         // old one queue for the new one instead of excluding the engine.
         if (this.registry.find(engineId)?.status === 'RESTARTING')
-          this.registry.update(engineId, { pid: null });
+          this.registry.update(engineId, { pid: null, generation: null });
       },
       relaunch: async (engineId) => {
         const record = this.registry.find(engineId);
@@ -859,6 +888,9 @@ export class ControlPlaneManager extends EventEmitter<{
     };
   }
 }
+
+/** A record's fields of a launch that no longer runs. */
+const NO_LAUNCH = { pid: null, generation: null, address: null } as const;
 
 function supervisorOptions(options: ControlPlaneManagerOptions) {
   const picked = {

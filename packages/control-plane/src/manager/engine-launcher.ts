@@ -23,6 +23,8 @@ export interface EngineLauncherParts {
   passEnv: readonly string[];
   logger: Logger;
   now: () => number;
+  /** The engine's memory bound, for an executor that can enforce it (a container limit). */
+  memoryLimitBytes?: (record: EngineRecord) => number | undefined;
   /** Operator-trusted arguments of the engine (a catalog model's `args`), put before its `extra_args`. */
   trustedArgs?: (record: EngineRecord) => readonly string[];
   /** True when the engine is started with its backend's sleep mode (a catalog engine with `sleep: true`). */
@@ -154,22 +156,32 @@ export class EngineLauncher {
     record.env = Object.fromEntries(
       Object.entries(spec.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
     );
-    const child = lifecycle.spawn({
+    const launched = await lifecycle.launch({
       engineId: record.engineId,
+      backend: record.backend,
+      modelId: record.request.modelId,
+      kind: record.request.engineKind,
       argv: spec.argv,
       env: buildEngineEnv(this.parts.env, spec.env, this.parts.passEnv),
+      ownEnv: record.env,
       host: record.host,
       port: record.port,
-      kind: record.request.engineKind,
+      gpuIds: record.gpuIds,
+      device: record.device,
       healthPaths: backend.healthPaths(record.request.engineKind),
       logPath: record.logPath,
       nonce,
       spec: specMarkerOf(record),
+      ...(this.parts.memoryLimitBytes ? { memoryLimitBytes: this.parts.memoryLimitBytes(record) } : {}),
     });
-    record.pid = child.pid;
     record.launchNonce = nonce;
-    record.processStart = lifecycle.processStart(record.engineId);
+    record.pid = launched.pid;
+    record.generation = launched.generation;
+    record.executorHandle = launched.handle;
+    record.address = launched.address;
+    record.processStart = null;
     record.spawnedAt = this.parts.now();
-    if (child.pid !== null) gpu.attachProcess(record.engineId, child.pid);
+    // GPU reconciliation matches nvidia-smi's per-process memory to local engines (none for remote ones).
+    if (launched.pid !== null) gpu.attachProcess(record.engineId, launched.pid);
   }
 }

@@ -1,5 +1,5 @@
+import type { RunningEngine } from '../executors/engine-executor.js';
 import { decodeSpec, encodeSpec } from '../lifecycle/engine-markers.js';
-import type { RunningLaunch } from '../lifecycle/local-engine-processes.js';
 import type { EngineRecord } from '../state/engine-record.js';
 import { EngineRecordSchema } from '../state/engine-record-schema.js';
 
@@ -63,7 +63,7 @@ export function specMarkerOf(record: EngineRecord): string | undefined {
  * A record rebuilt from a running launch's spec marker, in state STARTING (its health check
  * decides the rest); null when the marker is missing, of another version or not a valid record.
  */
-export function recordFromLaunch(launch: RunningLaunch, now: number): EngineRecord | null {
+export function recordFromLaunch(launch: RunningEngine, now: number): EngineRecord | null {
   if (launch.spec === undefined) return null;
   const decoded = decodeSpec(launch.spec) as { v?: unknown; engineId?: unknown } | undefined;
   if (decoded?.v !== SPEC_VERSION || decoded.engineId !== launch.engineId) return null;
@@ -77,7 +77,10 @@ export function recordFromLaunch(launch: RunningLaunch, now: number): EngineReco
     spawnedAt: now,
     resourcesHeld: false,
     launchNonce: launch.nonce,
-    processStart: launch.processStart,
+    processStart: null,
+    generation: launch.generation,
+    executorHandle: launch.handle,
+    address: null,
   });
   return parsed.success ? parsed.data : null;
 }

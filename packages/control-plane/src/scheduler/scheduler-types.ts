@@ -1,5 +1,6 @@
 import type { EngineStatus, PRIORITIES } from '@sage/protocol';
 import type { Logger } from 'pino';
+import type { EngineAddress } from '../executors/engine-executor.js';
 
 /** A request priority class (SPEC §5), highest first in `PRIORITIES`. */
 export type RequestPriority = (typeof PRIORITIES)[number];
@@ -26,6 +27,12 @@ export interface SchedulableEngine {
   gpuCount: number;
   /** Price of one GPU for one hour, for `cost_optimized` (relative units; see docs/scheduling-policies.md). */
   pricePerGpuHour?: number | undefined;
+  /** Where the engine answers HTTP now (its executor's address; null while none runs): a lease's requests go here. */
+  address?: EngineAddress | null | undefined;
+  /** The engine's current launch (changes on every restart): a failure on one generation says nothing of the next. */
+  generation?: string | null | undefined;
+  /** The backend that runs it (`sage`, `vllm`, …): whether a translated route goes as is. */
+  backend?: string | undefined;
 }
 
 /** One inference request asking for an engine. */

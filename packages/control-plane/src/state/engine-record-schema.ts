@@ -28,11 +28,8 @@ const StoredStartRequest = z
     return fromWire<EngineStartRequest>(parsed.data);
   });
 
-/**
- * One engine record in `registry.json`. Fields added after version 1 first shipped have
- * defaults, so older files still load.
- */
-export const EngineRecordSchema = z.object({
+/** Fields added after version 1 first shipped have defaults, so older files still load. */
+const StoredRecord = z.object({
   // Ids name log files: no separators, nothing a path could climb out with.
   engineId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'an engine id is letters, digits, . _ -'),
   request: StoredStartRequest,
@@ -57,7 +54,34 @@ export const EngineRecordSchema = z.object({
   resourcesHeld: z.boolean(),
   launchNonce: z.string().min(1).nullable().default(null),
   processStart: z.string().min(1).nullable().default(null),
-}) satisfies z.ZodType<EngineRecord, unknown>;
+  generation: z.string().min(1).nullable().default(null),
+  executorHandle: z
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]))
+    .nullable()
+    .default(null),
+  address: z
+    .object({
+      host: z.string().min(1),
+      port: z.number().int().min(1).max(65_535),
+      baseUrl: z.string().min(1),
+    })
+    .nullable()
+    .default(null),
+});
+
+/**
+ * One engine record in `registry.json`, as the control plane uses it. A record written before
+ * executors gets the local executor's handle from its pid, start time and command line.
+ */
+export const EngineRecordSchema = StoredRecord.transform(
+  (record): EngineRecord =>
+    record.executorHandle !== null || record.pid === null
+      ? record
+      : {
+          ...record,
+          executorHandle: { pid: record.pid, processStart: record.processStart, command: record.command },
+        },
+) satisfies z.ZodType<EngineRecord, unknown>;
 
 /** The first issue of a failed parse as `field: message` (the field path in dots). */
 export function firstIssue(error: z.ZodError): string {

@@ -5,6 +5,7 @@ import type {
   EngineStartRequest,
   EngineStatus,
 } from '@sage/protocol';
+import type { EngineAddress, ExecutorHandle } from '../executors/engine-executor.js';
 
 /** The control plane's own record of one engine: what was asked, where it runs, how it is doing. */
 export interface EngineRecord {
@@ -17,6 +18,7 @@ export interface EngineRecord {
   gpuIds: number[];
   device: 'cpu' | 'cuda';
   reservedMemoryGbPerGpu: number;
+  /** The local process id, for operators only (null for remote engines and while none runs): nothing decides by it. */
   pid: number | null;
   command: string[];
   /** Only the variables the control plane set (e.g. `CUDA_VISIBLE_DEVICES`), not the inherited ones. */
@@ -36,8 +38,14 @@ export interface EngineRecord {
   resourcesHeld: boolean;
   /** Unique to the current launch; the process carries it in its environment (lifecycle/engine-markers.ts). */
   launchNonce: string | null;
-  /** `<boot id>:<start ticks>` of `pid`: with the pid, the process's identity across gateway restarts. */
+  /** `<boot id>:<start ticks>` of `pid` (kept from records before `executorHandle`; the local executor's handle holds it now). */
   processStart: string | null;
+  /** The current launch's generation (from its executor): changes when another process or pod serves the engine. */
+  generation: string | null;
+  /** What the executor needs to recognise the current launch after a gateway restart (executors/engine-executor.ts). */
+  executorHandle: ExecutorHandle | null;
+  /** Where the current launch answers HTTP (null while none runs): requests and health checks go here. */
+  address: EngineAddress | null;
 }
 
 /** The public view of a record (camelCase; `toWire` turns it into the snake_case `EngineInfo`). */

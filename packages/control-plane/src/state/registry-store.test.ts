@@ -39,6 +39,9 @@ function record(overrides: Partial<EngineRecord> = {}): EngineRecord {
     resourcesHeld: true,
     launchNonce: 'n1',
     processStart: 'boot:1',
+    generation: 'n1',
+    executorHandle: { pid: 4242, processStart: 'boot:1' },
+    address: { host: '127.0.0.1', port: 8001, baseUrl: 'http://127.0.0.1:8001' },
     ...overrides,
   };
 }
@@ -60,6 +63,9 @@ describe('parseRegistryFile', () => {
       lastExitClass: _class,
       launchNonce: _nonce,
       processStart: _start,
+      generation: _generation,
+      executorHandle: _handle,
+      address: _address,
       ...old
     } = record();
     const [loaded] = parseRegistryFile({ version: 1, savedAt: 'x', engines: [old] }, PATH);
@@ -68,6 +74,10 @@ describe('parseRegistryFile', () => {
       lastExitClass: null,
       launchNonce: null,
       processStart: null,
+      generation: null,
+      address: null,
+      // A record from before executors: the local executor recognises it by its pid and command line.
+      executorHandle: { pid: 4242, processStart: null, command: ['node', 'sage-engine.js'] },
     });
     expect(loaded?.request).toMatchObject({ modelId: 'sage/tiny-chat', engineKind: 'llm' });
   });

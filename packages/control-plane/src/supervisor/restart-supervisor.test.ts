@@ -91,7 +91,6 @@ describe('RestartSupervisor', () => {
       class: 'not_startable',
       retry: false,
       description: 'process exited with code 65: the engine cannot start as configured, not retrying',
-      signal: null,
     });
     await vi.advanceTimersByTimeAsync(5000);
     expect(calls).toEqual(['fail']);
@@ -219,8 +218,8 @@ describe('RestartSupervisor process samples', () => {
           memoryLimit: { bytes: 100, source: 'the cap' },
         },
       ],
-      isFrozen: () => frozen,
-      memoryOf: (ids) => new Map(ids.map((id) => [id, rss])),
+      sample: (ids, memory) =>
+        new Map(ids.map((id) => [id, { frozen, rssBytes: memory.includes(id) ? rss : undefined }])),
       fail: async (id, reason, exitClass) => {
         failures.push([reason, exitClass]);
         await engines.fail(id, reason, exitClass);

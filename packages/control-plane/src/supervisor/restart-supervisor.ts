@@ -2,7 +2,7 @@ import { type EngineExitClass, type EngineStatus, isSupervised } from '@sage/pro
 import type { Logger } from 'pino';
 import { pino } from 'pino';
 import { CONTROL_PLANE_DEFAULTS } from '../defaults.js';
-import type { ExitClassification } from '../lifecycle/exit-classification.js';
+import type { EngineExit, EngineSample } from '../executors/engine-executor.js';
 import { restartBackoffMs } from './backoff.js';
 import { decideOnSample, type MemoryLimit } from './process-sample.js';
 
@@ -17,10 +17,8 @@ export interface SupervisedEngines {
     memoryLimit?: MemoryLimit | null;
   }>;
   isAlive(engineId: string): boolean;
-  /** Whether the engine's process is stopped (state T). */
-  isFrozen?(engineId: string): boolean;
-  /** Resident memory of each engine's process tree, read in one pass. */
-  memoryOf?(engineIds: readonly string[]): ReadonlyMap<string, number>;
+  /** One sample per engine (frozen?), with resident memory for `memory` only (the executor's {@link EngineSample}). */
+  sample?(engineIds: readonly string[], memory: readonly string[]): ReadonlyMap<string, EngineSample>;
   healthCheck(engineId: string, timeoutMs: number): Promise<boolean>;
   /** STARTING/UNHEALTHY → RUNNING. */
   markHealthy(engineId: string): void;
@@ -211,7 +209,7 @@ export class RestartSupervisor {
    * The process of an engine exited on its own: restart at once (after the backoff), or — when
    * a restart cannot help (the engine said it is not startable) — FAILED at once.
    */
-  onProcessExit(engineId: string, exit: ExitClassification): void {
+  onProcessExit(engineId: string, exit: Pick<EngineExit, 'class' | 'retry' | 'description'>): void {
     const status = this.engines.list().find((engine) => engine.engineId === engineId)?.status;
     if (status === undefined || !isSupervised(status)) return;
     if (!exit.retry) {
@@ -238,15 +236,16 @@ export class RestartSupervisor {
       .list()
       .filter((engine) => isSupervised(engine.status) && this.engines.isAlive(engine.engineId));
     const bounded = engines.filter((engine) => engine.memoryLimit).map((engine) => engine.engineId);
-    const memory = bounded.length > 0 ? this.engines.memoryOf?.(bounded) : undefined;
+    const samples = this.engines.sample?.(
+      engines.map((engine) => engine.engineId),
+      bounded,
+    );
     for (const engine of engines) {
       const watch = this.watches.get(engine.engineId);
       if (watch?.busy) continue;
+      const sample = samples?.get(engine.engineId);
       const intent = decideOnSample(
-        {
-          frozen: this.engines.isFrozen?.(engine.engineId) ?? false,
-          rssBytes: memory?.get(engine.engineId),
-        },
+        { frozen: sample?.frozen ?? false, rssBytes: sample?.rssBytes },
         engine.memoryLimit ?? null,
       );
       if (intent.type === 'restart') {

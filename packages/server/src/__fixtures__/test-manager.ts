@@ -64,6 +64,9 @@ export function addEngineRecord(
     resourcesHeld: false,
     launchNonce: null,
     processStart: null,
+    generation: null,
+    executorHandle: null,
+    address: { host: '127.0.0.1', port: 1, baseUrl: 'http://127.0.0.1:1' },
   };
   manager.registry.add(record);
 }

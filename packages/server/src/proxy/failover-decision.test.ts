@@ -20,7 +20,7 @@ const unavailable: UpstreamFailure = {
 };
 
 function state(lastFailure: UpstreamFailure | undefined): FailoverState {
-  return { tried: lastFailure ? [lastFailure.engineId] : [], triedPids: new Map(), lastFailure };
+  return { tried: lastFailure ? [lastFailure.engineId] : [], triedGenerations: new Map(), lastFailure };
 }
 
 describe('decideOnAnswer', () => {
@@ -80,33 +80,36 @@ describe('decideGiveUp', () => {
 });
 
 describe('afterFailure and stillFailing', () => {
-  it('records the engine and its pid without changing the input', () => {
+  it('records the engine and its generation without changing the input', () => {
     const start = initialFailoverState();
-    const next = afterFailure(start, 'a', 41, refused);
-    expect(start).toEqual({ tried: [], triedPids: new Map(), lastFailure: undefined });
+    const next = afterFailure(start, 'a', 'g41', refused);
+    expect(start).toEqual({ tried: [], triedGenerations: new Map(), lastFailure: undefined });
     expect(next.tried).toEqual(['a']);
-    expect(next.triedPids.get('a')).toBe(41);
+    expect(next.triedGenerations.get('a')).toBe('g41');
     expect(next.lastFailure).toBe(refused);
     // A skipped engine (no address) keeps the last real failure.
     expect(afterFailure(next, 'b', null, undefined).lastFailure).toBe(refused);
   });
 
   it.each([
-    // pid at failure, pid now → still excluded
-    [41, 41, true],
-    [41, 42, false],
-    [41, null, false],
+    // generation at failure, generation now → still excluded
+    ['g41', 'g41', true],
+    ['g41', 'g42', false],
+    ['g41', null, false],
     [null, null, false],
-    [null, 7, false],
-  ] as const)('failed with pid %s, now %s → excluded: %s', (failedPid, nowPid, excluded) => {
-    const failed = afterFailure(initialFailoverState(), 'a', failedPid, refused);
-    expect(stillFailing(failed, () => nowPid)).toEqual(excluded ? ['a'] : []);
-  });
+    [null, 'g7', false],
+  ] as const)(
+    'failed on generation %s, now %s → excluded: %s',
+    (failedGeneration, nowGeneration, excluded) => {
+      const failed = afterFailure(initialFailoverState(), 'a', failedGeneration, refused);
+      expect(stillFailing(failed, () => nowGeneration)).toEqual(excluded ? ['a'] : []);
+    },
+  );
 
   it('asks about each tried engine', () => {
-    let failover = afterFailure(initialFailoverState(), 'a', 1, refused);
-    failover = afterFailure(failover, 'b', 2, unavailable);
-    const pids: Record<string, number | null> = { a: 1, b: 3 };
-    expect(stillFailing(failover, (engineId) => pids[engineId] ?? null)).toEqual(['a']);
+    let failover = afterFailure(initialFailoverState(), 'a', 'g1', refused);
+    failover = afterFailure(failover, 'b', 'g2', unavailable);
+    const generations: Record<string, string | null> = { a: 'g1', b: 'g3' };
+    expect(stillFailing(failover, (engineId) => generations[engineId] ?? null)).toEqual(['a']);
   });
 });

@@ -14,48 +14,48 @@ import type { UpstreamFailure } from './upstream-response.js';
 export interface FailoverState {
   /** Engines tried, in order (an engine tried again after a restart appears twice). */
   readonly tried: readonly string[];
-  /** The pid each tried engine had when it failed (null: no process): a restarted engine is a new chance. */
-  readonly triedPids: ReadonlyMap<string, number | null>;
+  /** The launch generation each tried engine had when it failed (null: none ran): a restarted engine is a new chance. */
+  readonly triedGenerations: ReadonlyMap<string, string | null>;
   readonly lastFailure: UpstreamFailure | undefined;
 }
 
 /** A fresh state: nothing tried yet. */
 export function initialFailoverState(): FailoverState {
-  return { tried: [], triedPids: new Map(), lastFailure: undefined };
+  return { tried: [], triedGenerations: new Map(), lastFailure: undefined };
 }
 
 /**
- * The state after `engineId` (whose process had `pid`) failed with `failure`, or could not be
+ * The state after `engineId` (whose launch was `generation`) failed with `failure`, or could not be
  * tried at all (`failure` undefined: the engine had no address any more). The input is left
  * unchanged.
  */
 export function afterFailure(
   state: FailoverState,
   engineId: string,
-  pid: number | null,
+  generation: string | null,
   failure: UpstreamFailure | undefined,
 ): FailoverState {
-  const triedPids = new Map(state.triedPids);
-  triedPids.set(engineId, pid);
+  const triedGenerations = new Map(state.triedGenerations);
+  triedGenerations.set(engineId, generation);
   return {
     tried: [...state.tried, engineId],
-    triedPids,
+    triedGenerations,
     lastFailure: failure ?? state.lastFailure,
   };
 }
 
 /**
- * Tried engines still running the process that failed us: the ones to exclude from the next
- * scheduling. An engine whose process has exited (`currentPid` null) or been replaced by a restart
- * is a new chance.
+ * Tried engines still running the launch that failed us: the ones to exclude from the next
+ * scheduling. An engine whose launch has ended (`currentGeneration` null) or been replaced by a
+ * restart is a new chance.
  */
 export function stillFailing(
   state: FailoverState,
-  currentPid: (engineId: string) => number | null,
+  currentGeneration: (engineId: string) => string | null,
 ): string[] {
   return state.tried.filter((engineId) => {
-    const pid = currentPid(engineId);
-    return pid !== null && pid === state.triedPids.get(engineId);
+    const generation = currentGeneration(engineId);
+    return generation !== null && generation === state.triedGenerations.get(engineId);
   });
 }
 

@@ -81,11 +81,9 @@ function isExhausted(error: unknown): boolean {
 export class InferenceForwarder {
   readonly #options: InferenceForwarderOptions;
   readonly #observer: ForwardObserver;
-  /** The process that serves the engine now; none while it restarts (its old one will not serve again). */
-  readonly #currentPid = (engineId: string): number | null => {
-    const record = this.#options.manager.registry.find(engineId);
-    return record === undefined || record.status === 'RESTARTING' ? null : record.pid;
-  };
+  /** The launch that serves the engine now; none while it restarts (its old one will not serve again). */
+  readonly #currentGeneration = (engineId: string): string | null =>
+    this.#options.manager.engineGeneration(engineId);
 
   constructor(options: InferenceForwarderOptions) {
     if (!(Number.isInteger(options.maxAttempts) && options.maxAttempts >= 1)) {
@@ -98,16 +96,15 @@ export class InferenceForwarder {
   /** Answer `request` from an engine, or throw an error for the error table. */
   async forward(request: InferenceRequest): Promise<Response> {
     const run: Run = { failover: initialFailoverState(), queueMs: 0, failedEngineMs: 0, model: '' };
-    const { maxAttempts, pools, manager } = this.#options;
+    const { maxAttempts, pools } = this.#options;
     this.#observer.started();
     let streaming = false;
     try {
       for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
         const lease = await this.#acquire(request, run, attempt);
         if (!lease) break;
-        const address = manager.registry.find(lease.engine.engineId);
-        const outcome = await attemptUpstream(pools, request, lease, address, attempt, maxAttempts);
-        const response = this.#settle(request, run, lease, outcome, address?.pid ?? null);
+        const outcome = await attemptUpstream(pools, request, lease, attempt, maxAttempts);
+        const response = this.#settle(request, run, lease, outcome, lease.engine.generation ?? null);
         if (response) {
           streaming = outcome.type === 'streaming';
           return response;
@@ -153,7 +150,7 @@ export class InferenceForwarder {
           policy: hints.policy,
           estimatedTokens: request.estimatedTokens,
           prefixHashes,
-          excludeEngineIds: stillFailing(run.failover, this.#currentPid),
+          excludeEngineIds: stillFailing(run.failover, this.#currentGeneration),
         },
         client.signal,
       );
@@ -186,7 +183,7 @@ export class InferenceForwarder {
    */
   #waitForStateChange(failover: FailoverState, signal: AbortSignal): Promise<void> {
     const { manager } = this.#options;
-    const changed = () => stillFailing(failover, this.#currentPid).length < failover.tried.length;
+    const changed = () => stillFailing(failover, this.#currentGeneration).length < failover.tried.length;
     if (signal.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
@@ -207,20 +204,20 @@ export class InferenceForwarder {
 
   /**
    * Act on one attempt's outcome: release the lease, report engine health and observe. Returns
-   * the response to send, or undefined to fail over. `pid`: the engine's process at the attempt.
+   * the response to send, or undefined to fail over. `generation`: the engine's launch at the attempt.
    */
   #settle(
     request: InferenceRequest,
     run: Run,
     lease: Lease,
     outcome: AttemptOutcome,
-    pid: number | null,
+    generation: string | null,
   ): Response | undefined {
     const { health } = this.#options;
     switch (outcome.type) {
       case 'skipped':
         lease.release({ ok: false });
-        run.failover = afterFailure(run.failover, outcome.engineId, pid, undefined);
+        run.failover = afterFailure(run.failover, outcome.engineId, generation, undefined);
         return undefined;
       case 'unbuildable':
         // Nothing was sent: no health report, no failover, no latency sample.
@@ -328,7 +325,12 @@ export class InferenceForwarder {
   }
 
   #recordFailure(request: InferenceRequest, run: Run, failure: UpstreamFailure): void {
-    run.failover = afterFailure(run.failover, failure.engineId, this.#currentPid(failure.engineId), failure);
+    run.failover = afterFailure(
+      run.failover,
+      failure.engineId,
+      this.#currentGeneration(failure.engineId),
+      failure,
+    );
     this.#options.health.failure(failure.engineId, failureReason(failure));
     this.#observer.attemptFailed(request, failure, run.failover.tried.length);
   }

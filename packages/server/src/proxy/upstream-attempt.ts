@@ -7,17 +7,9 @@ import { decideOnAnswer } from './failover-decision.js';
 import type { InferenceRequest } from './inference-request.js';
 import { headerValue, type UpstreamFailure } from './upstream-response.js';
 
-/** Where an engine listens, as the registry has it now. */
-export interface EngineAddress {
-  host: string;
-  port: number;
-  /** The engine's backend (`sage`, `vllm`, …): decides whether a translated route goes as is. */
-  backend?: string | undefined;
-}
-
 /** How one attempt on one engine ended. Nothing has reached the client yet in any of them. */
 export type AttemptOutcome =
-  /** The engine has no address any more (it stopped between the decision and the attempt). */
+  /** The lease carries no address (nothing served the engine when it was granted). */
   | { type: 'skipped'; engineId: string }
   /**
    * The gateway could not build the engine's request (nothing was sent): the gateway's own
@@ -80,16 +72,17 @@ export async function attemptUpstream(
   pools: EnginePools,
   request: InferenceRequest,
   lease: Lease,
-  address: EngineAddress | undefined,
   attempt: number,
   maxAttempts: number,
 ): Promise<AttemptOutcome> {
   const engineId = lease.engine.engineId;
-  if (!address || address.port === 0) return { type: 'skipped', engineId };
+  // Where the lease says the engine answers (its executor's address when it was granted).
+  const { address, backend } = lease.engine;
+  if (!address) return { type: 'skipped', engineId };
   // A translated route (`/v1/responses` on an engine without it) sends the chat completion form.
   const { translation } = request;
   const translated =
-    translation && !translation.nativeBackends.includes(address.backend ?? '') ? translation : undefined;
+    translation && !translation.nativeBackends.includes(backend ?? '') ? translation : undefined;
   // Built before the try below: only what happens on the wire may count against the engine.
   let body: Uint8Array;
   try {

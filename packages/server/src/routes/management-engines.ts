@@ -85,11 +85,10 @@ export function engineRoutes(options: EngineRoutesOptions): Hono<GatewayEnv> {
   app.get('/:id/logs', async (c) => {
     const query = readQuery(c, LogsQuery, 'invalid query');
     const id = engineId(c);
-    const engine = manager.getEngine(id);
     const lines = await manager.engineLogs(id, query.tail ?? GATEWAY_DEFAULTS.logTailLines);
     if (!query.follow) return c.json<EngineLogsWire>({ engine_id: id, lines });
     const stream = logEventStream({
-      path: engine.logPath ?? '',
+      follow: (onLines, signal) => manager.followEngineLogs(id, onLines, signal),
       initialLines: query.tail === undefined ? [] : lines,
       heartbeatMs: GATEWAY_DEFAULTS.logHeartbeatMs,
       signal: c.req.raw.signal,

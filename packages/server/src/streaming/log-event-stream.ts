@@ -1,12 +1,11 @@
-import { followLog } from '@sage/control-plane';
 import type { Logger } from 'pino';
 
 const encoder = new TextEncoder();
 
 /** Options of {@link logEventStream}. */
 export interface LogEventStreamOptions {
-  /** The engine's log file. */
-  path: string;
+  /** Calls `onLines` with new log lines until `signal` aborts (the manager's `followEngineLogs`). */
+  follow: (onLines: (lines: string[]) => void, signal: AbortSignal) => Promise<void>;
   /** Lines sent first (the current tail). */
   initialLines: readonly string[];
   /** An SSE comment is sent this often so idle connections stay open. */
@@ -43,10 +42,9 @@ export function logEventStream(options: LogEventStreamOptions): ReadableStream<U
       heartbeat = setInterval(() => enqueue(': keep-alive\n\n'), options.heartbeatMs);
       heartbeat.unref();
       options.signal.addEventListener('abort', onAbort, { once: true });
-      followLog(options.path, (lines) => lines.forEach(send), stop.signal)
-        .catch((error: unknown) =>
-          options.logger.warn({ err: error, path: options.path }, 'log-follow-failed'),
-        )
+      options
+        .follow((lines) => lines.forEach(send), stop.signal)
+        .catch((error: unknown) => options.logger.warn({ err: error }, 'log-follow-failed'))
         .finally(() => {
           cleanup();
           try {
