@@ -151,6 +151,11 @@ export class ControlPlaneManager extends EventEmitter<{
       passEnv: options.passEnv ?? [],
       logger: this.logger,
       now: this.now,
+      memoryLimitBytes: (record) =>
+        memoryLimitOf(
+          { device: record.device, requiredMemoryGb: record.request.requiredMemoryGb },
+          options.engineMemoryCapMb,
+        )?.bytes,
       trustedArgs: (record) =>
         this.catalog.trustedArgs({
           modelId: record.request.modelId,
