@@ -23,7 +23,11 @@ export function executorKinds(): string[] {
 }
 
 /** Build the executor `config` names. */
-export function createExecutor(config: ExecutorConfig, context: ExecutorContext): EngineExecutor {
+export function createExecutor(
+  /** Parsed here: defaults may be left out. */
+  config: z.input<typeof ExecutorConfigSchema>,
+  context: ExecutorContext,
+): EngineExecutor {
   const definition = EXECUTORS.find((candidate) => candidate.kind === config.kind);
   if (!definition)
     throw new ExecutorUnavailableError(
