@@ -320,6 +320,52 @@ describe('the sleep tier (a backend with a sleep mode)', () => {
   });
 });
 
+describe('model groups', () => {
+  it('loads the whole together group when one member is asked for', async () => {
+    const { manager, events } = await createManager([model('chat'), model('embed', { kind: 'embedding' })], {
+      groups: [{ name: 'rag', mode: 'together', members: ['chat', 'embed'] }],
+    });
+    const lease = await acquire(manager, 'chat');
+    await waitFor(() => manager.catalog.get('embed').state === 'loaded', 10_000);
+    expect(events).toContainEqual(expect.objectContaining({ type: 'load', model: 'embed', reason: 'group' }));
+    expect(manager.listEngines()).toHaveLength(2);
+    lease.release();
+  });
+
+  it('unloads the other members of an exclusive group before loading one (drained)', async () => {
+    const { manager, events } = await createManager([model('left'), model('right')], {
+      groups: [{ name: 'one-at-a-time', mode: 'exclusive', members: ['left', 'right'] }],
+    });
+    const left = await acquire(manager, 'left');
+    let rightGranted = false;
+    const right = acquire(manager, 'right').then((lease) => {
+      rightGranted = true;
+      return lease;
+    });
+    await waitFor(() => manager.getEngine(left.engine.engineId).status === 'DRAINING');
+    expect(rightGranted).toBe(false); // the in-flight request on 'left' finishes first
+    left.release({ ok: true });
+    (await right).release();
+    expect(manager.getEngine(left.engine.engineId).status).toBe('STOPPED');
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'unload', model: 'left', reason: 'evicted', forModel: 'right' }),
+    );
+  });
+
+  it('refuses a group naming a model the catalog lacks', () => {
+    expect(
+      () =>
+        new ControlPlaneManager({
+          stateDir: temporaryStateDir(),
+          catalog: {
+            models: [model('a')],
+            groups: [{ name: 'g', mode: 'together', members: ['a', 'ghost'] }],
+          },
+        }),
+    ).toThrow(/model_groups\.0\.members\.1: no catalog model 'ghost' \(models: a\)/);
+  });
+});
+
 describe('closing while a model loads', () => {
   it('starts no engine after close() and leaves no process behind, whenever close() comes', async () => {
     for (const delayMs of [0, 1, 2, 4, 8, 16, 32]) {

@@ -153,3 +153,95 @@ export type CatalogModelStatusWire = z.infer<typeof CatalogModelStatusWire>;
 /** `GET /v1/management/catalog`: every catalog model with its state. */
 export const CatalogListWire = z.object({ models: z.array(CatalogModelStatusWire) });
 export type CatalogListWire = z.infer<typeof CatalogListWire>;
+
+/**
+ * A group of catalog models (`model_groups:` in sage.yaml): `together` models must run together
+ * (loading one loads the others), `exclusive` models never run together (loading one unloads the
+ * others first). docs/models.md.
+ */
+export const CatalogGroupWire = z
+  .strictObject({
+    name: CatalogName.describe('A name for logs and errors.'),
+    mode: z
+      .enum(['together', 'exclusive'])
+      .describe('together: loading one member loads the others; exclusive: loading one unloads the others.'),
+    members: z
+      .array(CatalogName)
+      .min(2, 'a group needs at least two models')
+      .superRefine((members, context) => {
+        members.forEach((member, index) => {
+          if (members.indexOf(member) !== index)
+            context.addIssue({ code: 'custom', path: [index], message: `'${member}' is listed twice` });
+        });
+      })
+      .describe('Catalog model names (not aliases).'),
+  })
+  .describe('Models that must run together, or never together.');
+export type CatalogGroupWire = z.output<typeof CatalogGroupWire>;
+
+/** One problem of a group list, at its path below `model_groups`. */
+export interface CatalogGroupProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+/**
+ * What is wrong with `groups` against the catalog `modelNames`: an unknown model (or an alias),
+ * a group name used twice, and contradictions: two models that `together` groups tie together
+ * (directly or through other members) while an `exclusive` group keeps them apart.
+ */
+export function catalogGroupProblems(
+  modelNames: readonly string[],
+  groups: readonly CatalogGroupWire[],
+): CatalogGroupProblem[] {
+  const problems: CatalogGroupProblem[] = [];
+  const known = new Set(modelNames);
+  const seen = new Map<string, number>();
+  groups.forEach((group, index) => {
+    const first = seen.get(group.name);
+    if (first !== undefined) {
+      problems.push({
+        path: [index, 'name'],
+        message: `group name '${group.name}' is already used by model_groups.${first}`,
+      });
+    } else seen.set(group.name, index);
+    group.members.forEach((member, memberIndex) => {
+      if (!known.has(member)) {
+        problems.push({
+          path: [index, 'members', memberIndex],
+          message: `no catalog model '${member}' (models: ${[...known].join(', ') || 'none'})`,
+        });
+      }
+    });
+  });
+  const together = togetherSets(groups);
+  groups.forEach((group, index) => {
+    if (group.mode !== 'exclusive') return;
+    for (const [position, a] of group.members.entries()) {
+      for (const b of group.members.slice(position + 1)) {
+        if (together.get(a) !== undefined && together.get(a) === together.get(b)) {
+          problems.push({
+            path: [index, 'members'],
+            message: `'${a}' and '${b}' cannot be exclusive: together groups make them run together`,
+          });
+        }
+      }
+    }
+  });
+  return problems;
+}
+
+/**
+ * Each model's set of models it must run with (the union of the `together` groups it is in,
+ * through shared members), as a map from member to one shared set.
+ */
+export function togetherSets(groups: readonly CatalogGroupWire[]): Map<string, ReadonlySet<string>> {
+  const sets = new Map<string, Set<string>>();
+  for (const group of groups) {
+    if (group.mode !== 'together') continue;
+    const merged = new Set<string>(group.members);
+    for (const member of group.members) for (const other of sets.get(member) ?? []) merged.add(other);
+    for (const member of merged) sets.set(member, merged);
+  }
+  return sets;
+}

@@ -35,6 +35,7 @@ import { ModelCatalog } from '../models/model-catalog.js';
 import { ModelController } from '../models/model-controller.js';
 import type { ModelEngines, ModelEngineView } from '../models/model-engines.js';
 import type { ModelEvent } from '../models/model-events.js';
+import { ModelGroups } from '../models/model-groups.js';
 import { ModelPuller } from '../models/model-puller.js';
 import { isPullableModelId } from '../models/model-ref.js';
 import { ModelUsage } from '../models/model-usage.js';
@@ -210,6 +211,10 @@ export class ControlPlaneManager extends EventEmitter<{
       failureHoldoffMs: modelOptions.failureHoldoffMs,
       minResidencyMs: modelOptions.minResidencyMs,
       placementPollMs: modelOptions.placementPollMs,
+      groups: new ModelGroups(
+        options.catalog?.groups ?? [],
+        catalog.list().map((model) => model.name),
+      ),
       now: this.now,
       logger: this.logger,
       onEvent: onModelEvent,

@@ -1,3 +1,4 @@
+import type { CatalogGroupWire } from '@sage/protocol';
 import type { Logger } from 'pino';
 import type { EngineBackend } from '../backends/engine-backend.js';
 import type { GPUResourceManager } from '../gpu/gpu-resource-manager.js';
@@ -79,6 +80,8 @@ export interface ControlPlaneManagerOptions {
   /** The model catalog and its timings (`models:` and `model_loading:` in sage.yaml, docs/models.md). */
   catalog?: {
     models?: readonly CatalogModel[] | undefined;
+    /** `together` / `exclusive` groups of catalog models (`model_groups:` in sage.yaml). */
+    groups?: readonly CatalogGroupWire[] | undefined;
     /** Longest wait of a request for its model's load (503 with Retry-After after it). */
     loadTimeoutMs?: number | undefined;
     /** After a failed load, requests for the model get its error for this long. */

@@ -1,5 +1,6 @@
 /** Why a model was loaded. */
-export type ModelLoadReason = 'request' | 'preload' | 'min-replicas' | 'scale-up' | 'manual';
+/** `group`: a model of a `together` group was loaded. */
+export type ModelLoadReason = 'request' | 'preload' | 'min-replicas' | 'scale-up' | 'manual' | 'group';
 /** Why an engine of a model was stopped. */
 export type ModelUnloadReason = 'idle-ttl' | 'scale-down' | 'evicted' | 'manual';
 

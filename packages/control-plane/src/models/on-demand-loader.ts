@@ -1,3 +1,4 @@
+import { isTerminal } from '@sage/protocol';
 import { type Logger, pino } from 'pino';
 import { SerialQueue } from '../gpu/serial-queue.js';
 import { decideGpu } from '../manager/gpu-decision.js';
@@ -7,6 +8,7 @@ import type { ModelCatalog } from './model-catalog.js';
 import type { ModelEngines } from './model-engines.js';
 import { ModelLoadFailedError, ModelLoadTimeoutError, ModelTooLargeError } from './model-errors.js';
 import type { ModelEvent, ModelLoadReason } from './model-events.js';
+import { ModelGroups } from './model-groups.js';
 import type { ModelUsage } from './model-usage.js';
 import { planPlacement, type ResidentEngine } from './placement-planner.js';
 
@@ -22,6 +24,8 @@ export interface OnDemandLoaderOptions {
   minResidencyMs: number;
   /** How often a load waiting for GPU memory looks again. */
   placementPollMs: number;
+  /** `together` and `exclusive` groups of catalog models (none by default). */
+  groups?: ModelGroups | undefined;
   now?: () => number;
   logger?: Logger;
   onEvent?: (event: ModelEvent) => void;
@@ -33,6 +37,7 @@ const EVICTING_REASONS: ReadonlySet<ModelLoadReason> = new Set([
   'manual',
   'preload',
   'min-replicas',
+  'group',
 ]);
 
 /** Priority of a catalog model (unknown: normal), for residents the catalog no longer lists. */
@@ -78,11 +83,13 @@ export class OnDemandLoader implements OnDemandModels {
   readonly #placement = new SerialQueue();
   readonly #now: () => number;
   readonly #logger: Logger;
+  readonly #groups: ModelGroups;
   #closed = false;
 
   constructor(options: OnDemandLoaderOptions) {
     this.#options = options;
     this.loadTimeoutMs = options.loadTimeoutMs;
+    this.#groups = options.groups ?? new ModelGroups();
     this.#now = options.now ?? Date.now;
     this.#logger = options.logger ?? pino({ level: 'silent' });
   }
@@ -150,7 +157,41 @@ export class OnDemandLoader implements OnDemandModels {
       this.#options.engines.notifyChanged();
     });
     this.#loading.set(name, promise);
+    if (reason !== 'scale-up') this.#loadTogether(name);
     return promise;
+  }
+
+  /** Load the models of `name`'s `together` groups that no awake engine serves (each one load). */
+  #loadTogether(name: string): void {
+    const engines = this.#options.engines.list();
+    for (const partner of this.#groups.together(name)) {
+      if (this.#loading.has(partner)) continue;
+      const awake = engines.some(
+        (engine) => engine.model === partner && !isTerminal(engine.status) && engine.status !== 'SLEEPING',
+      );
+      if (awake) continue;
+      this.load(partner, 'group').catch((error: unknown) =>
+        this.#logger.warn({ model: partner, forModel: name, err: error }, 'model-group-load-failed'),
+      );
+    }
+  }
+
+  /** Unload (sleep or stop, drained) the awake engines of `name`'s `exclusive` partners. */
+  async #unloadExclusive(name: string): Promise<void> {
+    const partners = new Set(this.#groups.exclusive(name));
+    if (partners.size === 0) return;
+    const victims = this.#options.engines
+      .list()
+      .filter(
+        (engine) =>
+          engine.model !== null &&
+          partners.has(engine.model) &&
+          !isTerminal(engine.status) &&
+          engine.status !== 'SLEEPING' &&
+          engine.status !== 'STOPPING' &&
+          engine.status !== 'DRAINING',
+      );
+    await this.#evict(victims, name);
   }
 
   close(): void {
@@ -161,6 +202,7 @@ export class OnDemandLoader implements OnDemandModels {
     const startedAt = this.#now();
     this.#logger.info({ model: model.name, reason }, 'model-load-started');
     try {
+      if (reason !== 'scale-up') await this.#unloadExclusive(model.name);
       const woken = await this.#wakeSleeper(model, reason, startedAt);
       if (woken !== undefined) {
         this.#failures.delete(model.name);
@@ -271,7 +313,10 @@ export class OnDemandLoader implements OnDemandModels {
   }
 
   /** Make room: each victim sleeps when it can, else stops; its state changes before any await. */
-  async #evict(victims: readonly ResidentEngine[], forModel: string): Promise<void> {
+  async #evict(
+    victims: ReadonlyArray<{ engineId: string; model: string | null }>,
+    forModel: string,
+  ): Promise<void> {
     const { engines } = this.#options;
     const moves = victims.map((victim) => {
       const model = victim.model ?? victim.engineId;

@@ -5,7 +5,13 @@ import {
   createCustomBackend,
   schedulingPolicyNames,
 } from '@sage/control-plane';
-import { CatalogModelList, fromWire, wireObject } from '@sage/protocol';
+import {
+  CatalogGroupWire,
+  CatalogModelList,
+  catalogGroupProblems,
+  fromWire,
+  wireObject,
+} from '@sage/protocol';
 import { z } from 'zod';
 
 /**
@@ -162,12 +168,25 @@ export const GatewayConfigSchema = z
     backends: BackendList.optional(),
     engines: EnginesSection.optional(),
     models: CatalogModelList.optional(),
+    model_groups: z.array(CatalogGroupWire).optional(),
     model_loading: ModelLoadingSection.optional(),
     preset: z.string().min(1).nullable().optional(),
     preset_timeout_ms: milliseconds.optional(),
   })
   .superRefine(checkAllowedExtraArgs)
-  .superRefine(checkModelBackends);
+  .superRefine(checkModelBackends)
+  .superRefine(checkModelGroups);
+
+/** `model_groups` name catalog models, and no two groups contradict each other. */
+function checkModelGroups(
+  config: { models?: Array<{ name: string }> | undefined; model_groups?: CatalogGroupWire[] | undefined },
+  context: z.RefinementCtx,
+): void {
+  const names = (config.models ?? []).map((model) => model.name);
+  for (const problem of catalogGroupProblems(names, config.model_groups ?? [])) {
+    context.addIssue({ code: 'custom', path: ['model_groups', ...problem.path], message: problem.message });
+  }
+}
 
 /** Each catalog model names a backend that exists (built-in, or custom in this file). */
 function checkModelBackends(

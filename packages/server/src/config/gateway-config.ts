@@ -1,5 +1,5 @@
 import type { ControlPlaneManagerOptions, CustomBackendOptions } from '@sage/control-plane';
-import type { CatalogModelWire } from '@sage/protocol';
+import type { CatalogGroupWire, CatalogModelWire } from '@sage/protocol';
 import type { GatewayLogLevel } from './gateway-config-schema.js';
 
 /** One API key the gateway accepts. */
@@ -94,7 +94,7 @@ export interface GatewayEnginesConfig {
 /** Timings of on-demand models (`model_loading:` in sage.yaml); unset: the control plane's defaults. */
 export type GatewayModelLoadingConfig = Omit<
   NonNullable<ControlPlaneManagerOptions['catalog']>,
-  'models' | 'placementPollMs'
+  'models' | 'groups' | 'placementPollMs' | 'sleepTimeoutMs'
 >;
 
 /**
@@ -125,6 +125,8 @@ export interface GatewayConfig {
   engines: GatewayEnginesConfig;
   /** The model catalog (`models:`, snake_case as written): operator-trusted, from the file only. */
   models: CatalogModelWire[];
+  /** `model_groups:` (snake_case as written): models that run together, or never together. */
+  modelGroups: CatalogGroupWire[];
   modelLoading: GatewayModelLoadingConfig;
   /** A preset to apply at start: a built-in name or a file path. */
   preset?: string | null | undefined;

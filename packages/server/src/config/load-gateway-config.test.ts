@@ -146,6 +146,20 @@ describe('sage.yaml', () => {
       'models.1.aliases.0',
     ],
     ['a bad load timeout', 'model_loading:\n  load_timeout_ms: 0\n', 2, 20, 'model_loading.load_timeout_ms'],
+    [
+      'a group naming an unknown model',
+      'models:\n  - name: a\n    model_id: o/a\nmodel_groups:\n  - name: g\n    mode: together\n    members: [a, ghost]\n',
+      7,
+      18,
+      'model_groups.0.members.1',
+    ],
+    [
+      'contradictory groups',
+      'models:\n  - { name: a, model_id: o/a }\n  - { name: b, model_id: o/b }\nmodel_groups:\n  - { name: t, mode: together, members: [a, b] }\n  - name: x\n    mode: exclusive\n    members: [a, b]\n',
+      8,
+      14,
+      'model_groups.1.members',
+    ],
   ])('reports %s with file:line:col', (_name, text, line, column, path) => {
     const error = parseError(text);
     expect({ line: error.line, column: error.column, path: error.path }).toEqual({ line, column, path });
@@ -161,6 +175,14 @@ describe('sage.yaml', () => {
       expect.objectContaining({ name: 'qwen', ttl_s: 60, args: ['--max-model-len', '8192'] }),
     ]);
     expect(config.modelLoading).toEqual({ loadTimeoutMs: 5000 });
+  });
+
+  it('reads model_groups as written for the manager', () => {
+    const config = parseGatewayConfig(
+      'models:\n  - { name: a, model_id: o/a }\n  - { name: b, model_id: o/b }\nmodel_groups:\n  - { name: pair, mode: exclusive, members: [a, b] }\n',
+      { file: 'sage.yaml' },
+    );
+    expect(config.modelGroups).toEqual([{ name: 'pair', mode: 'exclusive', members: ['a', 'b'] }]);
   });
 
   it('reports invalid YAML with its position', () => {

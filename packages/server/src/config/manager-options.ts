@@ -50,6 +50,7 @@ export function toManagerOptions(config: GatewayConfig, logger?: Logger): Contro
     catalog: {
       // From the configuration file: operator-trusted, `args` go on the command line as written.
       models: config.models.map((model) => catalogModelFromWire(model, { trusted: true })),
+      groups: config.modelGroups,
       ...defined(config.modelLoading),
     },
   });

@@ -42,6 +42,7 @@ export function defaultGatewayConfig(): GatewayConfig {
     backends: [],
     engines: { allowedExtraArgs: {}, passEnv: [] },
     models: [],
+    modelGroups: [],
     modelLoading: {},
     presetTimeoutMs: GATEWAY_DEFAULTS.readyTimeoutMs,
   };
@@ -51,7 +52,7 @@ export function defaultGatewayConfig(): GatewayConfig {
  * Fields of `sage.yaml` kept as written: catalog models (the control plane validates them in
  * their wire form) and `engines.allowed_extra_args` (keyed by backend names, which are the user's).
  */
-const VERBATIM_FIELDS = ['models', 'allowed_extra_args'] as const;
+const VERBATIM_FIELDS = ['models', 'model_groups', 'allowed_extra_args'] as const;
 
 /** A parsed `sage.yaml` in TypeScript form (camelCase). */
 export function fromConfigFile(file: GatewayConfigFile): Partial<GatewayConfig> {

@@ -179,7 +179,7 @@ export class GatewayMetrics {
   /** `sage_model_loads_total{model, reason, outcome}` */
   readonly modelLoads = new CompactCounter({
     name: 'sage_model_loads_total',
-    help: 'Catalog model loads, by model, reason (request, preload, min-replicas, scale-up, manual) and outcome (loaded, failed)',
+    help: 'Catalog model loads, by model, reason (request, preload, min-replicas, scale-up, manual, group) and outcome (loaded, failed)',
     labelNames: ['model', 'reason', 'outcome'] as const,
     registers: [this.registry],
   });
