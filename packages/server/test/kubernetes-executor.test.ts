@@ -88,6 +88,7 @@ describe('KubernetesExecutor', () => {
         kind: 'kubernetes',
         namespace,
         kubeconfig,
+        gateway: 'sage-gateway',
         images: { fake: 'example.com/sage/fake-engine:1', broken: 'example.com/missing:1' },
         engine_address: 'cluster_ip',
       },
