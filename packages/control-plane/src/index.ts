@@ -69,6 +69,7 @@ export {
   EXECUTORS,
   type ExecutorConfig,
   ExecutorConfigSchema,
+  type ExecutorSection,
   executorKinds,
 } from './executors/executor-registry.js';
 export {

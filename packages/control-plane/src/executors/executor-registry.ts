@@ -16,6 +16,8 @@ export const ExecutorConfigSchema = z.discriminatedUnion(
   EXECUTORS.map((definition) => definition.configSchema) as [ConfigSchema, ...ConfigSchema[]],
 );
 export type ExecutorConfig = z.infer<typeof ExecutorConfigSchema>;
+/** The `executor:` section as written (defaults may be left out): what {@link createExecutor} takes. */
+export type ExecutorSection = z.input<typeof ExecutorConfigSchema>;
 
 /** The names of the registered kinds. */
 export function executorKinds(): string[] {
@@ -25,7 +27,7 @@ export function executorKinds(): string[] {
 /** Build the executor `config` names. */
 export function createExecutor(
   /** Parsed here: defaults may be left out. */
-  config: z.input<typeof ExecutorConfigSchema>,
+  config: ExecutorSection,
   context: ExecutorContext,
 ): EngineExecutor {
   const definition = EXECUTORS.find((candidate) => candidate.kind === config.kind);
@@ -39,4 +41,12 @@ export function createExecutor(
     parsed,
     context,
   );
+}
+
+/** The executor a manager runs engines through: one it was given, or one built from its section. */
+export function resolveExecutor(
+  executor: ExecutorSection | EngineExecutor,
+  context: ExecutorContext,
+): EngineExecutor {
+  return 'launch' in executor ? executor : createExecutor(executor, context);
 }

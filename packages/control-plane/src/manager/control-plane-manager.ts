@@ -27,6 +27,7 @@ import {
   EngineStartError,
   InvalidTransitionError,
 } from '../errors.js';
+import { resolveExecutor } from '../executors/executor-registry.js';
 import { GPUResourceManager } from '../gpu/gpu-resource-manager.js';
 import { type EngineExitEvent, EngineLifecycleManager } from '../lifecycle/engine-lifecycle-manager.js';
 import { registerExitCleanup } from '../lifecycle/exit-cleanup.js';
@@ -131,6 +132,15 @@ export class ControlPlaneManager extends EventEmitter<{
       new EngineLifecycleManager({
         logger: this.logger,
         home: this.stateDir,
+        ...(options.executor === undefined
+          ? {}
+          : {
+              executor: resolveExecutor(options.executor, {
+                stateDir: this.stateDir,
+                logger: this.logger,
+                stopTimeoutMs: options.stopTimeoutMs ?? CONTROL_PLANE_DEFAULTS.stopTimeoutMs,
+              }),
+            }),
         ...(options.stopTimeoutMs === undefined ? {} : { stopTimeoutMs: options.stopTimeoutMs }),
         ...(options.healthCheckTimeoutMs === undefined
           ? {}

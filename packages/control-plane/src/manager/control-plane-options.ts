@@ -1,6 +1,8 @@
 import type { CatalogGroupWire } from '@sage/protocol';
 import type { Logger } from 'pino';
 import type { EngineBackend } from '../backends/engine-backend.js';
+import type { EngineExecutor } from '../executors/engine-executor.js';
+import type { ExecutorSection } from '../executors/executor-registry.js';
 import type { GPUResourceManager } from '../gpu/gpu-resource-manager.js';
 import type { EngineLifecycleManager } from '../lifecycle/engine-lifecycle-manager.js';
 import type { CatalogModel } from '../models/catalog-model.js';
@@ -65,7 +67,13 @@ export interface ControlPlaneManagerOptions {
   /** Variables (names, or `PREFIX_*`) engines inherit beyond `ENGINE_ENV_ALLOWED` (`engines.pass_env`). */
   passEnv?: readonly string[];
   logger?: Logger;
-  /** Injected parts (tests, or another executor later). */
+  /**
+   * Where engines run: `sage.yaml`'s `executor:` section as written (`{ kind: local }` when
+   * absent; `{ kind: kubernetes, namespace, kubeconfig? }`: docs/scale-out.md), or a built
+   * {@link EngineExecutor}. Ignored when `lifecycle` is given.
+   */
+  executor?: ExecutorSection | EngineExecutor;
+  /** Injected parts (tests). */
   gpu?: GPUResourceManager;
   ports?: PortAllocator;
   lifecycle?: EngineLifecycleManager;

@@ -3,6 +3,7 @@ import {
   builtinBackends,
   CustomBackendOptions,
   createCustomBackend,
+  ExecutorConfigSchema,
   schedulingPolicyNames,
 } from '@sage/control-plane';
 import {
@@ -170,6 +171,8 @@ export const GatewayConfigSchema = z
     models: CatalogModelList.optional(),
     model_groups: z.array(CatalogGroupWire).optional(),
     model_loading: ModelLoadingSection.optional(),
+    /** Where engines run: `{ kind: local }` (default) or `{ kind: kubernetes, namespace, kubeconfig? }`. */
+    executor: ExecutorConfigSchema.optional(),
     preset: z.string().min(1).nullable().optional(),
     preset_timeout_ms: milliseconds.optional(),
   })

@@ -1,4 +1,4 @@
-import type { ControlPlaneManagerOptions, CustomBackendOptions } from '@sage/control-plane';
+import type { ControlPlaneManagerOptions, CustomBackendOptions, ExecutorSection } from '@sage/control-plane';
 import type { CatalogGroupWire, CatalogModelWire } from '@sage/protocol';
 import type { GatewayLogLevel } from './gateway-config-schema.js';
 
@@ -128,6 +128,8 @@ export interface GatewayConfig {
   /** `model_groups:` (snake_case as written): models that run together, or never together. */
   modelGroups: CatalogGroupWire[];
   modelLoading: GatewayModelLoadingConfig;
+  /** `executor:` as written (snake_case): where engines run; absent: local processes. */
+  executor?: ExecutorSection | undefined;
   /** A preset to apply at start: a built-in name or a file path. */
   preset?: string | null | undefined;
   /** How long the start preset may take to become ready. */

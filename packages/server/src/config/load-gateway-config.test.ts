@@ -185,6 +185,24 @@ describe('sage.yaml', () => {
     expect(config.modelGroups).toEqual([{ name: 'pair', mode: 'exclusive', members: ['a', 'b'] }]);
   });
 
+  it('passes executor: to the manager as written, and names a bad field', () => {
+    const config = parseGatewayConfig(
+      'executor:\n  kind: kubernetes\n  namespace: sage\n  engine_address: cluster_ip\n',
+      {
+        file: 'sage.yaml',
+      },
+    );
+    expect(toManagerOptions(config).executor).toMatchObject({
+      kind: 'kubernetes',
+      namespace: 'sage',
+      engine_address: 'cluster_ip',
+    });
+    expect(parseError('executor:\n  kind: kubernetes\n  namespace: Not_A_Name\n').message).toMatch(
+      /executor\.namespace/,
+    );
+    expect(parseError('executor:\n  kind: slurm\n').message).toMatch(/executor\.kind|executor/);
+  });
+
   it('reports invalid YAML with its position', () => {
     const error = parseError('port: 1\n  host: [\n');
     expect(error.message).toMatch(/^sage\.yaml:\d+:\d+: invalid YAML/);

@@ -47,6 +47,7 @@ export function toManagerOptions(config: GatewayConfig, logger?: Logger): Contro
     models: config.engines.hubEndpoint ? { hubEndpoint: config.engines.hubEndpoint } : undefined,
     passEnv: config.engines.passEnv,
     engineMemoryCapMb: config.engines.memoryCapMb,
+    executor: config.executor,
     catalog: {
       // From the configuration file: operator-trusted, `args` go on the command line as written.
       models: config.models.map((model) => catalogModelFromWire(model, { trusted: true })),

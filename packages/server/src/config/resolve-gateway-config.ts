@@ -50,9 +50,10 @@ export function defaultGatewayConfig(): GatewayConfig {
 
 /**
  * Fields of `sage.yaml` kept as written: catalog models (the control plane validates them in
- * their wire form) and `engines.allowed_extra_args` (keyed by backend names, which are the user's).
+ * their wire form), `engines.allowed_extra_args` (keyed by backend names, which are the user's)
+ * and `executor` (the executor parses its own section).
  */
-const VERBATIM_FIELDS = ['models', 'model_groups', 'allowed_extra_args'] as const;
+const VERBATIM_FIELDS = ['models', 'model_groups', 'allowed_extra_args', 'executor'] as const;
 
 /** A parsed `sage.yaml` in TypeScript form (camelCase). */
 export function fromConfigFile(file: GatewayConfigFile): Partial<GatewayConfig> {

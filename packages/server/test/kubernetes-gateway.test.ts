@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type FakeKubernetes, startFakeKubernetes } from '@sage/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { startTestGateway, type TestGateway, temporaryStateDir, waitFor } from './support/gateway-harness.js';
+
+// The whole gateway on `executor: { kind: kubernetes }`: @kubernetes/client-node talks HTTP to
+// the fake API server (examples/kubernetes/rbac.yaml enforced), whose simulated kubelet runs each
+// pod's command as a local process. Start, serve, stop, gateway restart and adoption.
+
+function exampleRbac() {
+  const text = readFileSync(new URL('../../../examples/kubernetes/rbac.yaml', import.meta.url), 'utf8');
+  return parseAllDocuments(text)
+    .map((document) => document.toJS())
+    .filter((object) => object?.kind === 'Role' || object?.kind === 'ClusterRole');
+}
+
+describe('the gateway with executor: kubernetes', () => {
+  const namespace = 'sage';
+  const stateDir = temporaryStateDir();
+  let cluster: FakeKubernetes;
+  let kubeconfig: string;
+  let harness: TestGateway;
+
+  const start = () =>
+    startTestGateway(38, {
+      managerOptions: {
+        stateDir,
+        executor: {
+          kind: 'kubernetes',
+          namespace,
+          kubeconfig,
+          images: { fake: 'example.com/sage/fake-engine:1' },
+          engine_address: 'cluster_ip',
+        },
+      },
+    });
+  const deploymentsOf = (engineId: string) =>
+    cluster
+      .list('deployments', namespace)
+      .filter((deployment) => deployment.metadata.labels['sagellm.io/engine-id'] === engineId);
+
+  beforeAll(async () => {
+    cluster = await startFakeKubernetes({
+      namespaces: [namespace],
+      rbac: exampleRbac(),
+      restartBackoffMs: 100,
+    });
+    kubeconfig = await cluster.writeKubeconfig(join(stateDir, 'kubeconfig'));
+    harness = await start();
+  });
+  afterAll(async () => {
+    await harness?.close();
+    await cluster?.close();
+  });
+
+  it('starts an engine as a Deployment and serves a chat request through its Service', async () => {
+    const engine = await harness.startEngine('fake/chat');
+    expect(engine.status).toBe('RUNNING');
+    expect(deploymentsOf(engine.engineId)).toHaveLength(1);
+    const answer = await harness.client.chat.completions.create({
+      model: 'fake/chat',
+      messages: [{ role: 'user', content: 'hello' }],
+    });
+    expect(answer.choices[0]?.message.content).toBe('tok0 tok1 tok2 tok3 tok4 ');
+  });
+
+  it('a restarted gateway adopts the running engine under its id, without a second Deployment', async () => {
+    const [running] = harness.gateway.manager.listEngines().filter((engine) => engine.status === 'RUNNING');
+    expect(running).toBeDefined();
+    if (!running) return;
+    const uid = deploymentsOf(running.engineId)[0]?.metadata.uid;
+    await harness.gateway.close({ stopEngines: false, graceMs: 500 });
+    harness = await start();
+    await waitFor(() => harness.gateway.manager.getEngine(running.engineId).status === 'RUNNING', 20_000);
+    expect(deploymentsOf(running.engineId).map((deployment) => deployment.metadata.uid)).toEqual([uid]);
+    const answer = await harness.client.chat.completions.create({
+      model: 'fake/chat',
+      messages: [{ role: 'user', content: 'again' }],
+    });
+    expect(answer.choices[0]?.message.content).toBeTruthy();
+  });
+
+  it('stop deletes the Deployment', async () => {
+    const [running] = harness.gateway.manager.listEngines().filter((engine) => engine.status === 'RUNNING');
+    if (!running) throw new Error('no RUNNING engine');
+    const response = await fetch(`${harness.url}/v1/management/engines/${running.engineId}`, {
+      method: 'DELETE',
+      headers: { ...harness.managementHeaders, 'content-type': 'application/json' },
+    });
+    expect(response.status).toBe(200);
+    await waitFor(() => deploymentsOf(running.engineId).length === 0, 10_000);
+  });
+});
