@@ -371,11 +371,12 @@ describe('closing while a model loads', () => {
     for (const delayMs of [0, 1, 2, 4, 8, 16, 32]) {
       const { manager } = await createManager([model(`race${delayMs}`)]);
       const pids = new Set<number>();
-      const spawn = manager.lifecycle.spawn.bind(manager.lifecycle);
-      manager.lifecycle.spawn = (launch) => {
-        const child = spawn(launch);
-        if (child.pid !== null) pids.add(child.pid);
-        return child;
+      const executor = manager.lifecycle.executor;
+      const launch = executor.launch.bind(executor);
+      executor.launch = async (spec) => {
+        const launched = await launch(spec);
+        if (launched.pid !== null) pids.add(launched.pid);
+        return launched;
       };
       const request = acquire(manager, `race${delayMs}`).catch((error: unknown) => error);
       await new Promise((resolve) => setTimeout(resolve, delayMs));
