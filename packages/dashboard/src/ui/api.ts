@@ -80,9 +80,16 @@ export class ManagementClient {
   }
 
   /** Read a `text/event-stream` until it ends or `signal` aborts. */
-  async stream(path: string, signal: AbortSignal, onEvent: (event: StreamEvent) => void): Promise<void> {
+  /** Read the event stream at `path`; `onOpen` runs once the gateway answered (the stream is live). */
+  async stream(
+    path: string,
+    signal: AbortSignal,
+    onEvent: (event: StreamEvent) => void,
+    onOpen?: () => void,
+  ): Promise<void> {
     const response = await this.#fetch('GET', path, undefined, signal);
     if (!response.body) return;
+    onOpen?.();
     const parser = createParser({
       onEvent: (message: EventSourceMessage) => onEvent({ event: message.event, data: message.data }),
     });

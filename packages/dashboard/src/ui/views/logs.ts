@@ -58,13 +58,21 @@ export function logsView(
     const controller = new AbortController();
     follow = controller;
     replaceChildren(output);
-    status.textContent = `Following ${engineId}…`;
+    status.textContent = `Connecting to the log of ${engineId}…`;
     const path = `/v1/management/engines/${encodeURIComponent(engineId)}/logs?tail=200&follow=true`;
     client
-      .stream(path, controller.signal, (event) => {
-        const { line } = JSON.parse(event.data) as { line: string };
-        append(line);
-      })
+      .stream(
+        path,
+        controller.signal,
+        (event) => {
+          const { line } = JSON.parse(event.data) as { line: string };
+          append(line);
+        },
+        // Only once the gateway answered does it follow: lines written before may be in the tail.
+        () => {
+          if (!controller.signal.aborted) status.textContent = `Following ${engineId}…`;
+        },
+      )
       .then(() => {
         if (!controller.signal.aborted) status.textContent = `The log of ${engineId} ended.`;
       })
