@@ -210,4 +210,5 @@ export {
   RestartSupervisor,
   type RestartSupervisorOptions,
   type SupervisedEngines,
+  type SupervisorIntent,
 } from './supervisor/restart-supervisor.js';

@@ -83,7 +83,11 @@ export async function adoptPersistedEngines(context: AdoptionContext): Promise<v
       );
       await lifecycle.stopOrphan(check.running, { timeoutMs: context.stopTimeoutMs });
     }
-    registry.add({ ...record, ...noLaunch, status: 'RESTARTING', resourcesHeld: false });
+    registry.restore(
+      { ...record, ...noLaunch, resourcesHeld: false },
+      'lost',
+      'its launch is gone after a gateway restart: starting it again',
+    );
     try {
       await context.relaunch(registry.get(record.engineId));
     } catch (error) {
@@ -148,16 +152,19 @@ async function adopt(context: AdoptionContext, record: EngineRecord, running: Ru
     logPath: record.logPath,
   });
   if (launched.pid !== null) gpu.attachProcess(record.engineId, launched.pid);
-  registry.add({
-    ...record,
-    status: 'STARTING',
-    resourcesHeld: true,
-    pid: launched.pid,
-    generation: launched.generation,
-    executorHandle: launched.handle,
-    address: launched.address,
-    launchNonce: running.nonce === '' ? record.launchNonce : running.nonce,
-  });
+  registry.restore(
+    {
+      ...record,
+      resourcesHeld: true,
+      pid: launched.pid,
+      generation: launched.generation,
+      executorHandle: launched.handle,
+      address: launched.address,
+      launchNonce: running.nonce === '' ? record.launchNonce : running.nonce,
+    },
+    'adopted',
+    'its launch still runs after a gateway restart: watched until healthy',
+  );
   logger.info(
     { engineId: record.engineId, generation: launched.generation, port: record.port },
     'engine-adopted',

@@ -58,6 +58,7 @@ import { EngineDownloads } from './engine-downloads.js';
 import { EngineLauncher } from './engine-launcher.js';
 import { EngineSleeper } from './engine-sleeper.js';
 import { defaultStateDir } from './state-dir.js';
+import { supervisorEffects } from './supervisor-effects.js';
 
 /** Camel-case start options; `modelId` is given separately. */
 export type EngineStartOptions = Partial<Omit<EngineStartRequest, 'modelId'>>;
@@ -880,31 +881,12 @@ export class ControlPlaneManager extends EventEmitter<{
       isAlive: (engineId) => this.lifecycle.isAlive(engineId),
       sample: (engineIds, memory) => this.lifecycle.sample(engineIds, memory),
       healthCheck: (engineId, timeoutMs) => this.lifecycle.healthCheck(engineId, { timeoutMs }),
-      markHealthy: (engineId) => {
-        this.registry.update(engineId, { lastError: null });
-        this.registry.transition(engineId, 'healthy', 'health check passed');
-      },
-      markUnhealthy: (engineId, reason) => {
-        this.registry.transition(engineId, 'unhealthy', reason);
-      },
-      beginRestart: async (engineId, reason, attempt, delayMs) => {
-        const record = this.registry.update(engineId, { lastError: reason });
-        // Already RESTARTING when the previous relaunch failed: the next attempt keeps the state.
-        if (record.status !== 'RESTARTING') {
-          this.registry.transition(engineId, 'restart', `${reason}; attempt ${attempt} in ${delayMs}ms`);
-        }
-        await this.lifecycle.stop(engineId);
-        // As after kill -9: no process serves until the relaunch, so requests that failed on the
-        // old one queue for the new one instead of excluding the engine.
-        if (this.registry.find(engineId)?.status === 'RESTARTING')
-          this.registry.update(engineId, { pid: null, generation: null });
-      },
-      relaunch: async (engineId) => {
-        const record = this.registry.find(engineId);
-        if (record?.status !== 'RESTARTING') return;
-        await this.relaunch(record, 'automatic restart');
-      },
-      fail: (engineId, reason, exitClass) => this.failEngine(engineId, reason, exitClass),
+      apply: supervisorEffects({
+        registry: this.registry,
+        stopLaunch: (engineId) => this.lifecycle.stop(engineId),
+        relaunch: (record, reason) => this.relaunch(record, reason),
+        fail: (engineId, reason, exitClass) => this.failEngine(engineId, reason, exitClass),
+      }),
     };
   }
 }

@@ -87,6 +87,23 @@ export class EngineRegistry extends EventEmitter<{ 'engine-state-change': [Engin
     return record;
   }
 
+  /**
+   * Take back a record a previous gateway left (adoption), its status moved by the table's
+   * `event` (`adopted`, `lost`) like any other change; throws InvalidTransitionError when the
+   * table does not allow it.
+   */
+  restore(record: EngineRecord, event: EngineEvent, reason: string): EngineRecord {
+    const from = record.status;
+    const to = nextEngineStatus(from, event);
+    this.records.set(record.engineId, { ...record, status: to });
+    this.persist();
+    if (from !== to) {
+      this.logger.info({ engineId: record.engineId, from, to, reason }, 'engine-state-change');
+      this.emit('engine-state-change', { engineId: record.engineId, from, to, event, reason });
+    }
+    return this.get(record.engineId);
+  }
+
   /** Resolves once the latest state is on disk; rejects (e.g. StateDirectoryUnwritableError) when it cannot be written. */
   async flush(): Promise<void> {
     try {

@@ -27,6 +27,24 @@ describe('engine state machine', () => {
     expect(nextEngineStatus(from, event)).toBe(to);
   });
 
+  it('takes back every wanted engine after a gateway restart through the table (adopted, lost), never a stopped one', () => {
+    for (const from of [
+      'DOWNLOADING',
+      'STARTING',
+      'RUNNING',
+      'UNHEALTHY',
+      'RESTARTING',
+      'DRAINING',
+    ] as const) {
+      expect(nextEngineStatus(from, 'adopted')).toBe('STARTING');
+      expect(nextEngineStatus(from, 'lost')).toBe('RESTARTING');
+    }
+    for (const from of ['STOPPED', 'STOPPING', 'FAILED', 'SLEEPING'] as const) {
+      expect(canTransition(from, 'adopted')).toBe(false);
+      expect(canTransition(from, 'lost')).toBe(false);
+    }
+  });
+
   it('lets a DOWNLOADING engine neither get traffic nor be health-checked into RUNNING', () => {
     expect(canTransition('DOWNLOADING', 'healthy')).toBe(false);
     expect(canTransition('DOWNLOADING', 'spawned')).toBe(false);

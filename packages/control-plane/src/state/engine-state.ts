@@ -14,14 +14,25 @@ export type EngineEvent =
   | 'download' // the model is not in the model cache: pull it before spawning
   | 'downloaded' // the model file is in the cache: spawn
   | 'sleep' // an idle catalog engine is put to sleep (its GPU memory is given back)
-  | 'woken'; // a sleeping engine woke up and answered its canary
+  | 'woken' // a sleeping engine woke up and answered its canary
+  | 'adopted' // after a gateway restart: its launch still runs, watched again until healthy
+  | 'lost'; // after a gateway restart: its launch is gone, so it is started again
 
 /** SPEC section 6: the allowed transitions. Anything missing is an invalid transition. */
 const TRANSITIONS: Record<EngineStatus, Partial<Record<EngineEvent, EngineStatus>>> = {
   // No process, port or GPU yet: the model file is being pulled into the cache.
-  DOWNLOADING: { downloaded: 'STARTING', fail: 'FAILED', stop: 'STOPPING', drain: 'STOPPING' },
+  DOWNLOADING: {
+    downloaded: 'STARTING',
+    fail: 'FAILED',
+    stop: 'STOPPING',
+    drain: 'STOPPING',
+    adopted: 'STARTING',
+    lost: 'RESTARTING',
+  },
   STARTING: {
     healthy: 'RUNNING',
+    adopted: 'STARTING',
+    lost: 'RESTARTING',
     restart: 'RESTARTING',
     fail: 'FAILED',
     stop: 'STOPPING',
@@ -29,6 +40,8 @@ const TRANSITIONS: Record<EngineStatus, Partial<Record<EngineEvent, EngineStatus
   },
   RUNNING: {
     healthy: 'RUNNING',
+    adopted: 'STARTING',
+    lost: 'RESTARTING',
     unhealthy: 'UNHEALTHY',
     restart: 'RESTARTING',
     fail: 'FAILED',
@@ -38,6 +51,8 @@ const TRANSITIONS: Record<EngineStatus, Partial<Record<EngineEvent, EngineStatus
   },
   UNHEALTHY: {
     healthy: 'RUNNING',
+    adopted: 'STARTING',
+    lost: 'RESTARTING',
     unhealthy: 'UNHEALTHY',
     restart: 'RESTARTING',
     fail: 'FAILED',
@@ -54,12 +69,20 @@ const TRANSITIONS: Record<EngineStatus, Partial<Record<EngineEvent, EngineStatus
   },
   RESTARTING: {
     spawned: 'STARTING',
+    adopted: 'STARTING',
+    lost: 'RESTARTING',
     download: 'DOWNLOADING',
     fail: 'FAILED',
     stop: 'STOPPING',
     drain: 'STOPPING',
   },
-  DRAINING: { stop: 'STOPPING', stopped: 'STOPPED', fail: 'STOPPED' },
+  DRAINING: {
+    stop: 'STOPPING',
+    stopped: 'STOPPED',
+    fail: 'STOPPED',
+    adopted: 'STARTING',
+    lost: 'RESTARTING',
+  },
   STOPPING: { stopped: 'STOPPED' },
   STOPPED: { restart: 'RESTARTING', stop: 'STOPPED', stopped: 'STOPPED' },
   FAILED: { restart: 'RESTARTING', stop: 'STOPPED', stopped: 'STOPPED' },

@@ -1,7 +1,7 @@
 import type { EngineStatus } from '@sage/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ExitClassification } from '../lifecycle/exit-classification.js';
-import { RestartSupervisor, type SupervisedEngines } from './restart-supervisor.js';
+import { RestartSupervisor, type SupervisedEngines, type SupervisorIntent } from './restart-supervisor.js';
 
 /** An exit a restart may help. */
 const crash = (description: string): ExitClassification => ({
@@ -15,33 +15,43 @@ const crash = (description: string): ExitClassification => ({
 function fakeEngines(initial: EngineStatus = 'RUNNING') {
   const state = { status: initial, alive: true, healthy: true, relaunches: [] as number[], failedReason: '' };
   const calls: string[] = [];
+  /** Per intent type, a handler that replaces the scripted one. */
+  const on: {
+    [T in SupervisorIntent['type']]?: (intent: Extract<SupervisorIntent, { type: T }>) => Promise<void>;
+  } = {};
   const engines: SupervisedEngines = {
     list: () => [{ engineId: 'e1', status: state.status, startupTimeoutMs: 60_000 }],
     isAlive: () => state.alive,
     healthCheck: async () => state.alive && state.healthy,
-    markHealthy: () => {
-      calls.push('healthy');
-      state.status = 'RUNNING';
-    },
-    markUnhealthy: () => {
-      calls.push('unhealthy');
-      state.status = 'UNHEALTHY';
-    },
-    beginRestart: async (_id, _reason, attempt, delayMs) => {
-      calls.push(`restart#${attempt}@${delayMs}`);
-      state.status = 'RESTARTING';
-    },
-    relaunch: async () => {
-      state.relaunches.push(Date.now());
-      state.status = 'STARTING';
-    },
-    fail: async (_id, reason) => {
-      calls.push('fail');
-      state.failedReason = reason;
-      state.status = 'FAILED';
+    apply: async (intent) => {
+      const override = on[intent.type] as ((intent: SupervisorIntent) => Promise<void>) | undefined;
+      if (override) return override(intent);
+      switch (intent.type) {
+        case 'mark-healthy':
+          calls.push('healthy');
+          state.status = 'RUNNING';
+          return;
+        case 'mark-unhealthy':
+          calls.push('unhealthy');
+          state.status = 'UNHEALTHY';
+          return;
+        case 'begin-restart':
+          calls.push(`restart#${intent.attempt}@${intent.delayMs}`);
+          state.status = 'RESTARTING';
+          return;
+        case 'relaunch':
+          state.relaunches.push(Date.now());
+          state.status = 'STARTING';
+          return;
+        case 'fail':
+          calls.push('fail');
+          state.failedReason = intent.reason;
+          state.status = 'FAILED';
+          return;
+      }
     },
   };
-  return { state, calls, engines };
+  return { state, calls, engines, on };
 }
 
 describe('RestartSupervisor', () => {
@@ -77,11 +87,11 @@ describe('RestartSupervisor', () => {
   });
 
   it('marks an engine that is not startable FAILED at once, without a restart', async () => {
-    const { state, calls, engines } = fakeEngines('STARTING');
+    const { state, calls, engines, on } = fakeEngines('STARTING');
     state.alive = false;
     const supervisor = new RestartSupervisor({ engines, restartBackoffBaseMs: 1000, readinessPollMs: 10 });
     let failedClass: string | undefined;
-    engines.fail = async (_id, reason, exitClass) => {
+    on.fail = async ({ reason, exitClass }) => {
       calls.push('fail');
       state.failedReason = reason;
       failedClass = exitClass;
@@ -162,9 +172,9 @@ describe('RestartSupervisor', () => {
   });
 
   it('treats a failed relaunch as one more attempt: it backs off and tries again, then FAILED', async () => {
-    const { state, calls, engines } = fakeEngines('RUNNING');
+    const { state, calls, engines, on } = fakeEngines('RUNNING');
     let relaunchFailures = 0;
-    engines.relaunch = async () => {
+    on.relaunch = async () => {
       relaunchFailures += 1;
       throw new Error('port 8001 is taken');
     };
@@ -183,8 +193,8 @@ describe('RestartSupervisor', () => {
   });
 
   it('logs a failure it cannot handle instead of leaving an unhandled rejection', async () => {
-    const { state, engines } = fakeEngines('RUNNING');
-    engines.fail = async () => {
+    const { state, engines, on } = fakeEngines('RUNNING');
+    on.fail = async () => {
       throw new Error('engine state STOPPING does not allow fail');
     };
     const errors: unknown[] = [];
@@ -220,9 +230,9 @@ describe('RestartSupervisor process samples', () => {
       ],
       sample: (ids, memory) =>
         new Map(ids.map((id) => [id, { frozen, rssBytes: memory.includes(id) ? rss : undefined }])),
-      fail: async (id, reason, exitClass) => {
-        failures.push([reason, exitClass]);
-        await engines.fail(id, reason, exitClass);
+      apply: async (intent) => {
+        if (intent.type === 'fail') failures.push([intent.reason, intent.exitClass]);
+        await engines.apply(intent);
       },
     };
     const supervisor = new RestartSupervisor({ engines: sampled, restartBackoffBaseMs: 10_000 });

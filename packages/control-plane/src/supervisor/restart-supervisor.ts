@@ -6,7 +6,26 @@ import type { EngineExit, EngineSample } from '../executors/engine-executor.js';
 import { restartBackoffMs } from './backoff.js';
 import { decideOnSample, type MemoryLimit } from './process-sample.js';
 
-/** What the supervisor may do to engines. The manager implements it; tests fake it. */
+/**
+ * What the supervisor decided for an engine, as data. The supervisor only observes and decides;
+ * one effect runner ({@link SupervisedEngines.apply}, the manager's `supervisor-effects.ts`)
+ * carries each intent out as its event in the registry's transition table:
+ * `mark-healthy` → `healthy`, `mark-unhealthy` → `unhealthy`, `begin-restart` → `restart`,
+ * `relaunch` → `spawned` (or `download`), `fail` → `fail`.
+ */
+export type SupervisorIntent =
+  /** STARTING/UNHEALTHY → RUNNING. */
+  | { type: 'mark-healthy'; engineId: string }
+  /** RUNNING → UNHEALTHY (no new traffic). */
+  | { type: 'mark-unhealthy'; engineId: string; reason: string }
+  /** → RESTARTING: stop what is left of the launch; the relaunch comes after the backoff. */
+  | { type: 'begin-restart'; engineId: string; reason: string; attempt: number; delayMs: number }
+  /** RESTARTING → STARTING: launch again with the same id (and port when still free). */
+  | { type: 'relaunch'; engineId: string }
+  /** → FAILED: release resources, record the reason (and how it ended, when known) and the log tail. */
+  | { type: 'fail'; engineId: string; reason: string; exitClass?: EngineExitClass | undefined };
+
+/** What the supervisor sees of engines, and the one door its decisions go through. The manager implements it; tests fake it. */
 export interface SupervisedEngines {
   /** Engines and their current status. */
   list(): ReadonlyArray<{
@@ -20,16 +39,8 @@ export interface SupervisedEngines {
   /** One sample per engine (frozen?), with resident memory for `memory` only (the executor's {@link EngineSample}). */
   sample?(engineIds: readonly string[], memory: readonly string[]): ReadonlyMap<string, EngineSample>;
   healthCheck(engineId: string, timeoutMs: number): Promise<boolean>;
-  /** STARTING/UNHEALTHY → RUNNING. */
-  markHealthy(engineId: string): void;
-  /** RUNNING → UNHEALTHY (no new traffic). */
-  markUnhealthy(engineId: string, reason: string): void;
-  /** → RESTARTING: stop what is left of the process; the relaunch comes after the backoff. */
-  beginRestart(engineId: string, reason: string, attempt: number, delayMs: number): Promise<void>;
-  /** RESTARTING → STARTING: spawn again with the same id (and port when still free). */
-  relaunch(engineId: string): Promise<void>;
-  /** → FAILED: release resources, record the reason (and how it ended, when known) and the log tail. */
-  fail(engineId: string, reason: string, exitClass?: EngineExitClass): Promise<void>;
+  /** Carry out one decision (the effect runner); rejects when it could not (a relaunch that failed). */
+  apply(intent: SupervisorIntent): Promise<void>;
 }
 
 export interface RestartSupervisorOptions {
@@ -186,7 +197,7 @@ export class RestartSupervisor {
         if (watch.startupToken !== token) return;
         watch.consecutiveFailures = 0;
         watch.runningSince = this.now();
-        this.engines.markHealthy(engineId);
+        await this.engines.apply({ type: 'mark-healthy', engineId });
         return;
       }
       if (this.now() >= deadline) {
@@ -215,7 +226,7 @@ export class RestartSupervisor {
     if (!exit.retry) {
       this.forget(engineId);
       this.engines
-        .fail(engineId, exit.description, exit.class)
+        .apply({ type: 'fail', engineId, reason: exit.description, exitClass: exit.class })
         .catch((error: unknown) =>
           this.logger.error({ engineId, err: error }, 'engine could not be marked FAILED'),
         );
@@ -255,7 +266,12 @@ export class RestartSupervisor {
         this.logger.error({ engineId: engine.engineId, reason: intent.reason }, 'engine-memory-bound');
         this.forget(engine.engineId);
         this.engines
-          .fail(engine.engineId, intent.reason, intent.exitClass)
+          .apply({
+            type: 'fail',
+            engineId: engine.engineId,
+            reason: intent.reason,
+            exitClass: intent.exitClass,
+          })
           .catch((error: unknown) =>
             this.logger.error({ engineId: engine.engineId, err: error }, 'engine could not be marked FAILED'),
           );
@@ -300,7 +316,7 @@ export class RestartSupervisor {
       watch.consecutiveFailures = 0;
       if (status === 'UNHEALTHY') {
         watch.runningSince = this.now();
-        this.engines.markHealthy(engineId);
+        await this.engines.apply({ type: 'mark-healthy', engineId });
       }
       watch.runningSince ??= this.now();
       if (watch.attempts > 0 && this.now() - watch.runningSince >= this.options.restartResetAfterMs) {
@@ -312,7 +328,7 @@ export class RestartSupervisor {
     watch.consecutiveFailures += 1;
     watch.runningSince = null;
     const reason = `${watch.consecutiveFailures} consecutive failed health check(s)`;
-    if (status === 'RUNNING') this.engines.markUnhealthy(engineId, reason);
+    if (status === 'RUNNING') await this.engines.apply({ type: 'mark-unhealthy', engineId, reason });
     if (watch.consecutiveFailures >= this.options.consecutiveFailuresThreshold) {
       this.failureDetected(engineId, reason);
     }
@@ -338,11 +354,16 @@ export class RestartSupervisor {
       for (;;) {
         const processGone = !this.engines.isAlive(engineId);
         if (!this.options.autoRestart) {
-          if (processGone) await this.engines.fail(engineId, `${failure} (auto restart is off)`);
+          if (processGone)
+            await this.engines.apply({ type: 'fail', engineId, reason: `${failure} (auto restart is off)` });
           return;
         }
         if (watch.attempts >= this.options.maxRestartAttempts) {
-          await this.engines.fail(engineId, `${failure}; gave up after ${watch.attempts} restart attempt(s)`);
+          await this.engines.apply({
+            type: 'fail',
+            engineId,
+            reason: `${failure}; gave up after ${watch.attempts} restart attempt(s)`,
+          });
           return;
         }
         watch.attempts += 1;
@@ -356,7 +377,13 @@ export class RestartSupervisor {
           { engineId, attempt: watch.attempts, delayMs, reason: failure },
           'engine-restart-scheduled',
         );
-        await this.engines.beginRestart(engineId, failure, watch.attempts, delayMs);
+        await this.engines.apply({
+          type: 'begin-restart',
+          engineId,
+          reason: failure,
+          attempt: watch.attempts,
+          delayMs,
+        });
         await new Promise<void>((resolve) => {
           watch.cancelBackoff = resolve;
           watch.timer = setTimeout(resolve, delayMs);
@@ -365,7 +392,7 @@ export class RestartSupervisor {
         watch.cancelBackoff = null;
         if (this.closed || this.watches.get(engineId) !== watch) return;
         try {
-          await this.engines.relaunch(engineId);
+          await this.engines.apply({ type: 'relaunch', engineId });
           break;
         } catch (error) {
           // Stopped or forgotten while relaunching: nothing left to restart.
