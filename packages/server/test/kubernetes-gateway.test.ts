@@ -7,7 +7,8 @@ import { startTestGateway, type TestGateway, temporaryStateDir, waitFor } from '
 
 // The whole gateway on `executor: { kind: kubernetes }`: @kubernetes/client-node talks HTTP to
 // the fake API server (examples/kubernetes/rbac.yaml enforced), whose simulated kubelet runs each
-// pod's command as a local process. Start, serve, stop, gateway restart and adoption.
+// pod's command as a local process. Start, serve, a killed container
+// restarted, stop, a crash loop ending FAILED, gateway restart and adoption.
 
 function exampleRbac() {
   const text = readFileSync(new URL('../../../examples/kubernetes/rbac.yaml', import.meta.url), 'utf8');
@@ -40,6 +41,14 @@ describe('the gateway with executor: kubernetes', () => {
     cluster
       .list('deployments', namespace)
       .filter((deployment) => deployment.metadata.labels['sagellm.io/engine-id'] === engineId);
+
+  const podOf = (engineId: string) => {
+    const pod = cluster
+      .list('pods', namespace)
+      .find((entry) => entry.metadata.labels['sagellm.io/engine-id'] === engineId);
+    if (!pod) throw new Error(`no pod of ${engineId}`);
+    return pod.metadata.name as string;
+  };
 
   beforeAll(async () => {
     cluster = await startFakeKubernetes({
@@ -82,6 +91,23 @@ describe('the gateway with executor: kubernetes', () => {
     expect(answer.choices[0]?.message.content).toBeTruthy();
   });
 
+  it('a killed container is restarted and the engine serves again, under a new generation', async () => {
+    const [running] = harness.gateway.manager.listEngines().filter((engine) => engine.status === 'RUNNING');
+    if (!running) throw new Error('no RUNNING engine');
+    const before = harness.gateway.manager.engineGeneration(running.engineId);
+    cluster.kubelet.kill(podOf(running.engineId));
+    await waitFor(() => {
+      const engine = harness.gateway.manager.getEngine(running.engineId);
+      const generation = harness.gateway.manager.engineGeneration(running.engineId);
+      return engine.status === 'RUNNING' && generation !== null && generation !== before;
+    }, 20_000);
+    const answer = await harness.client.chat.completions.create({
+      model: 'fake/chat',
+      messages: [{ role: 'user', content: 'after the kill' }],
+    });
+    expect(answer.choices[0]?.message.content).toBeTruthy();
+  });
+
   it('stop deletes the Deployment', async () => {
     const [running] = harness.gateway.manager.listEngines().filter((engine) => engine.status === 'RUNNING');
     if (!running) throw new Error('no RUNNING engine');
@@ -91,5 +117,25 @@ describe('the gateway with executor: kubernetes', () => {
     });
     expect(response.status).toBe(200);
     await waitFor(() => deploymentsOf(running.engineId).length === 0, 10_000);
+  });
+
+  it('a container that keeps crashing (CrashLoopBackOff) ends FAILED after the attempt limit, with its reason and log tail', async () => {
+    const engine = await harness.startEngine('fake/chat');
+    expect(engine.status).toBe('RUNNING');
+    cluster.kubelet.kill(podOf(engine.engineId), {
+      keepFailing: { exitCode: 1, message: 'RuntimeError: CUDA error: an illegal memory access' },
+    });
+    await waitFor(() => harness.gateway.manager.getEngine(engine.engineId).status === 'FAILED', 30_000);
+    const failed = harness.gateway.manager.getEngine(engine.engineId);
+    expect(failed.lastError).toMatch(/gave up after 2 restart attempt/);
+    expect(failed.lastError).toMatch(/exit code 1/);
+    expect(failed.lastError).toContain('RuntimeError: CUDA error: an illegal memory access');
+    // FAILED holds nothing in the cluster: its Deployment and Service are gone.
+    await waitFor(() => deploymentsOf(engine.engineId).length === 0, 10_000);
+    const logs = await fetch(`${harness.url}/v1/management/engines/${engine.engineId}/logs`, {
+      headers: harness.managementHeaders,
+    });
+    expect(logs.status).toBe(200);
+    expect(await logs.text()).toContain('CUDA error');
   });
 });

@@ -777,8 +777,12 @@ export class ControlPlaneManager extends EventEmitter<{
 
   private async failEngine(engineId: string, reason: string, exitClass?: EngineExitClass): Promise<void> {
     const record = this.registry.get(engineId);
-    const exit = this.lifecycle.isAlive(engineId) ? await this.lifecycle.stop(engineId) : null;
     const tail = await this.lifecycle.logTail(engineId, CONTROL_PLANE_DEFAULTS.logTailLines);
+    const alive = this.lifecycle.isAlive(engineId);
+    // Stopped even when not alive: a crash-looping Deployment serves nothing but still exists
+    // (and restarts its pod); for a launch that already ended it is a no-op.
+    const stopped = await this.lifecycle.stop(engineId);
+    const exit = alive ? stopped : null;
     await this.releaseResources(record);
     const lastError = [`${reason}`, ...(tail.length > 0 ? ['last log lines:', ...tail] : [])].join('\n');
     this.registry.update(engineId, {
