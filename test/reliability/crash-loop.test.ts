@@ -55,7 +55,7 @@ describe('a crash-looping engine', () => {
     });
     expect(((await logs.json()) as { lines: string[] }).lines.join('\n')).toMatch(/simulated crash/);
     // Its port is free again; it is not restarted any more.
-    expect(manager.ports.reservations().has(failed.port)).toBe(false);
+    expect(gateway.parts.ports.reservations().has(failed.port)).toBe(false);
 
     expect(answers.length).toBeGreaterThan(0);
     expect(answers.filter((status) => status !== 200)).toEqual([]);

@@ -53,7 +53,7 @@ describe('a frozen engine (SIGSTOP)', () => {
     const { manager } = gateway.gateway;
     const pid = engine.pid as number;
     const answers = Array.from({ length: IN_FLIGHT }, (_, index) => chat(gateway.url, index));
-    await waitFor(() => manager.scheduler.load(engine.engineId) === IN_FLIGHT, 15_000);
+    await waitFor(() => manager.engineLoad(engine.engineId) === IN_FLIGHT, 15_000);
     const frozenAt = Date.now();
     process.kill(pid, 'SIGSTOP');
     try {
@@ -79,7 +79,7 @@ describe('a frozen engine (SIGSTOP)', () => {
     const { manager } = gateway.gateway;
     const pid = engine.pid as number;
     // Out of the supervisor's sight, so the stop meets the frozen process itself.
-    manager.supervisor.close();
+    gateway.parts.supervisor.close();
     process.kill(pid, 'SIGSTOP');
     const started = Date.now();
     try {

@@ -37,8 +37,9 @@ describe('an engine killed while its health check is in flight', () => {
     gateways.push(gateway);
     const { manager } = gateway.gateway;
     const rejections: unknown[] = [];
-    const tick = manager.supervisor.tick.bind(manager.supervisor);
-    manager.supervisor.tick = () => tick().catch((error: unknown) => void rejections.push(error));
+    const { supervisor } = gateway.parts;
+    const tick = supervisor.tick.bind(supervisor);
+    supervisor.tick = () => tick().catch((error: unknown) => void rejections.push(error));
 
     const engine = await gateway.startEngine('fake/race');
     lifecycle.armedFor = engine.engineId;

@@ -97,8 +97,8 @@ describe('kill -9 of an engine while 50 clients send requests', () => {
     expect(answers).toHaveLength(CLIENTS * REQUESTS_PER_CLIENT);
     expect(answers.filter((answer) => typeof answer === 'string')).toEqual([]);
     const { manager } = gateway.gateway;
-    await waitFor(() => Object.values(manager.scheduler.snapshot().inFlight).every((load) => load === 0));
-    expect(manager.scheduler.snapshot().depth).toBe(0);
+    await waitFor(() => Object.values(manager.queueSnapshot().inFlight).every((load) => load === 0));
+    expect(manager.queueSnapshot().depth).toBe(0);
     const after = await postJson(`${gateway.url}/v1/chat/completions`, {
       model: MODEL,
       messages: [{ role: 'user', content: 'after' }],

@@ -90,7 +90,14 @@ export { followLog, readLogTail } from './lifecycle/engine-log.js';
 export { ENGINE_MARKER_VARIABLES } from './lifecycle/engine-markers.js';
 export { classifyExit, type ExitClassification } from './lifecycle/exit-classification.js';
 // Manager
-export { ControlPlaneManager, type EngineStartOptions } from './manager/control-plane-manager.js';
+export type {
+  CatalogOperations,
+  ControlPlane,
+  ControlPlaneEvents,
+  ControlPlaneParts,
+  EngineStartOptions,
+} from './manager/control-plane.js';
+export { ControlPlaneManager } from './manager/control-plane-manager.js';
 export type { ControlPlaneManagerOptions } from './manager/control-plane-options.js';
 export { defaultStateDir } from './manager/state-dir.js';
 // Models on demand

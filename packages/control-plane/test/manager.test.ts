@@ -6,6 +6,7 @@ import { createCustomBackend } from '../src/backends/custom.js';
 import { BackendUnavailableError } from '../src/errors.js';
 import { GPUResourceManager } from '../src/gpu/gpu-resource-manager.js';
 import { isPidAlive } from '../src/lifecycle/process-tree.js';
+import type { ControlPlaneParts } from '../src/manager/control-plane.js';
 import { ControlPlaneManager } from '../src/manager/control-plane-manager.js';
 import type { ControlPlaneManagerOptions } from '../src/manager/control-plane-options.js';
 import { PortAllocator } from '../src/ports/port-allocator.js';
@@ -18,10 +19,18 @@ const gpuEnv = {
   SAGE_GPU_MOCK_MEMORY_GB: '24',
 };
 const managers: ControlPlaneManager[] = [];
+/** The managers' parts (options.exposeParts), for assertions on ports, GPUs and processes. */
+const partsOf = new WeakMap<ControlPlaneManager, ControlPlaneParts>();
+const partsFor = (manager: ControlPlaneManager): ControlPlaneParts =>
+  partsOf.get(manager) as ControlPlaneParts;
 
 function createManager(stateDir: string, options: Partial<ControlPlaneManagerOptions> = {}) {
+  let parts: ControlPlaneParts | undefined;
   const manager = new ControlPlaneManager({
     stateDir,
+    exposeParts: (exposed) => {
+      parts = exposed;
+    },
     env: gpuEnv,
     gpu: new GPUResourceManager({ env: gpuEnv }),
     ports: new PortAllocator({ stateDir, ...testPortRange(1) }),
@@ -37,6 +46,7 @@ function createManager(stateDir: string, options: Partial<ControlPlaneManagerOpt
     ...options,
   });
   managers.push(manager);
+  if (parts) partsOf.set(manager, parts);
   return manager;
 }
 
@@ -64,7 +74,7 @@ describe('ControlPlaneManager with real engine processes', () => {
     expect(engine.status).toBe('STARTING');
     const running = await manager.waitForEngine(engine.engineId, { timeoutMs: 10_000 });
     expect(running.status).toBe('RUNNING');
-    expect(await manager.lifecycle.healthCheck(engine.engineId)).toBe(true);
+    expect(await partsFor(manager).lifecycle.healthCheck(engine.engineId)).toBe(true);
     expect(running.pid).toBeGreaterThan(0);
     expect(running.command).toContain(String(running.port));
   });
@@ -108,7 +118,7 @@ describe('ControlPlaneManager with real engine processes', () => {
     await manager.waitForEngine(crashing.engineId);
     expect(crashing.port).toBeGreaterThan(first.port);
     await manager.requestEngineShutdown(first.engineId);
-    expect([...manager.ports.reservations().keys()]).not.toContain(first.port);
+    expect([...partsFor(manager).ports.reservations().keys()]).not.toContain(first.port);
 
     const states = recordStates(manager, () => crashing.engineId);
     process.kill(crashing.pid as number, 'SIGKILL');
@@ -146,7 +156,7 @@ describe('ControlPlaneManager with real engine processes', () => {
       );
       const moved = manager.getEngine(engine.engineId);
       expect(moved.port).not.toBe(engine.port);
-      expect(manager.ports.reservations().has(engine.port)).toBe(false);
+      expect(partsFor(manager).ports.reservations().has(engine.port)).toBe(false);
     } finally {
       squatter.close();
     }
@@ -174,7 +184,7 @@ describe('ControlPlaneManager with real engine processes', () => {
       await waitFor(() => manager.getEngine(engine.engineId).status === 'FAILED');
       const failed = manager.getEngine(engine.engineId);
       expect(failed.lastError).toMatch(/relaunch failed: .*27090/);
-      expect(manager.ports.reservations().has(27090)).toBe(false);
+      expect(partsFor(manager).ports.reservations().has(27090)).toBe(false);
     } finally {
       squatter.close();
     }
@@ -210,7 +220,7 @@ describe('ControlPlaneManager with real engine processes', () => {
     expect(failed.lastExitCode).toBe(1);
     expect(failed.lastError).toMatch(/gave up after 2 restart attempt/);
     expect(failed.lastError).toMatch(/refusing to start/);
-    expect(manager.ports.reservations().has(engine.port)).toBe(false);
+    expect(partsFor(manager).ports.reservations().has(engine.port)).toBe(false);
     const gpus = await manager.getGpuStatus();
     expect(gpus.every((gpu) => gpu.memoryReservedGb === 0)).toBe(true);
   });
@@ -266,7 +276,7 @@ describe('ControlPlaneManager with real engine processes', () => {
     const stopped = await manager.requestEngineShutdown(engine.engineId, { drain: true });
     expect(stopped.status).toBe('STOPPED');
     expect(isPidAlive(engine.pid as number)).toBe(false);
-    expect(manager.ports.reservations().has(engine.port)).toBe(false);
+    expect(partsFor(manager).ports.reservations().has(engine.port)).toBe(false);
     expect(await manager.pruneEngines()).toEqual([engine.engineId]);
     expect(manager.listEngines()).toEqual([]);
   });

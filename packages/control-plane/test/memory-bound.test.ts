@@ -2,6 +2,7 @@ import { FAKE_ENGINE_FLAGS } from '@sage/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GPUResourceManager } from '../src/gpu/gpu-resource-manager.js';
 import { isPidAlive } from '../src/lifecycle/process-tree.js';
+import type { ControlPlaneParts } from '../src/manager/control-plane.js';
 import { ControlPlaneManager } from '../src/manager/control-plane-manager.js';
 import type { ControlPlaneManagerOptions } from '../src/manager/control-plane-options.js';
 import { PortAllocator } from '../src/ports/port-allocator.js';
@@ -9,11 +10,19 @@ import { fakeBackend, temporaryStateDir, testPortRange, waitFor } from './fake-e
 
 const gpuEnv = { ...process.env, SAGE_DISABLE_NVML: '1', SAGE_GPU_MOCK_COUNT: '0' };
 const managers: ControlPlaneManager[] = [];
+/** The managers' parts (options.exposeParts), for assertions on ports, GPUs and processes. */
+const partsOf = new WeakMap<ControlPlaneManager, ControlPlaneParts>();
+const partsFor = (manager: ControlPlaneManager): ControlPlaneParts =>
+  partsOf.get(manager) as ControlPlaneParts;
 
 async function startManager(options: Partial<ControlPlaneManagerOptions> = {}) {
   const stateDir = temporaryStateDir();
+  let parts: ControlPlaneParts | undefined;
   const manager = new ControlPlaneManager({
     stateDir,
+    exposeParts: (exposed) => {
+      parts = exposed;
+    },
     env: gpuEnv,
     gpu: new GPUResourceManager({ env: gpuEnv }),
     ports: new PortAllocator({ stateDir, ...testPortRange(5) }),
@@ -28,6 +37,7 @@ async function startManager(options: Partial<ControlPlaneManagerOptions> = {}) {
     ...options,
   });
   managers.push(manager);
+  if (parts) partsOf.set(manager, parts);
   await manager.start();
   return manager;
 }
@@ -57,7 +67,7 @@ describe('memory bounds while an engine loads', () => {
     expect(failed.restartCount).toBe(0);
     expect(failed.pid).toBeNull();
     expect(isPidAlive(engine.pid as number)).toBe(false);
-    expect(await manager.lifecycle.list()).toEqual([]);
+    expect(await partsFor(manager).lifecycle.list()).toEqual([]);
   });
 
   it('an engine on the CPU is bound by its own required_memory_gb', async () => {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { GPUResourceManager } from '../src/gpu/gpu-resource-manager.js';
+import type { ControlPlaneParts } from '../src/manager/control-plane.js';
 import { ControlPlaneManager } from '../src/manager/control-plane-manager.js';
 import type { ControlPlaneManagerOptions } from '../src/manager/control-plane-options.js';
 import { type CatalogModel, catalogModelFromWire } from '../src/models/catalog-model.js';
@@ -22,6 +23,10 @@ const gpuEnv = {
   SAGE_GPU_MOCK_MEMORY_GB: '24',
 };
 const managers: ControlPlaneManager[] = [];
+/** The managers' parts (options.exposeParts), for assertions on ports, GPUs and processes. */
+const partsOf = new WeakMap<ControlPlaneManager, ControlPlaneParts>();
+const partsFor = (manager: ControlPlaneManager): ControlPlaneParts =>
+  partsOf.get(manager) as ControlPlaneParts;
 
 function model(name: string, extra: Record<string, unknown> = {}): CatalogModel {
   return catalogModelFromWire(
@@ -35,8 +40,12 @@ async function createManager(
   timings: ControlPlaneManagerOptions['catalog'] = {},
 ): Promise<{ manager: ControlPlaneManager; events: ModelEvent[] }> {
   const stateDir = temporaryStateDir();
+  let parts: ControlPlaneParts | undefined;
   const manager = new ControlPlaneManager({
     stateDir,
+    exposeParts: (exposed) => {
+      parts = exposed;
+    },
     env: gpuEnv,
     gpu: new GPUResourceManager({ env: gpuEnv }),
     ports: new PortAllocator({ stateDir, ...testPortRange(20) }),
@@ -59,6 +68,7 @@ async function createManager(
     },
   });
   managers.push(manager);
+  if (parts) partsOf.set(manager, parts);
   const events: ModelEvent[] = [];
   manager.on('model-event', (event) => events.push(event));
   await manager.start();
@@ -68,7 +78,7 @@ async function createManager(
 let sequence = 0;
 function acquire(manager: ControlPlaneManager, name: string, kind: Lease['engine']['engineKind'] = 'llm') {
   sequence += 1;
-  return manager.scheduler.acquire({ requestId: `r${sequence}`, model: name, kind, priority: 'normal' });
+  return manager.acquire({ requestId: `r${sequence}`, model: name, kind, priority: 'normal' });
 }
 
 function enginesOf(manager: ControlPlaneManager, name: string) {
@@ -247,14 +257,14 @@ describe('the sleep tier (a backend with a sleep mode)', () => {
     expect(manager.getEngine(engineId).command).toEqual(expect.arrayContaining(['--model', 'fake/nap']));
     lease.release({ ok: true });
     await waitFor(() => manager.getEngine(engineId).status === 'SLEEPING', 5_000);
-    await waitFor(() => manager.gpu.reservationOf(engineId) === undefined, 5_000);
+    await waitFor(() => partsFor(manager).gpu.reservationOf(engineId) === undefined, 5_000);
     expect(manager.catalog.get('nap').state).toBe('sleeping');
     expect((await manager.getGpuStatus())[0]?.memoryReservedGb).toBe(0);
     expect(events).toContainEqual({ type: 'sleep', model: 'nap', engineId, reason: 'idle-ttl' });
     const again = await acquire(manager, 'nap');
     expect(again.engine.engineId).toBe(engineId);
     expect(manager.getEngine(engineId)).toMatchObject({ status: 'RUNNING', pid });
-    expect(manager.gpu.reservationOf(engineId)).toMatchObject({ gpuIds: [0], gbPerGpu: 16 });
+    expect(partsFor(manager).gpu.reservationOf(engineId)).toMatchObject({ gpuIds: [0], gbPerGpu: 16 });
     // The wake is reported once the load returns, right after the engine took the request.
     await waitFor(() =>
       events.some((event) => event.type === 'wake' && event.ok && event.engineId === engineId),
@@ -371,7 +381,7 @@ describe('closing while a model loads', () => {
     for (const delayMs of [0, 1, 2, 4, 8, 16, 32]) {
       const { manager } = await createManager([model(`race${delayMs}`)]);
       const pids = new Set<number>();
-      const executor = manager.lifecycle.executor;
+      const executor = partsFor(manager).lifecycle.executor;
       const launch = executor.launch.bind(executor);
       executor.launch = async (spec) => {
         const launched = await launch(spec);

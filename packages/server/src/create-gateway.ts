@@ -1,4 +1,4 @@
-import type { ControlPlaneManager, EngineStateChange } from '@sage/control-plane';
+import type { ControlPlane, EngineStateChange } from '@sage/control-plane';
 import { hasLiveProcess } from '@sage/protocol';
 import { Hono } from 'hono';
 import { type Logger, pino } from 'pino';
@@ -26,7 +26,7 @@ import { translatedErrorShapes, translatedRoutes } from './routes/translated-rou
 /** Options of {@link createGateway}. */
 export interface CreateGatewayOptions {
   /** A started manager; the gateway schedules onto its engines. */
-  manager: ControlPlaneManager;
+  manager: ControlPlane;
   /** Gateway settings (defaults for anything missing; the environment is not read here). */
   config?: Partial<GatewayConfig>;
   /** Default: silent. */

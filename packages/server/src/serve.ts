@@ -1,7 +1,7 @@
 import type { ServerOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
-import { ControlPlaneManager, type ControlPlaneManagerOptions } from '@sage/control-plane';
+import { type ControlPlane, ControlPlaneManager, type ControlPlaneManagerOptions } from '@sage/control-plane';
 import { type PresetInput, resolvePreset } from '@sage/presets';
 import type { Hono } from 'hono';
 import { type DestinationStream, type Logger, pino } from 'pino';
@@ -24,7 +24,7 @@ export interface StartGatewayOptions {
   /** A resolved configuration, or the path of a `sage.yaml`. */
   config?: GatewayConfig | string;
   /** Use this (started or not) manager; it is then not closed by `close()`. Default: one is made from the configuration. */
-  manager?: ControlPlaneManager;
+  manager?: ControlPlane;
   /** Extra options for the manager the gateway makes (tests: state dir, ports, GPU mock). */
   managerOptions?: Partial<ControlPlaneManagerOptions>;
   /** A preset (built-in name, file path or object) applied at start; `startGateway` waits until its engines are RUNNING. */
@@ -53,7 +53,7 @@ export interface RunningGateway {
   url: string;
   host: string;
   port: number;
-  manager: ControlPlaneManager;
+  manager: ControlPlane;
   app: Hono<GatewayEnv>;
   /**
    * The local admin token management routes require (`<stateDir>/admin-token`), sent as
@@ -268,7 +268,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
 }
 
 /** SIGKILL the manager's engines if this process exits before removing the guard. */
-function killEnginesOnExit(manager: ControlPlaneManager): () => void {
+function killEnginesOnExit(manager: ControlPlane): () => void {
   const kill = () => manager.killEnginesNow();
   process.on('exit', kill);
   return () => process.off('exit', kill);

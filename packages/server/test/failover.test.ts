@@ -42,8 +42,8 @@ describe('failover before the first byte, never after', () => {
     ]);
     const { manager } = harness.gateway;
     const pending = chat(harness, 'fake/chat');
-    await waitFor(() => engines.some((engine) => manager.scheduler.load(engine.engineId) === 1));
-    const victim = engines.find((engine) => manager.scheduler.load(engine.engineId) === 1)!;
+    await waitFor(() => engines.some((engine) => manager.engineLoad(engine.engineId) === 1));
+    const victim = engines.find((engine) => manager.engineLoad(engine.engineId) === 1)!;
     const survivor = engines.find((engine) => engine !== victim)!;
     process.kill(victim.pid as number, 'SIGKILL');
 
@@ -87,7 +87,7 @@ describe('failover before the first byte, never after', () => {
     expect(received.length).toBeGreaterThanOrEqual(1);
     expect(received.length).toBeLessThan(20);
     expect(dispatched()).toBe(1);
-    await waitFor(() => harness.gateway.manager.scheduler.load(engine.engineId) === 0);
+    await waitFor(() => harness.gateway.manager.engineLoad(engine.engineId) === 0);
   });
 
   it('fails over on 503, marks the failing engine UNHEALTHY, and passes a 503 through when no engine is left', async () => {
@@ -104,7 +104,7 @@ describe('failover before the first byte, never after', () => {
     // Whichever engine the first request gets, the second one meets the failing engine: either
     // the first failed over from it, or the healthy engine is full.
     const first = chat(harness, 'fake/mixed');
-    await waitFor(() => harness.gateway.manager.scheduler.load(healthy.engineId) === 1);
+    await waitFor(() => harness.gateway.manager.engineLoad(healthy.engineId) === 1);
     const responses = await Promise.all([first, chat(harness, 'fake/mixed')]);
     expect(responses.map((response) => response.status)).toEqual([200, 200]);
     expect(states).toContain('UNHEALTHY');

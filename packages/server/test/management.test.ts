@@ -105,7 +105,7 @@ describe('management API', () => {
       body: JSON.stringify({ model: 'fake/draining', prompt: 'x' }),
     });
     const { manager } = harness.gateway;
-    await waitFor(() => manager.scheduler.load(busy.body.engine_id) === 1);
+    await waitFor(() => manager.engineLoad(busy.body.engine_id) === 1);
     const draining = call('DELETE', `/engines/${busy.body.engine_id}?drain=true`);
     await waitFor(() => manager.getEngine(busy.body.engine_id).status === 'DRAINING');
     const restart = await call('POST', `/engines/${busy.body.engine_id}/restart`);

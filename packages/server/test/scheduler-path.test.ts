@@ -45,11 +45,11 @@ describe('every inference request goes through the scheduler', () => {
       maxConcurrentRequests: 1,
       extraArgs: ['--latency-ms', '1500'],
     });
-    const { scheduler } = harness.gateway.manager;
+    const controlPlane = harness.gateway.manager;
     const first = chat(harness);
-    await waitFor(() => scheduler.load(engine.engineId) === 1);
+    await waitFor(() => controlPlane.engineLoad(engine.engineId) === 1);
     const second = chat(harness);
-    await waitFor(() => scheduler.snapshot().depth === 1);
+    await waitFor(() => controlPlane.queueSnapshot().depth === 1);
     const third = await chat(harness);
     expect(third.status).toBe(429);
     expect(third.headers.get('retry-after')).toBe('1');
@@ -70,17 +70,17 @@ describe('every inference request goes through the scheduler', () => {
       extraArgs: ['--latency-ms', '200'],
     });
     const { manager } = harness.gateway;
-    manager.scheduler.setPolicy('priority');
+    manager.setSchedulingPolicy('priority');
     const dispatched: string[] = [];
     manager.on('scheduling-decision', (event: SchedulingDecisionEvent) => {
       if (event.type === 'request-dispatched') dispatched.push(event.requestId.split('#')[0] ?? '');
     });
     const busy = chat(harness, { 'X-Request-ID': 'busy' });
-    await waitFor(() => manager.scheduler.load(engine.engineId) === 1);
+    await waitFor(() => manager.engineLoad(engine.engineId) === 1);
     const low = chat(harness, { 'X-Request-ID': 'low', 'X-Request-Priority': 'low' });
-    await waitFor(() => manager.scheduler.snapshot().depth === 1);
+    await waitFor(() => manager.queueSnapshot().depth === 1);
     const critical = chat(harness, { 'X-Request-ID': 'critical', 'X-Request-Priority': 'critical' });
-    await waitFor(() => manager.scheduler.snapshot().depth === 2);
+    await waitFor(() => manager.queueSnapshot().depth === 2);
     await Promise.all([busy, low, critical]);
     expect(dispatched).toEqual(['busy', 'critical', 'low']);
 
@@ -95,10 +95,11 @@ describe('every inference request goes through the scheduler', () => {
       harness.startEngine('fake/chat', { maxConcurrentRequests: 4, extraArgs: ['--latency-ms', '5'] }),
       harness.startEngine('fake/chat', { maxConcurrentRequests: 4, extraArgs: ['--latency-ms', '5'] }),
     ]);
-    const { scheduler } = harness.gateway.manager;
+    const controlPlane = harness.gateway.manager;
     let overCapacity = 0;
     harness.gateway.manager.on('scheduling-decision', (event) => {
-      if (event.type === 'request-dispatched' && scheduler.load(event.engineId) > 4) overCapacity += 1;
+      if (event.type === 'request-dispatched' && controlPlane.engineLoad(event.engineId) > 4)
+        overCapacity += 1;
     });
     const ids = Array.from({ length: 200 }, (_, index) => `burst-${index}`);
     const responses = await Promise.all(ids.map((id) => chat(harness, { 'X-Request-ID': id })));
@@ -113,7 +114,7 @@ describe('every inference request goes through the scheduler', () => {
     );
     expect(served[0]! + served[1]!).toBe(200);
     expect(Math.min(...served)).toBeGreaterThan(0);
-    expect(scheduler.snapshot()).toMatchObject({ depth: 0, inFlight: {} });
+    expect(controlPlane.queueSnapshot()).toMatchObject({ depth: 0, inFlight: {} });
   });
 
   it('routes a repeated prompt to the engine that cached it and explains the decision on request', async () => {
@@ -122,7 +123,7 @@ describe('every inference request goes through the scheduler', () => {
       harness.startEngine('fake/chat', { maxConcurrentRequests: 4 }),
       harness.startEngine('fake/chat', { maxConcurrentRequests: 4 }),
     ]);
-    harness.gateway.manager.scheduler.setPolicy('prefix_affinity');
+    harness.gateway.manager.setSchedulingPolicy('prefix_affinity');
     const system = { role: 'system', content: 'You answer in one word. '.repeat(60) };
     const ask = (question: string, headers: Record<string, string> = {}) =>
       fetch(`${harness.url}/v1/chat/completions`, {

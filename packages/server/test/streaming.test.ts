@@ -62,9 +62,9 @@ describe('streaming passthrough', () => {
     const response = await streamChat('fake/long-stream', abort.signal);
     const reader = response.body!.getReader();
     await reader.read();
-    expect(harness.gateway.manager.scheduler.load(engine.engineId)).toBe(1);
+    expect(harness.gateway.manager.engineLoad(engine.engineId)).toBe(1);
     abort.abort();
-    await waitFor(() => harness.gateway.manager.scheduler.load(engine.engineId) === 0);
+    await waitFor(() => harness.gateway.manager.engineLoad(engine.engineId) === 0);
     await waitFor(async () => (await engineRunning(engine.port)) === 0);
   });
 
@@ -77,12 +77,12 @@ describe('streaming passthrough', () => {
       body: JSON.stringify({ model: 'fake/slow-answer', messages: [{ role: 'user', content: 'x' }] }),
       signal: abort.signal,
     }).catch((error: unknown) => error);
-    const { scheduler } = harness.gateway.manager;
-    await waitFor(() => scheduler.load(engine.engineId) === 1);
+    const controlPlane = harness.gateway.manager;
+    await waitFor(() => controlPlane.engineLoad(engine.engineId) === 1);
     const abortedAt = performance.now();
     abort.abort();
     expect(await pending).toBeInstanceOf(Error);
-    await waitFor(() => scheduler.load(engine.engineId) === 0);
+    await waitFor(() => controlPlane.engineLoad(engine.engineId) === 0);
     // Long before the engine would have answered: the gateway dropped the engine call.
     expect(performance.now() - abortedAt).toBeLessThan(2_000);
   });
@@ -92,17 +92,17 @@ describe('streaming passthrough', () => {
       maxConcurrentRequests: 1,
       extraArgs: ['--chunks', '5', '--chunk-delay-ms', '100'],
     });
-    const { scheduler } = harness.gateway.manager;
+    const controlPlane = harness.gateway.manager;
     const first = await streamChat('fake/busy');
-    await waitFor(() => scheduler.load(engine.engineId) === 1);
+    await waitFor(() => controlPlane.engineLoad(engine.engineId) === 1);
     const abort = new AbortController();
     const queued = streamChat('fake/busy', abort.signal).catch((error: unknown) => error);
-    await waitFor(() => scheduler.snapshot().depth === 1);
+    await waitFor(() => controlPlane.queueSnapshot().depth === 1);
     abort.abort();
-    await waitFor(() => scheduler.snapshot().depth === 0);
+    await waitFor(() => controlPlane.queueSnapshot().depth === 0);
     expect(await queued).toBeInstanceOf(Error);
     expect(await first.text()).toContain('[DONE]');
-    await waitFor(() => scheduler.load(engine.engineId) === 0);
+    await waitFor(() => controlPlane.engineLoad(engine.engineId) === 0);
     const after = await streamChat('fake/busy');
     expect(after.status).toBe(200);
     await after.text();

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type ControlPlaneManagerOptions,
+  type ControlPlaneParts,
   createCustomBackend,
   type EngineInfo,
   type EngineStartOptions,
@@ -70,6 +71,8 @@ export interface ReliabilityGateway {
   gateway: RunningGateway;
   url: string;
   stateDir: string;
+  /** The manager's parts (its `exposeParts` test hook), for tests that reach behind the facade. */
+  parts: ControlPlaneParts;
   startEngine(modelId: string, options?: EngineStartOptions): Promise<EngineInfo>;
   close(options?: { stopEngines?: boolean }): Promise<void>;
 }
@@ -83,7 +86,14 @@ export async function startReliabilityGateway(
     logger?: Logger;
   } = {},
 ): Promise<ReliabilityGateway> {
-  const managerOptions = reliabilityManagerOptions(slot, options.managerOptions);
+  let parts: ControlPlaneParts | undefined;
+  const managerOptions = reliabilityManagerOptions(slot, {
+    ...options.managerOptions,
+    exposeParts: (exposed) => {
+      parts = exposed;
+      options.managerOptions?.exposeParts?.(exposed);
+    },
+  });
   const config = resolveGatewayConfig({}, undefined, {
     host: '127.0.0.1',
     port: 0,
@@ -100,6 +110,7 @@ export async function startReliabilityGateway(
     gateway,
     url: gateway.url,
     stateDir: managerOptions.stateDir as string,
+    parts: parts as ControlPlaneParts,
     async startEngine(modelId, startOptions = {}) {
       const engine = await gateway.manager.requestEngineStartup(modelId, {
         backend: 'fake',

@@ -5,10 +5,8 @@ import { join, resolve } from 'node:path';
 import {
   type CachedModel,
   DEFAULT_GATEWAY_PORT,
-  type DownloadProgress,
   type EngineExitClass,
   type EngineInfo,
-  type EngineStartRequest,
   type EngineStartRequestWire,
   type GpuStatus,
   isTerminal,
@@ -37,15 +35,20 @@ import { ModelController } from '../models/model-controller.js';
 import type { ModelEngines, ModelEngineView } from '../models/model-engines.js';
 import type { ModelEvent } from '../models/model-events.js';
 import { ModelGroups } from '../models/model-groups.js';
-import { ModelPuller } from '../models/model-puller.js';
+import { type ModelPullEvent, ModelPuller, type ModelPullRequest } from '../models/model-puller.js';
 import { isPullableModelId } from '../models/model-ref.js';
 import { ModelUsage } from '../models/model-usage.js';
 import { OnDemandLoader } from '../models/on-demand-loader.js';
 import { PortAllocator } from '../ports/port-allocator.js';
 import { RequestScheduler } from '../scheduler/request-scheduler.js';
-import type { SchedulableEngine, SchedulingDecisionEvent } from '../scheduler/scheduler-types.js';
+import type {
+  Lease,
+  SchedulableEngine,
+  ScheduleRequest,
+  SchedulerSnapshot,
+} from '../scheduler/scheduler-types.js';
 import { type EngineRecord, toEngineInfo } from '../state/engine-record.js';
-import { EngineRegistry, type EngineStateChange } from '../state/engine-registry.js';
+import { EngineRegistry } from '../state/engine-registry.js';
 import { canTransition } from '../state/engine-state.js';
 import { FileRegistryStore } from '../state/registry-store.js';
 import { StateDirectoryLock } from '../state/state-dir-lock.js';
@@ -53,15 +56,18 @@ import { waitForRunning } from '../state/wait-for-running.js';
 import { memoryLimitOf } from '../supervisor/process-sample.js';
 import { RestartSupervisor, type SupervisedEngines } from '../supervisor/restart-supervisor.js';
 import { adoptPersistedEngines } from './adoption.js';
+import type {
+  CatalogOperations,
+  ControlPlane,
+  ControlPlaneEvents,
+  EngineStartOptions,
+} from './control-plane.js';
 import type { ControlPlaneManagerOptions } from './control-plane-options.js';
 import { EngineDownloads } from './engine-downloads.js';
 import { EngineLauncher } from './engine-launcher.js';
 import { EngineSleeper } from './engine-sleeper.js';
 import { defaultStateDir } from './state-dir.js';
 import { supervisorEffects } from './supervisor-effects.js';
-
-/** Camel-case start options; `modelId` is given separately. */
-export type EngineStartOptions = Partial<Omit<EngineStartRequest, 'modelId'>>;
 
 /**
  * Composes ports, GPUs, engine processes, the restart supervisor and the registry. It holds no
@@ -74,26 +80,21 @@ export type EngineStartOptions = Partial<Omit<EngineStartRequest, 'modelId'>>;
  * await manager.waitForEngine(engine.engineId);
  * await manager.close();
  */
-export class ControlPlaneManager extends EventEmitter<{
-  'engine-state-change': [EngineStateChange];
-  'scheduling-decision': [SchedulingDecisionEvent];
-  'engine-download-progress': [{ engineId: string; progress: DownloadProgress }];
-  'model-event': [ModelEvent];
-}> {
+export class ControlPlaneManager extends EventEmitter<ControlPlaneEvents> implements ControlPlane {
   readonly stateDir: string;
-  readonly gpu: GPUResourceManager;
-  readonly ports: PortAllocator;
-  readonly lifecycle: EngineLifecycleManager;
-  readonly backends: BackendRegistry;
-  readonly registry: EngineRegistry;
-  readonly supervisor: RestartSupervisor;
+  private readonly gpu: GPUResourceManager;
+  private readonly ports: PortAllocator;
+  private readonly lifecycle: EngineLifecycleManager;
+  private readonly backends: BackendRegistry;
+  private readonly registry: EngineRegistry;
+  private readonly supervisor: RestartSupervisor;
   /** Queue → policy → engine for every inference request (SPEC section 7). */
-  readonly scheduler: RequestScheduler;
+  private readonly scheduler: RequestScheduler;
   /** The model cache and its puller (`<stateDir>/models/cache`, docs/models.md). */
-  readonly models: ModelPuller;
+  private readonly models: ModelPuller;
   private readonly downloads: EngineDownloads;
   /** The model catalog: on-demand loads, idle unloads, replicas (docs/models.md). */
-  readonly catalog: ModelController;
+  private readonly controller: ModelController;
   private readonly launcher: EngineLauncher;
   /** The sleep tier of catalog engines (vLLM's sleep mode). */
   private readonly sleeper: EngineSleeper;
@@ -169,14 +170,14 @@ export class ControlPlaneManager extends EventEmitter<{
           options.engineMemoryCapMb,
         )?.bytes,
       trustedArgs: (record) =>
-        this.catalog.trustedArgs({
+        this.controller.trustedArgs({
           modelId: record.request.modelId,
           backend: record.backend,
           label: record.request.engineLabel,
           catalogModel: record.request.metadata?.catalog_model,
         }),
       sleepMode: (record) => {
-        const on = this.catalog.sleepMode({
+        const on = this.controller.sleepMode({
           modelId: record.request.modelId,
           backend: record.backend,
           label: record.request.engineLabel,
@@ -230,7 +231,7 @@ export class ControlPlaneManager extends EventEmitter<{
       logger: this.logger,
       onEvent: onModelEvent,
     });
-    this.catalog = new ModelController({
+    this.controller = new ModelController({
       catalog,
       loader,
       usage: this.usage,
@@ -276,6 +277,47 @@ export class ControlPlaneManager extends EventEmitter<{
       now: this.now,
     });
     this.lifecycle.on('engine-exit', (event) => this.onEngineExit(event));
+    options.exposeParts?.({
+      gpu: this.gpu,
+      ports: this.ports,
+      lifecycle: this.lifecycle,
+      registry: this.registry,
+      supervisor: this.supervisor,
+      scheduler: this.scheduler,
+    });
+  }
+
+  /** The catalog operations the gateway may use (docs/models.md). */
+  get catalog(): CatalogOperations {
+    return this.controller;
+  }
+
+  get gpuMock(): boolean {
+    return this.gpu.mock;
+  }
+
+  get schedulingPolicy(): string {
+    return this.scheduler.policy;
+  }
+
+  setSchedulingPolicy(name: string): void {
+    this.scheduler.setPolicy(name);
+  }
+
+  acquire(request: ScheduleRequest, signal?: AbortSignal): Promise<Lease> {
+    return this.scheduler.acquire(request, signal);
+  }
+
+  needsPrefixHashes(policy?: string): boolean {
+    return this.scheduler.needsPrefixHashes(policy);
+  }
+
+  queueSnapshot(): SchedulerSnapshot {
+    return this.scheduler.snapshot();
+  }
+
+  engineLoad(engineId: string): number {
+    return this.scheduler.load(engineId);
   }
 
   /** What the scheduler sees of each engine (GPU count and price for cost decisions). */
@@ -334,7 +376,7 @@ export class ControlPlaneManager extends EventEmitter<{
       stopTimeoutMs: this.options.stopTimeoutMs ?? CONTROL_PLANE_DEFAULTS.stopTimeoutMs,
     });
     this.supervisor.start();
-    this.catalog.start();
+    this.controller.start();
     if (this.options.stopEnginesOnExit) {
       this.unregisterExitCleanup = registerExitCleanup(() => this.lifecycle.signalAllSync());
     }
@@ -530,6 +572,22 @@ export class ControlPlaneManager extends EventEmitter<{
     return toEngineInfo(this.registry.get(engineId), this.now(), this.downloads.progress(engineId));
   }
 
+  findEngine(engineId: string): EngineInfo | undefined {
+    const record = this.registry.find(engineId);
+    return record && toEngineInfo(record, this.now(), this.downloads.progress(engineId));
+  }
+
+  /** Pull a model into the cache (or find it there); see `ModelPuller.pull`. */
+  pullModel(
+    request: ModelPullRequest,
+    options: {
+      signal?: AbortSignal | undefined;
+      onEvent?: ((event: ModelPullEvent) => void) | undefined;
+    } = {},
+  ): Promise<CachedModel> {
+    return this.models.pull(request, options);
+  }
+
   /** What is in the model cache, most recently used first. */
   listCachedModels(): Promise<CachedModel[]> {
     return this.models.cache.list();
@@ -579,7 +637,7 @@ export class ControlPlaneManager extends EventEmitter<{
    */
   async close(options: { stopEngines?: boolean } = {}): Promise<void> {
     this.closing = true;
-    this.catalog.close();
+    this.controller.close();
     this.supervisor.close();
     // A download left behind resumes from its partial file at the next start.
     this.downloads.cancelAll();

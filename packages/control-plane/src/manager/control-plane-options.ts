@@ -9,6 +9,7 @@ import type { CatalogModel } from '../models/catalog-model.js';
 import type { ModelPullerOptions } from '../models/model-puller.js';
 import type { PortAllocator } from '../ports/port-allocator.js';
 import type { RegistryStore } from '../state/registry-store.js';
+import type { ControlPlaneParts } from './control-plane.js';
 
 /** Options of {@link ControlPlaneManager}. Every numeric default is in `CONTROL_PLANE_DEFAULTS`. */
 export interface ControlPlaneManagerOptions {
@@ -78,6 +79,8 @@ export interface ControlPlaneManagerOptions {
   ports?: PortAllocator;
   lifecycle?: EngineLifecycleManager;
   store?: RegistryStore;
+  /** Tests only: receives the manager's parts once built (production code uses `ControlPlane`). */
+  exposeParts?: (parts: ControlPlaneParts) => void;
   /** The request scheduler: default policy (`adaptive`), queue capacity and timeout. */
   scheduling?: {
     policy?: string | undefined;

@@ -1,6 +1,8 @@
 import {
+  type ControlPlane,
   ControlPlaneManager,
   type ControlPlaneManagerOptions,
+  type ControlPlaneParts,
   type EngineRecord,
   GPUResourceManager,
 } from '@sage/control-plane';
@@ -13,18 +15,34 @@ const mockGpuEnv = { SAGE_DISABLE_NVML: '1', SAGE_GPU_MOCK_COUNT: '1', SAGE_GPU_
  * mock GPU. Engines are never spawned, so routes see an empty (or hand-made) registry.
  */
 export function createTestManager(options: Partial<ControlPlaneManagerOptions> = {}): ControlPlaneManager {
-  return new ControlPlaneManager({
+  let parts: ControlPlaneParts | undefined;
+  const manager = new ControlPlaneManager({
     stateDir: '/nonexistent/sage-unit-test',
     env: mockGpuEnv,
     gpu: new GPUResourceManager({ env: mockGpuEnv }),
     store: { load: async () => [], save: async () => {} },
     ...options,
+    exposeParts: (exposed) => {
+      parts = exposed;
+      options.exposeParts?.(exposed);
+    },
   });
+  if (parts) partsOf.set(manager, parts);
+  return manager;
+}
+
+const partsOf = new WeakMap<ControlPlane, ControlPlaneParts>();
+
+/** The parts of a manager made by {@link createTestManager} (tests that drive the registry by hand). */
+export function testManagerParts(manager: ControlPlane): ControlPlaneParts {
+  const parts = partsOf.get(manager);
+  if (!parts) throw new Error('not a manager made by createTestManager');
+  return parts;
 }
 
 /** Put a hand-made engine record in the manager's registry (no process behind it). */
 export function addEngineRecord(
-  manager: ControlPlaneManager,
+  manager: ControlPlane,
   engine: {
     engineId: string;
     modelId: string;
@@ -68,5 +86,5 @@ export function addEngineRecord(
     executorHandle: null,
     address: { host: '127.0.0.1', port: 1, baseUrl: 'http://127.0.0.1:1' },
   };
-  manager.registry.add(record);
+  testManagerParts(manager).registry.add(record);
 }

@@ -1,4 +1,4 @@
-import type { ControlPlaneManager, ModelEvent, SchedulingDecisionEvent } from '@sage/control-plane';
+import type { ControlPlane, ModelEvent, SchedulingDecisionEvent } from '@sage/control-plane';
 import { EngineStatus } from '@sage/protocol';
 import { Gauge } from 'prom-client';
 import type { GatewayMetrics } from './gateway-metrics.js';
@@ -12,14 +12,14 @@ const ENGINE_STATES = EngineStatus.options;
  * manager's events (restarts, scheduling decisions). Returns a function that detaches the event
  * listeners.
  */
-export function observeManager(metrics: GatewayMetrics, manager: ControlPlaneManager): () => void {
+export function observeManager(metrics: GatewayMetrics, manager: ControlPlane): () => void {
   const registers = [metrics.registry];
   new Gauge({
     name: 'sage_scheduler_queue_depth',
     help: 'Requests waiting in the scheduler queue',
     registers,
     collect() {
-      this.set(manager.scheduler.snapshot().depth);
+      this.set(manager.queueSnapshot().depth);
     },
   });
   new Gauge({
@@ -27,7 +27,7 @@ export function observeManager(metrics: GatewayMetrics, manager: ControlPlaneMan
     help: 'Most requests the scheduler queue holds',
     registers,
     collect() {
-      this.set(manager.scheduler.snapshot().capacity);
+      this.set(manager.queueSnapshot().capacity);
     },
   });
   new Gauge({
@@ -38,7 +38,7 @@ export function observeManager(metrics: GatewayMetrics, manager: ControlPlaneMan
     collect() {
       this.reset();
       for (const engine of manager.listEngines()) {
-        this.set({ engine_id: engine.engineId }, manager.scheduler.load(engine.engineId));
+        this.set({ engine_id: engine.engineId }, manager.engineLoad(engine.engineId));
       }
     },
   });
@@ -93,10 +93,11 @@ export function observeManager(metrics: GatewayMetrics, manager: ControlPlaneMan
       this.reset();
       for (const status of manager.catalog.list()) {
         for (const engineId of status.engineIds) {
-          const record = manager.registry.find(engineId);
-          for (const gpu of record?.gpuIds ?? []) {
+          const engine = manager.findEngine(engineId);
+          for (const gpu of engine?.gpuIds ?? []) {
             const labels = { gpu: String(gpu), model: status.model.name };
-            this.inc(labels, (record?.reservedMemoryGbPerGpu ?? 0) * BYTES_PER_GB);
+            const perGpuGb = engine === undefined ? 0 : engine.reservedMemoryGb / engine.gpuIds.length;
+            this.inc(labels, perGpuGb * BYTES_PER_GB);
           }
         }
       }
@@ -138,7 +139,7 @@ export function observeManager(metrics: GatewayMetrics, manager: ControlPlaneMan
   };
   const onStateChange = (change: { engineId: string; to: string }) => {
     if (change.to !== 'RESTARTING') return;
-    const model = manager.registry.find(change.engineId)?.request.modelId ?? '';
+    const model = manager.findEngine(change.engineId)?.modelId ?? '';
     metrics.engineRestarts.inc({ engine_id: change.engineId, model });
   };
   const onDecision = (event: SchedulingDecisionEvent) => {
@@ -147,7 +148,7 @@ export function observeManager(metrics: GatewayMetrics, manager: ControlPlaneMan
       metrics.schedulingDecisions.inc({ policy: event.policy, outcome: 'dispatched' });
       metrics.decisionDuration.observe({ policy: event.policy }, event.decisionMs / 1000);
     } else {
-      metrics.schedulingDecisions.inc({ policy: manager.scheduler.policy, outcome: event.reason });
+      metrics.schedulingDecisions.inc({ policy: manager.schedulingPolicy, outcome: event.reason });
     }
   };
   manager.on('engine-state-change', onStateChange);

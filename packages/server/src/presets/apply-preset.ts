@@ -1,4 +1,4 @@
-import { type ControlPlaneManager, catalogModelFromWire } from '@sage/control-plane';
+import { type ControlPlane, catalogModelFromWire } from '@sage/control-plane';
 import { type Preset, type PresetEngine, toEngineStartRequest } from '@sage/presets';
 import { type EngineInfo, isTerminal, parseEngineStartRequest } from '@sage/protocol';
 import type { Logger } from 'pino';
@@ -33,11 +33,7 @@ export interface AppliedPreset {
 }
 
 /** An engine of this preset, from an earlier application, that is still alive. */
-function findExisting(
-  manager: ControlPlaneManager,
-  preset: Preset,
-  engine: PresetEngine,
-): string | undefined {
+function findExisting(manager: ControlPlane, preset: Preset, engine: PresetEngine): string | undefined {
   return manager
     .listEngines()
     .find(
@@ -62,7 +58,7 @@ function findExisting(
  * ```
  */
 export async function applyPreset(
-  manager: ControlPlaneManager,
+  manager: ControlPlane,
   preset: Preset,
   options: ApplyPresetOptions = {},
 ): Promise<AppliedPreset> {

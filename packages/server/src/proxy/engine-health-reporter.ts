@@ -1,4 +1,4 @@
-import type { ControlPlaneManager } from '@sage/control-plane';
+import type { ControlPlane } from '@sage/control-plane';
 import type { Logger } from 'pino';
 
 /**
@@ -8,12 +8,12 @@ import type { Logger } from 'pino';
  * resets the count. Client errors (4xx) never count.
  */
 export class EngineHealthReporter {
-  readonly #manager: ControlPlaneManager;
+  readonly #manager: ControlPlane;
   readonly #threshold: number;
   readonly #logger: Logger;
   readonly #failures = new Map<string, number>();
 
-  constructor(options: { manager: ControlPlaneManager; threshold: number; logger: Logger }) {
+  constructor(options: { manager: ControlPlane; threshold: number; logger: Logger }) {
     if (!(Number.isInteger(options.threshold) && options.threshold >= 1)) {
       throw new TypeError(`requestFailureThreshold must be a positive integer, got ${options.threshold}`);
     }

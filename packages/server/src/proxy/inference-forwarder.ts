@@ -1,4 +1,4 @@
-import { type ControlPlaneManager, EngineUnavailableError, type Lease } from '@sage/control-plane';
+import { type ControlPlane, EngineUnavailableError, type Lease } from '@sage/control-plane';
 import { HEADERS } from '@sage/protocol';
 import type { Logger } from 'pino';
 import { describeError } from '../errors/error-table.js';
@@ -30,7 +30,7 @@ import {
 
 /** What {@link InferenceForwarder} needs. */
 export interface InferenceForwarderOptions {
-  manager: ControlPlaneManager;
+  manager: ControlPlane;
   pools: EnginePools;
   health: EngineHealthReporter;
   metrics: GatewayMetrics;
@@ -134,13 +134,13 @@ export class InferenceForwarder {
     const { hints, client } = request;
     const waitStarted = performance.now();
     const elapsed = waitStarted - request.startedAt;
-    const { scheduler } = this.#options.manager;
+    const { manager } = this.#options;
     const prefixHashes =
-      request.prefixHashes !== undefined && scheduler.needsPrefixHashes(hints.policy)
+      request.prefixHashes !== undefined && manager.needsPrefixHashes(hints.policy)
         ? request.prefixHashes()
         : undefined;
     const acquire = (retry: string) =>
-      this.#options.manager.scheduler.acquire(
+      manager.acquire(
         {
           requestId: attempt === 1 ? request.schedulingId : `${request.schedulingId}~${attempt}${retry}`,
           model: request.model,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { addEngineRecord, createTestManager } from '../__fixtures__/test-manager.js';
+import { addEngineRecord, createTestManager, testManagerParts } from '../__fixtures__/test-manager.js';
 import { createGateway, gatewayAdminToken } from '../create-gateway.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { dashboardRoutes } from './dashboard.js';
@@ -125,7 +125,7 @@ describe('the dashboard API', () => {
     await readUntil('\n\n');
     expect(manager.listenerCount('engine-state-change')).toBe(listeners + 1);
     expect(text).toMatch(/^event: snapshot\ndata: \{"engines":\[\{"engine_id":"engine-a"/);
-    manager.registry.transition('engine-a', 'unhealthy', 'health check failed');
+    testManagerParts(manager).registry.transition('engine-a', 'unhealthy', 'health check failed');
     await readUntil('event: engine-state-change');
     await readUntil('}\n\n');
     const data = JSON.parse(text.split('event: engine-state-change\ndata: ')[1]?.trim() ?? '{}');

@@ -1,4 +1,4 @@
-import type { ControlPlaneManager } from '@sage/control-plane';
+import type { ControlPlane } from '@sage/control-plane';
 import { acceptsTraffic, gatewayHealthOf, HEALTH_HTTP_STATUS } from '@sage/protocol';
 import { Hono } from 'hono';
 import type { GatewayEnv } from '../gateway-env.js';
@@ -6,7 +6,7 @@ import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 
 /** What the health routes need. */
 export interface HealthRoutesOptions {
-  manager: ControlPlaneManager;
+  manager: ControlPlane;
   metrics: GatewayMetrics;
 }
 

@@ -1,11 +1,11 @@
-import type { CatalogModelStatus, ControlPlaneManager } from '@sage/control-plane';
+import type { CatalogModelStatus, ControlPlane } from '@sage/control-plane';
 import type { CatalogListWire, CatalogModelStatusWire } from '@sage/protocol';
 import { type Context, Hono } from 'hono';
 import type { GatewayEnv } from '../gateway-env.js';
 
 /** What the catalog routes need. */
 export interface CatalogRoutesOptions {
-  manager: ControlPlaneManager;
+  manager: ControlPlane;
 }
 
 /** A catalog model and its state in wire (snake_case) form. */

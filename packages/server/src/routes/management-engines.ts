@@ -1,4 +1,4 @@
-import { type ControlPlaneManager, EngineStartError } from '@sage/control-plane';
+import { type ControlPlane, EngineStartError } from '@sage/control-plane';
 import {
   type EngineInfo,
   type EngineInfoWire,
@@ -19,7 +19,7 @@ import { logEventStream } from '../streaming/log-event-stream.js';
 
 /** What the engine management routes need. */
 export interface EngineRoutesOptions {
-  manager: ControlPlaneManager;
+  manager: ControlPlane;
   bodyLimits: JsonBodyLimits;
   logger: Logger;
 }
@@ -40,11 +40,7 @@ const LogsQuery = z.object({
 });
 
 /** Wait until the engine is RUNNING, FAILED or STOPPED (or the timeout passes); its info either way. */
-async function settle(
-  manager: ControlPlaneManager,
-  engineId: string,
-  timeoutMs: number,
-): Promise<EngineInfo> {
+async function settle(manager: ControlPlane, engineId: string, timeoutMs: number): Promise<EngineInfo> {
   try {
     return await manager.waitForEngine(engineId, { timeoutMs });
   } catch (error) {

@@ -1,4 +1,4 @@
-import { type ControlPlaneManager, type ModelPullEvent, parseModelRef } from '@sage/control-plane';
+import { type ControlPlane, type ModelPullEvent, parseModelRef } from '@sage/control-plane';
 import {
   type CachedModel,
   type CachedModelListWire,
@@ -17,7 +17,7 @@ import { type JsonBodyLimits, readJsonBody } from '../request/read-json-body.js'
 
 /** What the model cache routes need. */
 export interface ModelRoutesOptions {
-  manager: ControlPlaneManager;
+  manager: ControlPlane;
   bodyLimits: JsonBodyLimits;
   logger: Logger;
 }
@@ -78,7 +78,7 @@ export function modelRoutes(options: ModelRoutesOptions): Hono<GatewayEnv> {
 
 async function pullStream(
   c: Context<GatewayEnv>,
-  manager: ControlPlaneManager,
+  manager: ControlPlane,
   body: ModelPullRequestWire,
   logger: Logger,
 ): Promise<Response> {
@@ -96,8 +96,8 @@ async function pullStream(
     pending.push(event);
     wake?.();
   };
-  const pull = manager.models
-    .pull(
+  const pull = manager
+    .pullModel(
       { ref: body.ref, quant: body.quant, revision: body.revision, sha256: body.sha256 },
       { signal: abort.signal, onEvent: (event) => push(eventToWire(event)) },
     )

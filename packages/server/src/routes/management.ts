@@ -1,4 +1,4 @@
-import { type ControlPlaneManager, schedulingPolicyNames } from '@sage/control-plane';
+import { type ControlPlane, schedulingPolicyNames } from '@sage/control-plane';
 import {
   DEFAULT_PRESET_NAME,
   getBuiltinPreset,
@@ -34,7 +34,7 @@ import { modelRoutes } from './management-models.js';
 
 /** What the management routes need. */
 export interface ManagementRoutesOptions {
-  manager: ControlPlaneManager;
+  manager: ControlPlane;
   metrics: GatewayMetrics;
   bodyLimits: JsonBodyLimits;
   logger: Logger;
@@ -76,7 +76,7 @@ export function managementRoutes(options: ManagementRoutesOptions): Hono<Gateway
 
   app.get('/status', async (c) => {
     const status = await manager.getClusterStatus();
-    const queue = manager.scheduler.snapshot();
+    const queue = manager.queueSnapshot();
     const body: ClusterStatusWire = {
       engines: status.engines.map(engineToWire),
       gpus: status.gpus.map((gpu) => toWire<GpuStatusWire>(gpu)),
@@ -87,7 +87,7 @@ export function managementRoutes(options: ManagementRoutesOptions): Hono<Gateway
     return c.json(body);
   });
   app.get('/stats', (c) => {
-    const queue = manager.scheduler.snapshot();
+    const queue = manager.queueSnapshot();
     const inFlight = Object.values(queue.inFlight).reduce((sum, count) => sum + count, 0);
     return c.json<ManagementStatsWire>({
       ...options.metrics.traffic.snapshot(),
@@ -115,18 +115,18 @@ export function managementRoutes(options: ManagementRoutesOptions): Hono<Gateway
   app.get('/presets', (c) => c.json({ presets: listBuiltinPresets() }));
   app.get('/gpu', async (c) => {
     const gpus = await manager.getGpuStatus();
-    const body: GpuListWire = { gpus: gpus.map((gpu) => toWire<GpuStatusWire>(gpu)), mock: manager.gpu.mock };
+    const body: GpuListWire = { gpus: gpus.map((gpu) => toWire<GpuStatusWire>(gpu)), mock: manager.gpuMock };
     return c.json(body);
   });
   // Prometheus `http_sd_configs`: one target group per engine that has a process.
   app.get('/metrics/targets', (c) => c.json(metricsTargets(manager.listEngines())));
   app.get('/policy', (c) =>
-    c.json<PolicyWire>({ policy: manager.scheduler.policy, available: [...schedulingPolicyNames] }),
+    c.json<PolicyWire>({ policy: manager.schedulingPolicy, available: [...schedulingPolicyNames] }),
   );
   app.put('/policy', async (c) => {
     const body = await readJsonBody(c, PolicyRequestWire, 'invalid policy request', options.bodyLimits);
-    manager.scheduler.setPolicy(body.policy);
-    return c.json<PolicyWire>({ policy: manager.scheduler.policy });
+    manager.setSchedulingPolicy(body.policy);
+    return c.json<PolicyWire>({ policy: manager.schedulingPolicy });
   });
   app.post('/presets/apply', async (c) => {
     const body = await readJsonBody(c, PresetApplyRequestWire, 'invalid preset request', options.bodyLimits);

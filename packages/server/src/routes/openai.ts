@@ -1,4 +1,4 @@
-import { type ControlPlaneManager, ModelNotFoundError, promptPrefixHashes } from '@sage/control-plane';
+import { type ControlPlane, ModelNotFoundError, promptPrefixHashes } from '@sage/control-plane';
 import {
   acceptsTraffic,
   ChatCompletionRequest,
@@ -22,7 +22,7 @@ import { type JsonBodyLimits, parseJsonBytes, readBodyBytes } from '../request/r
 
 /** What the OpenAI routes need. */
 export interface OpenAiRoutesOptions {
-  manager: ControlPlaneManager;
+  manager: ControlPlane;
   forwarder: InferenceForwarder;
   metrics: GatewayMetrics;
   bodyLimits: JsonBodyLimits;
@@ -76,7 +76,7 @@ const ROUTES: readonly RouteSpec[] = [
  * `GET /v1/models`: every catalog model with its state (loaded, loading, unloaded, failed) and
  * aliases, then one entry per other model id served by a RUNNING engine, with its kind.
  */
-function listModels(manager: ControlPlaneManager): ModelList {
+function listModels(manager: ControlPlane): ModelList {
   const byModel = new Map<string, ModelEntry>();
   for (const status of manager.catalog.list()) {
     const { model } = status;

@@ -1,11 +1,11 @@
-import type { ControlPlaneManager, EngineStateChange } from '@sage/control-plane';
+import type { ControlPlane, EngineStateChange } from '@sage/control-plane';
 import { type EngineInfoWire, type EngineStateChangeEventWire, formatServerSentEvent } from '@sage/protocol';
 
 const encoder = new TextEncoder();
 
 /** Options of {@link engineEventStream}. */
 export interface EngineEventStreamOptions {
-  manager: ControlPlaneManager;
+  manager: ControlPlane;
   /** An engine in its wire form. */
   toWire: (engineId: string) => EngineInfoWire | null;
   /** An SSE comment is sent this often so idle connections stay open. */
