@@ -28,6 +28,8 @@ describe('the gateway with executor: kubernetes', () => {
     startTestGateway(38, {
       managerOptions: {
         stateDir,
+        // The GPUs are the cluster's (the nodes' allocatable nvidia.com/gpu), not this host's mock ones.
+        gpu: undefined,
         executor: {
           kind: 'kubernetes',
           namespace,
@@ -53,6 +55,10 @@ describe('the gateway with executor: kubernetes', () => {
   beforeAll(async () => {
     cluster = await startFakeKubernetes({
       namespaces: [namespace],
+      nodes: [
+        { name: 'gpu-a', gpus: 2, gpuMemoryMiB: 81_559 },
+        { name: 'cpu-b', gpus: 0 },
+      ],
       rbac: exampleRbac(),
       restartBackoffMs: 100,
     });
@@ -106,6 +112,43 @@ describe('the gateway with executor: kubernetes', () => {
       messages: [{ role: 'user', content: 'after the kill' }],
     });
     expect(answer.choices[0]?.message.content).toBeTruthy();
+  });
+
+  it('places GPU engines on the nodes’ nvidia.com/gpu, a whole device each, and says so when the cluster has none left', async () => {
+    const gpuList = async () => {
+      const response = await fetch(`${harness.url}/v1/management/gpu`, {
+        headers: harness.managementHeaders,
+      });
+      return (await response.json()) as {
+        mock: boolean;
+        gpus: Array<{ name: string; engine_ids: string[] }>;
+      };
+    };
+    const before = await gpuList();
+    expect(before.mock).toBe(false);
+    expect(before.gpus.map((gpu) => gpu.name)).toEqual([
+      'nvidia.com/gpu on gpu-a',
+      'nvidia.com/gpu on gpu-a',
+    ]);
+    const engine = await harness.startEngine('fake/gpu-chat', { useGpu: true, requiredMemoryGb: 1 });
+    expect(engine.gpuIds).toHaveLength(1);
+    const limits = deploymentsOf(engine.engineId)[0]?.spec.template.spec.containers[0]?.resources?.limits;
+    expect(limits?.['nvidia.com/gpu']).toBe('1');
+    expect((await gpuList()).gpus.flatMap((gpu) => gpu.engine_ids)).toEqual([engine.engineId]);
+    const response = await fetch(`${harness.url}/v1/management/engines`, {
+      method: 'POST',
+      headers: { ...harness.managementHeaders, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model_id: 'fake/too-big',
+        backend: 'fake',
+        use_gpu: true,
+        tensor_parallel_size: 2,
+      }),
+    });
+    expect(response.status).toBe(409);
+    expect(JSON.stringify(await response.json())).toMatch(/GPU/);
+    await harness.gateway.manager.requestEngineShutdown(engine.engineId);
+    expect((await gpuList()).gpus.flatMap((gpu) => gpu.engine_ids)).toEqual([]);
   });
 
   it('stop deletes the Deployment', async () => {

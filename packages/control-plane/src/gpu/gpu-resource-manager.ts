@@ -33,10 +33,23 @@ export interface GPUResourceManagerOptions {
   runNvidiaSmi?: (args: string[]) => Promise<string>;
   /** Process group of a pid (default: `/proc/<pid>/stat` field 5). */
   processGroupOf?: (pid: number) => number | null;
+  /**
+   * GPUs an executor places on instead of this host's (Kubernetes: one per allocatable
+   * `nvidia.com/gpu` of each node). Each is a whole device: an engine placed on it has it alone,
+   * as the device plugin assigns it; memory is as labelled (0 when no label says).
+   */
+  inventory?: () => Promise<readonly InventoryGpu[]>;
   /** How long one nvidia-smi observation is reused, in ms (default 1000). */
   cacheMs?: number;
   /** Clock for the cache (default `Date.now`). */
   now?: () => number;
+}
+
+/** A GPU of an executor's inventory (the executor's `ExecutorGpu`). */
+export interface InventoryGpu {
+  index: number;
+  node?: string | undefined;
+  memoryTotalGb?: number | undefined;
 }
 
 interface Observation {
@@ -67,6 +80,7 @@ export class GPUResourceManager {
   readonly #mockSettings: MockGpuSettings;
   #mock: boolean;
   readonly #runNvidiaSmi: (args: string[]) => Promise<string>;
+  readonly #inventory: (() => Promise<readonly InventoryGpu[]>) | undefined;
   readonly #processGroupOf: (pid: number) => number | null;
   readonly #cacheMs: number;
   readonly #now: () => number;
@@ -79,6 +93,8 @@ export class GPUResourceManager {
     this.#mockSettings = readMockGpuSettings(env);
     this.#mock = this.#mockSettings.forced || (options.runNvidiaSmi === undefined && !isNvidiaSmiOnPath(env));
     this.#runNvidiaSmi = options.runNvidiaSmi ?? runNvidiaSmi;
+    this.#inventory = options.inventory;
+    if (this.#inventory) this.#mock = false;
     this.#processGroupOf = options.processGroupOf ?? ((pid) => hostProcessTable.stat(pid)?.pgid ?? null);
     this.#cacheMs = options.cacheMs ?? DEFAULT_CACHE_MS;
     this.#now = options.now ?? Date.now;
@@ -98,7 +114,7 @@ export class GPUResourceManager {
   async checkResourceAvailability(requiredGbPerGpu: number, gpuCount: number): Promise<boolean> {
     validateRequest(requiredGbPerGpu, gpuCount);
     if (gpuCount === 0) return true;
-    const gpus = await this.getSystemStatus();
+    const gpus = this.#placeable(await this.getSystemStatus());
     return gpus.filter((gpu) => gpu.memoryFreeGb + 1e-6 >= requiredGbPerGpu).length >= gpuCount;
   }
 
@@ -122,13 +138,15 @@ export class GPUResourceManager {
       }
       const others = [...this.#reservations.values()].filter((entry) => entry.owner !== options.owner);
       const gpuIds = chooseGpus({
-        gpus: await this.#status(others),
+        gpus: this.#placeable(await this.#status(others)),
         requiredGbPerGpu,
         gpuCount,
         pinnedGpuIds: pinned,
-        noGpusHint: this.#mock
-          ? `GPU mock mode with ${this.#mockSettings.count} mock GPUs; set ${ENV.gpuMockCount} to simulate some`
-          : 'nvidia-smi lists none',
+        noGpusHint: this.#inventory
+          ? 'no node of the cluster has allocatable nvidia.com/gpu'
+          : this.#mock
+            ? `GPU mock mode with ${this.#mockSettings.count} mock GPUs; set ${ENV.gpuMockCount} to simulate some`
+            : 'nvidia-smi lists none',
       });
       this.#reservations.set(options.owner, { owner: options.owner, gpuIds, gbPerGpu: requiredGbPerGpu });
       return gpuIds;
@@ -186,19 +204,47 @@ export class GPUResourceManager {
     });
   }
 
-  /** One nvidia-smi observation, shared by callers within `cacheMs`. */
+  /** Inventory GPUs are whole devices: free when no engine holds one, else taken (whatever its memory). */
+  #placeable(gpus: GpuStatus[]): GpuStatus[] {
+    if (!this.#inventory) return gpus;
+    return gpus.map((gpu) => ({
+      ...gpu,
+      memoryFreeGb: gpu.engineIds.length > 0 ? 0 : Number.POSITIVE_INFINITY,
+    }));
+  }
+
+  /** One nvidia-smi (or inventory) observation, shared by callers within `cacheMs`. */
   #observe(): Promise<Observation> {
     if (this.#mock) return Promise.resolve({ gpus: mockGpus(this.#mockSettings), computeApps: [] });
     const now = this.#now();
     if (this.#observation !== undefined && now - this.#observation.at < this.#cacheMs) {
       return this.#observation.promise;
     }
-    const promise = this.#queryNvidiaSmi();
+    const promise = this.#inventory ? this.#queryInventory(this.#inventory) : this.#queryNvidiaSmi();
     this.#observation = { at: now, promise };
     promise.catch(() => {
       if (this.#observation?.promise === promise) this.#observation = undefined;
     });
     return promise;
+  }
+
+  async #queryInventory(inventory: () => Promise<readonly InventoryGpu[]>): Promise<Observation> {
+    const gpus = await inventory();
+    return {
+      gpus: gpus.map((gpu) => {
+        const memoryTotalGb = gpu.memoryTotalGb ?? 0;
+        return {
+          index: gpu.index,
+          uuid: null,
+          name: gpu.node === undefined ? 'nvidia.com/gpu' : `nvidia.com/gpu on ${gpu.node}`,
+          memoryTotalGb,
+          memoryUsedGb: 0,
+          memoryAvailableGb: memoryTotalGb,
+          utilizationPercent: null,
+        };
+      }),
+      computeApps: [],
+    };
   }
 
   async #queryNvidiaSmi(): Promise<Observation> {

@@ -121,7 +121,6 @@ export class ControlPlaneManager extends EventEmitter<ControlPlaneEvents> implem
     this.logger = options.logger ?? pino({ level: 'silent' });
     this.stateDir = resolve(options.stateDir ?? defaultStateDir(options.env));
     this.engineHost = options.engineHost ?? CONTROL_PLANE_DEFAULTS.engineHost;
-    this.gpu = options.gpu ?? new GPUResourceManager({ env: options.env ?? process.env });
     this.ports =
       options.ports ??
       new PortAllocator({
@@ -129,20 +128,25 @@ export class ControlPlaneManager extends EventEmitter<ControlPlaneEvents> implem
         gatewayPort: options.gatewayPort ?? DEFAULT_GATEWAY_PORT,
         host: this.engineHost,
       });
+    const executor =
+      options.executor === undefined || options.lifecycle !== undefined
+        ? undefined
+        : resolveExecutor(options.executor, {
+            stateDir: this.stateDir,
+            logger: this.logger,
+            stopTimeoutMs: options.stopTimeoutMs ?? CONTROL_PLANE_DEFAULTS.stopTimeoutMs,
+          });
+    // An executor with its own GPU inventory (Kubernetes nodes) places on those GPUs, not this host's.
+    const inventory = executor?.gpuInventory?.bind(executor);
+    this.gpu =
+      options.gpu ??
+      new GPUResourceManager({ env: options.env ?? process.env, ...(inventory ? { inventory } : {}) });
     this.lifecycle =
       options.lifecycle ??
       new EngineLifecycleManager({
         logger: this.logger,
         home: this.stateDir,
-        ...(options.executor === undefined
-          ? {}
-          : {
-              executor: resolveExecutor(options.executor, {
-                stateDir: this.stateDir,
-                logger: this.logger,
-                stopTimeoutMs: options.stopTimeoutMs ?? CONTROL_PLANE_DEFAULTS.stopTimeoutMs,
-              }),
-            }),
+        ...(executor === undefined ? {} : { executor }),
         ...(options.stopTimeoutMs === undefined ? {} : { stopTimeoutMs: options.stopTimeoutMs }),
         ...(options.healthCheckTimeoutMs === undefined
           ? {}
