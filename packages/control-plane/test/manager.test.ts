@@ -76,6 +76,8 @@ describe('ControlPlaneManager with real engine processes', () => {
     expect(running.status).toBe('RUNNING');
     expect(await partsFor(manager).lifecycle.healthCheck(engine.engineId)).toBe(true);
     expect(running.pid).toBeGreaterThan(0);
+    // The GPU manager finds the engine's process through the executor, never from a pid handed over.
+    expect(partsFor(manager).lifecycle.executor.localProcess?.(engine.engineId)).toBe(running.pid);
     expect(running.command).toContain(String(running.port));
   });
 

@@ -37,6 +37,12 @@ export interface EngineExecutor {
   sample?(engineIds: readonly string[], memory: readonly string[]): ReadonlyMap<string, EngineSample>;
   /** GPUs the executor can place on (Kubernetes: nodes' allocatable `nvidia.com/gpu`); absent: the local GPU manager's. */
   gpuInventory?(): Promise<ExecutorGpu[]>;
+  /**
+   * The leader pid of the engine's process group when it runs on this host (GPU memory is
+   * reconciled against nvidia-smi's per-process usage by it); null when it runs elsewhere or not
+   * at all. Executors whose engines never run on this host leave it out.
+   */
+  localProcess?(engineId: string): number | null;
   /** Kill every engine now, synchronously, for a process that must exit (local only). */
   killAllSync?(signal: 'SIGTERM' | 'SIGKILL'): void;
   /** Release connections and watches; engines keep running. */

@@ -200,7 +200,7 @@ describe('GPUResourceManager with nvidia-smi', () => {
       processGroupOf: (pid) => (pid === 4242 || pid === 4243 ? engineGroup : null),
     });
     await gpus.allocateResources(20, 1, { owner: 'engine-1' });
-    gpus.attachProcess('engine-1', 4242);
+    gpus.locateProcesses((owner) => (owner === 'engine-1' ? 4242 : null));
     // Before loading: 80 total − 1 used − 20 reserved.
     expect(await gpus.getSystemStatus()).toMatchObject([{ memoryFreeGb: 59, memoryReservedGb: 20 }]);
 
@@ -229,7 +229,7 @@ describe('GPUResourceManager with nvidia-smi', () => {
       { processGroupOf: (pid) => pid },
     );
     await gpus.allocateResources(20, 1, { owner: 'engine-1', gpuIds: [0] });
-    gpus.attachProcess('engine-1', 4242);
+    gpus.locateProcesses((owner) => (owner === 'engine-1' ? 4242 : null));
     expect((await gpus.getSystemStatus())[0]).toMatchObject({ memoryFreeGb: 50 });
   });
 

@@ -71,7 +71,7 @@ const DEFAULT_CACHE_MS = 1_000;
  * const gpus = new GPUResourceManager({ env: { SAGE_DISABLE_NVML: '1', SAGE_GPU_MOCK_COUNT: '2' } });
  * const gb = gpus.estimateModelMemory('Qwen/Qwen2.5-7B-Instruct'); // 20
  * const gpuIds = await gpus.allocateResources(gb, 1, { owner: 'engine-1' }); // [0]
- * gpus.attachProcess('engine-1', child.pid);
+ * gpus.locateProcesses((owner) => executor.localProcess?.(owner) ?? null);
  * // ... engine stops
  * gpus.releaseResources('engine-1');
  * ```
@@ -85,6 +85,7 @@ export class GPUResourceManager {
   readonly #cacheMs: number;
   readonly #now: () => number;
   readonly #reservations = new Map<string, GpuReservation>();
+  #locateProcess: (owner: string) => number | null = () => null;
   readonly #allocations = new SerialQueue();
   #observation: { at: number; promise: Promise<Observation> } | undefined;
 
@@ -155,14 +156,16 @@ export class GPUResourceManager {
 
   /** Record the reservation of an adopted engine as it was, without checks. */
   restoreReservation(owner: string, gpuIds: number[], gbPerGpu: number): void {
-    const pid = this.#reservations.get(owner)?.pid;
-    this.#reservations.set(owner, { owner, gpuIds: [...gpuIds], gbPerGpu, pid });
+    this.#reservations.set(owner, { owner, gpuIds: [...gpuIds], gbPerGpu });
   }
 
-  /** Tell the manager an owner's engine pid (the leader of its process group), for reconciliation. */
-  attachProcess(owner: string, pid: number): void {
-    const reservation = this.#reservations.get(owner);
-    if (reservation !== undefined) this.#reservations.set(owner, { ...reservation, pid });
+  /**
+   * How to find an owner's engine process on this host (the leader of its process group, or null
+   * when it runs elsewhere or not at all), asked whenever GPU status is reconciled with
+   * nvidia-smi's per-process usage. The manager passes its executor's `localProcess`.
+   */
+  locateProcesses(locate: (owner: string) => number | null): void {
+    this.#locateProcess = locate;
   }
 
   /** Drop an owner's reservation (no-op when it has none). */
@@ -196,9 +199,13 @@ export class GPUResourceManager {
 
   async #status(reservations: Iterable<GpuReservation>): Promise<GpuStatus[]> {
     const observation = await this.#observe();
+    const located = [...reservations].map((reservation) => {
+      const pid = this.#locateProcess(reservation.owner);
+      return pid === null ? reservation : { ...reservation, pid };
+    });
     return reconcileGpuStatus({
       ...observation,
-      reservations,
+      reservations: located,
       processGroupOf: this.#processGroupOf,
       mock: this.#mock,
     });

@@ -151,7 +151,6 @@ async function adopt(context: AdoptionContext, record: EngineRecord, running: Ru
     healthPaths: context.healthPaths(record),
     logPath: record.logPath,
   });
-  if (launched.pid !== null) gpu.attachProcess(record.engineId, launched.pid);
   registry.restore(
     {
       ...record,

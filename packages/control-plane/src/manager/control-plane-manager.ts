@@ -152,6 +152,8 @@ export class ControlPlaneManager extends EventEmitter<ControlPlaneEvents> implem
           ? {}
           : { healthCheckTimeoutMs: options.healthCheckTimeoutMs }),
       });
+    const running = this.lifecycle.executor;
+    this.gpu.locateProcesses((engineId) => running.localProcess?.(engineId) ?? null);
     this.stateDirLock = new StateDirectoryLock(this.stateDir);
     this.backends = new BackendRegistry(options.customBackends ?? []);
     this.requestPolicy = new EngineRequestPolicy({

@@ -182,6 +182,5 @@ export class EngineLauncher {
     record.processStart = null;
     record.spawnedAt = this.parts.now();
     // GPU reconciliation matches nvidia-smi's per-process memory to local engines (none for remote ones).
-    if (launched.pid !== null) gpu.attachProcess(record.engineId, launched.pid);
   }
 }

@@ -82,7 +82,6 @@ export class EngineSleeper {
           owner: engineId,
           gpuIds: [...record.gpuIds],
         });
-        if (record.pid !== null) gpu.attachProcess(engineId, record.pid);
       }
       await wakeEngine(record, this.parts.timeoutMs);
       await canaryRequest(record, record.request.engineKind, record.request.modelId, this.parts.timeoutMs);

@@ -205,6 +205,10 @@ export class LocalProcessExecutor implements EngineExecutor {
     if (running.nonce !== '') this.#sweep(running.nonce);
   }
 
+  localProcess(engineId: string): number | null {
+    return this.#engines.get(engineId)?.process?.pid ?? null;
+  }
+
   sample(engineIds: readonly string[], memory: readonly string[]): ReadonlyMap<string, EngineSample> {
     const table = this.processes.table;
     const pids = new Map<string, number>();
