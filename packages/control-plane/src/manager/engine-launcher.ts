@@ -181,6 +181,5 @@ export class EngineLauncher {
     record.address = launched.address;
     record.processStart = null;
     record.spawnedAt = this.parts.now();
-    // GPU reconciliation matches nvidia-smi's per-process memory to local engines (none for remote ones).
   }
 }
