@@ -206,6 +206,41 @@ describe('ControlPlaneManager with real engine processes', () => {
     expect(manager.getEngine(engine.engineId).restartCount).toBe(1);
   });
 
+  it('credits the GPU memory of a running engine’s process to its reservation (the executor locates it)', async () => {
+    const uuid = 'GPU-aaaa';
+    const gib = 1024;
+    const nvidiaSmi = {
+      gpus: [`0, ${uuid}, Test GPU, ${80 * gib}, ${1 * gib}, ${79 * gib}, 5`],
+      apps: [] as string[],
+    };
+    const manager = createManager(temporaryStateDir(), {
+      gpu: new GPUResourceManager({
+        env: {},
+        runNvidiaSmi: async (args) =>
+          (args[0]?.startsWith('--query-gpu') ? nvidiaSmi.gpus : nvidiaSmi.apps).join('\n'),
+        processGroupOf: (pid) => pid,
+        cacheMs: 0,
+      }),
+    });
+    await manager.start();
+    const engine = await manager.requestEngineStartup('fake/model', { backend: 'fake', useGpu: true });
+    const running = await manager.waitForEngine(engine.engineId, { timeoutMs: 10_000 });
+    const [before] = await manager.getGpuStatus();
+    const reservedGb = before?.memoryReservedGb ?? 0;
+    expect(reservedGb).toBeGreaterThan(0);
+    // The engine loads half its reservation: the driver's used memory grows by as much, and
+    // nvidia-smi lists the engine's pid. Counted once, free memory does not move; a gateway
+    // that did not know the engine's process would count it twice (free drops by the load).
+    const loadedGb = reservedGb / 2;
+    nvidiaSmi.gpus = [
+      `0, ${uuid}, Test GPU, ${80 * gib}, ${(1 + loadedGb) * gib}, ${(79 - loadedGb) * gib}, 40`,
+    ];
+    nvidiaSmi.apps = [`${running.pid}, ${uuid}, ${loadedGb * gib}`];
+    const [after] = await manager.getGpuStatus();
+    expect(after?.memoryFreeGb).toBeCloseTo(before?.memoryFreeGb ?? Number.NaN, 2);
+    expect(after?.engineIds).toEqual([engine.engineId]);
+  });
+
   it('marks a crash-looping engine FAILED after maxRestartAttempts, with its log tail, and frees its port and GPU', async () => {
     const manager = createManager(temporaryStateDir());
     await manager.start();
